@@ -1,0 +1,952 @@
+//! Gazetteers: loading (JSON, TSV), validation with messages that say where, merging.
+
+use std::collections::HashMap;
+
+use serde_json::{Map, Value};
+
+use crate::color;
+use crate::error::Error;
+use crate::normalize::{self, Fold};
+
+/// How the letter case of a surface form is compared with the text.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Case {
+    /// Only with exactly the capitals written in the gazetteer ("AS" is not "as").
+    Exact,
+    /// In any case, for every script.
+    Fold,
+}
+
+/// Whether accents and other diacritics must match ("São" and "Sao").
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
+pub enum Diacritics {
+    /// Diacritics are ignored: "Sao Paulo" finds "São Paulo" (the default).
+    #[default]
+    Fold,
+    /// Diacritics must match (composed and decomposed forms are still equal).
+    Exact,
+}
+
+/// One written form of an entity: its name, an alias or a short form.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Surface {
+    /// The text as written in the gazetteer.
+    pub text: String,
+    /// The case rule for this form, overriding the entity's and the default rule.
+    pub case: Option<Case>,
+    /// The language of this form, informative only (BCP 47 tag, e.g. `ru`).
+    pub lang: Option<String>,
+}
+
+impl Surface {
+    /// The case rule that applies to this form: its own, else the entity's, else the
+    /// default (exact for forms written only in capitals with at most four letters,
+    /// such as "AS" or "PBB"; folded for everything else).
+    pub fn effective_case(&self, entity_case: Option<Case>) -> Case {
+        self.case.or(entity_case).unwrap_or_else(|| {
+            let mut letters = 0;
+            for c in self.text.chars().filter(|c| c.is_alphabetic()) {
+                if !c.is_uppercase() {
+                    return Case::Fold;
+                }
+                letters += 1;
+            }
+            if (1..=4).contains(&letters) {
+                Case::Exact
+            } else {
+                Case::Fold
+            }
+        })
+    }
+}
+
+/// An entity type: a short key (`PER`), a label and a colour.
+#[derive(Clone, Debug, PartialEq)]
+pub struct EntityType {
+    /// The key entities use: `[A-Za-z][A-Za-z0-9_-]*`, at most 32 characters.
+    pub key: String,
+    /// The label shown to readers ("Orang").
+    pub label: String,
+    /// The colour, always `#rrggbb` or `#rrggbbaa`.
+    pub color: String,
+    /// Whether the gazetteer declared the type (rather than only using it).
+    declared: bool,
+}
+
+/// A named entity with everything needed to find and describe it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Entity {
+    /// Unique id within the gazetteer.
+    pub id: String,
+    /// The canonical name.
+    pub name: Surface,
+    /// The key of its type.
+    pub type_key: String,
+    /// Other full names.
+    pub aliases: Vec<Surface>,
+    /// Short mentions, which count only when the name or an alias occurs in the same
+    /// document.
+    pub short: Vec<Surface>,
+    /// One line describing the entity.
+    pub description: Option<String>,
+    /// A link (`http:` or `https:` only).
+    pub url: Option<String>,
+    /// The entity's case rule for all its forms, unless a form has its own.
+    pub case: Option<Case>,
+    /// Breaks ties between entities that share a surface form (higher wins).
+    pub priority: f64,
+    /// The diacritics rule of the gazetteer the entity came from.
+    pub diacritics: Diacritics,
+    /// Fields the format does not know, kept as they were.
+    pub extra: Map<String, Value>,
+}
+
+impl Entity {
+    /// The name and the aliases: the forms that count as a full mention.
+    pub fn full_forms(&self) -> impl Iterator<Item = &Surface> {
+        std::iter::once(&self.name).chain(&self.aliases)
+    }
+}
+
+/// What [`Gazetteer::merge`] does with an id that a later part uses again.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Duplicates {
+    /// The later entity replaces the earlier one, in the earlier one's place.
+    Replace,
+    /// A duplicate id is an error.
+    Error,
+}
+
+/// A validated gazetteer: entity types and entities.
+///
+/// Loading never panics: malformed input gives an [`Error`] that lists each problem
+/// and where it is.
+///
+/// ```
+/// let g = sorot::Gazetteer::from_json(r#"{"entities": [
+///     {"id": "jakarta", "name": "Jakarta", "type": "LOC"}]}"#, "example").unwrap();
+/// assert_eq!(g.entities().len(), 1);
+/// assert_eq!(g.entity_type("LOC").unwrap().label, "LOC");
+///
+/// let err = sorot::Gazetteer::from_json(r#"{"entities": [{"id": "x", "name": "", "type": "LOC"}]}"#, "bad.json")
+///     .unwrap_err();
+/// assert_eq!(err.to_string(), r#"bad.json: entities[0] ("x"): "name" is empty"#);
+/// ```
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct Gazetteer {
+    name: String,
+    types: Vec<EntityType>,
+    entities: Vec<Entity>,
+    /// Top-level fields the format does not know (`as_of`, `license`, ...).
+    extra: Map<String, Value>,
+}
+
+const MAX_PROBLEMS: usize = 100;
+
+impl Gazetteer {
+    /// Loads a gazetteer from JSON text. `origin` names it in error messages (a file
+    /// name, a URL, "gazetteer 2").
+    pub fn from_json(text: &str, origin: &str) -> Result<Gazetteer, Error> {
+        let value: Value = serde_json::from_str(text).map_err(|e| json_error(origin, &e))?;
+        Gazetteer::from_value(&value, origin)
+    }
+
+    /// Loads a gazetteer from a parsed JSON value.
+    pub fn from_value(value: &Value, origin: &str) -> Result<Gazetteer, Error> {
+        let mut p = Problems::default();
+        let Some(top) = value.as_object() else {
+            return Err(Error::invalid(
+                origin,
+                vec![r#"a gazetteer must be a JSON object with an "entities" array"#.into()],
+            ));
+        };
+        match top.get("version") {
+            None => {}
+            Some(v) if v.as_u64() == Some(1) => {}
+            Some(v) => p.push(format!(
+                "unsupported \"version\" {v} (this reader knows version 1)"
+            )),
+        }
+        let name = match top.get("name") {
+            None => String::new(),
+            Some(Value::String(s)) => s.clone(),
+            Some(_) => {
+                p.push(r#""name" must be a string"#.into());
+                String::new()
+            }
+        };
+        let diacritics = match top.get("diacritics").map(|v| v.as_str()) {
+            None | Some(Some("fold")) => Diacritics::Fold,
+            Some(Some("exact")) => Diacritics::Exact,
+            Some(_) => {
+                p.push(r#""diacritics" must be "fold" or "exact""#.into());
+                Diacritics::Fold
+            }
+        };
+        let types = match top.get("types") {
+            None => Vec::new(),
+            Some(v) => parse_types(v, &mut p),
+        };
+        let entities = match top.get("entities") {
+            Some(Value::Array(list)) => {
+                let labels: Vec<String> =
+                    (0..list.len()).map(|i| format!("entities[{i}]")).collect();
+                parse_entities(
+                    list.iter().zip(labels.iter().map(String::as_str)),
+                    diacritics,
+                    &mut p,
+                )
+            }
+            Some(_) => {
+                p.push(r#""entities" must be an array"#.into());
+                Vec::new()
+            }
+            None => {
+                p.push(r#"missing "entities" (an array of entities)"#.into());
+                Vec::new()
+            }
+        };
+        p.finish(origin)?;
+        let extra = top
+            .iter()
+            .filter(|(k, _)| {
+                !["version", "name", "diacritics", "types", "entities"].contains(&k.as_str())
+            })
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect();
+        let mut g = Gazetteer {
+            name,
+            types,
+            entities,
+            extra,
+        };
+        g.add_missing_types();
+        Ok(g)
+    }
+
+    /// Loads a gazetteer from tab-separated text.
+    ///
+    /// The first line that is not empty and not a `#` comment names the columns:
+    /// `id`, `type`, `name` are required; `aliases` and `short` hold forms separated
+    /// by `|`; `description`, `url`, `case`, `priority` are optional; other columns
+    /// are kept as extra fields. A form may end with options in braces: `AS {exact}`,
+    /// `Сергей Лавров {ru}`, `Georgia {exact,en}`.
+    pub fn from_tsv(text: &str, origin: &str) -> Result<Gazetteer, Error> {
+        let mut p = Problems::default();
+        let mut lines = text
+            .split('\n')
+            .enumerate()
+            .map(|(i, l)| (i + 1, l.strip_suffix('\r').unwrap_or(l)))
+            .filter(|(_, l)| !l.trim().is_empty() && !l.starts_with('#'));
+        let Some((_, header)) = lines.next() else {
+            return Err(Error::syntax(
+                origin,
+                "empty file: expected a header line naming the columns",
+            ));
+        };
+        let columns: Vec<String> = header
+            .split('\t')
+            .map(|c| c.trim().to_ascii_lowercase())
+            .collect();
+        for required in ["id", "type", "name"] {
+            if !columns.iter().any(|c| c == required) {
+                return Err(Error::syntax(
+                    origin,
+                    format!(
+                        "the header line has no \"{required}\" column (it has: {})",
+                        columns.join(", ")
+                    ),
+                ));
+            }
+        }
+        let mut rows = Vec::new();
+        for (line, row) in lines {
+            let cells: Vec<&str> = row.split('\t').collect();
+            if cells.len() > columns.len() {
+                p.push(format!(
+                    "line {line}: {} cells, but the header names {} columns",
+                    cells.len(),
+                    columns.len()
+                ));
+                continue;
+            }
+            let mut entity = Map::new();
+            for (column, cell) in columns.iter().zip(cells) {
+                let cell = cell.trim();
+                if cell.is_empty() {
+                    continue;
+                }
+                let value = match column.as_str() {
+                    "name" => tsv_surface(cell, line, column, &mut p),
+                    "aliases" | "short" => Value::Array(
+                        cell.split('|')
+                            .map(|item| tsv_surface(item.trim(), line, column, &mut p))
+                            .collect(),
+                    ),
+                    "priority" => match cell.parse::<f64>() {
+                        Ok(n) => serde_json::Number::from_f64(n)
+                            .map(Value::Number)
+                            .unwrap_or(Value::Null),
+                        Err(_) => Value::String(cell.to_string()),
+                    },
+                    _ => Value::String(cell.to_string()),
+                };
+                entity.insert(column.clone(), value);
+            }
+            rows.push((Value::Object(entity), format!("line {line}")));
+        }
+        let entities = parse_entities(
+            rows.iter().map(|(v, l)| (v, l.as_str())),
+            Diacritics::Fold,
+            &mut p,
+        );
+        p.finish(origin)?;
+        let mut g = Gazetteer {
+            entities,
+            ..Gazetteer::default()
+        };
+        g.add_missing_types();
+        Ok(g)
+    }
+
+    /// Loads JSON or TSV, told apart by the first character that is not whitespace
+    /// (`{` starts JSON).
+    pub fn parse(text: &str, origin: &str) -> Result<Gazetteer, Error> {
+        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+        if text.trim_start().starts_with(['{', '[']) {
+            Gazetteer::from_json(text, origin)
+        } else {
+            Gazetteer::from_tsv(text, origin)
+        }
+    }
+
+    /// Merges gazetteers in order into one: entities in order, types declared later
+    /// override earlier ones, names joined with " + ".
+    pub fn merge(
+        parts: Vec<(Gazetteer, String)>,
+        duplicates: Duplicates,
+    ) -> Result<Gazetteer, Error> {
+        let mut out = Gazetteer::default();
+        let mut index: HashMap<String, (usize, String)> = HashMap::new();
+        let mut p = Problems::default();
+        let mut names = Vec::new();
+        for (part, origin) in parts {
+            if !part.name.is_empty() {
+                names.push(part.name.clone());
+            }
+            for (k, v) in part.extra {
+                out.extra.insert(k, v);
+            }
+            for t in part.types.into_iter().filter(|t| t.declared) {
+                match out.types.iter_mut().find(|u| u.key == t.key) {
+                    Some(u) => *u = t,
+                    None => out.types.push(t),
+                }
+            }
+            for e in part.entities {
+                match index.get(&e.id) {
+                    Some((i, first)) => match duplicates {
+                        Duplicates::Replace => out.entities[*i] = e,
+                        Duplicates::Error => p.push(format!(
+                            "{origin}: duplicate id \"{}\", also in {first}",
+                            e.id
+                        )),
+                    },
+                    None => {
+                        index.insert(e.id.clone(), (out.entities.len(), origin.clone()));
+                        out.entities.push(e);
+                    }
+                }
+            }
+        }
+        p.finish("merged gazetteer")?;
+        out.name = names.join(" + ");
+        out.add_missing_types();
+        Ok(out)
+    }
+
+    /// The gazetteer's name ("" when it has none).
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// The entity types, declared ones first, then those used but not declared.
+    pub fn types(&self) -> &[EntityType] {
+        &self.types
+    }
+
+    /// The type with this key.
+    pub fn entity_type(&self, key: &str) -> Option<&EntityType> {
+        self.types.iter().find(|t| t.key == key)
+    }
+
+    /// Top-level fields the format does not know, kept as they were (`as_of`, ...).
+    pub fn extra(&self) -> &Map<String, Value> {
+        &self.extra
+    }
+
+    /// The entities, in gazetteer order.
+    pub fn entities(&self) -> &[Entity] {
+        &self.entities
+    }
+
+    /// The gazetteer in the JSON format, as [`Gazetteer::from_json`] reads it.
+    pub fn to_json(&self) -> Value {
+        let mut top = Map::new();
+        top.insert("version".into(), 1.into());
+        if !self.name.is_empty() {
+            top.insert("name".into(), self.name.clone().into());
+        }
+        let types: Map<String, Value> = self
+            .types
+            .iter()
+            .map(|t| {
+                let mut m = Map::new();
+                m.insert("label".into(), t.label.clone().into());
+                m.insert("color".into(), t.color.clone().into());
+                (t.key.clone(), Value::Object(m))
+            })
+            .collect();
+        top.insert("types".into(), Value::Object(types));
+        for (k, v) in &self.extra {
+            top.insert(k.clone(), v.clone());
+        }
+        let entities = self.entities.iter().map(entity_to_json).collect();
+        top.insert("entities".into(), Value::Array(entities));
+        Value::Object(top)
+    }
+
+    fn add_missing_types(&mut self) {
+        let mut next = 0;
+        for e in &self.entities {
+            if self.types.iter().all(|t| t.key != e.type_key) {
+                let color = color::PALETTE[next % color::PALETTE.len()].to_string();
+                next += 1;
+                self.types.push(EntityType {
+                    key: e.type_key.clone(),
+                    label: e.type_key.clone(),
+                    color,
+                    declared: false,
+                });
+            }
+        }
+    }
+}
+
+fn entity_to_json(e: &Entity) -> Value {
+    let mut m = Map::new();
+    m.insert("id".into(), e.id.clone().into());
+    m.insert("name".into(), surface_to_json(&e.name));
+    m.insert("type".into(), e.type_key.clone().into());
+    if !e.aliases.is_empty() {
+        m.insert(
+            "aliases".into(),
+            e.aliases.iter().map(surface_to_json).collect(),
+        );
+    }
+    if !e.short.is_empty() {
+        m.insert(
+            "short".into(),
+            e.short.iter().map(surface_to_json).collect(),
+        );
+    }
+    if let Some(d) = &e.description {
+        m.insert("description".into(), d.clone().into());
+    }
+    if let Some(u) = &e.url {
+        m.insert("url".into(), u.clone().into());
+    }
+    if let Some(c) = e.case {
+        m.insert("case".into(), case_name(c).into());
+    }
+    if e.priority != 0.0 {
+        m.insert("priority".into(), e.priority.into());
+    }
+    if e.diacritics == Diacritics::Exact {
+        m.insert("diacritics".into(), "exact".into());
+    }
+    for (k, v) in &e.extra {
+        m.entry(k.clone()).or_insert_with(|| v.clone());
+    }
+    Value::Object(m)
+}
+
+fn surface_to_json(s: &Surface) -> Value {
+    if s.case.is_none() && s.lang.is_none() {
+        return s.text.clone().into();
+    }
+    let mut m = Map::new();
+    m.insert("text".into(), s.text.clone().into());
+    if let Some(c) = s.case {
+        m.insert("case".into(), case_name(c).into());
+    }
+    if let Some(l) = &s.lang {
+        m.insert("lang".into(), l.clone().into());
+    }
+    Value::Object(m)
+}
+
+fn case_name(c: Case) -> &'static str {
+    match c {
+        Case::Exact => "exact",
+        Case::Fold => "fold",
+    }
+}
+
+/// The message of a JSON syntax error, with its line and column.
+fn json_error(origin: &str, e: &serde_json::Error) -> Error {
+    let full = e.to_string();
+    let suffix = format!(" at line {} column {}", e.line(), e.column());
+    let message = full.strip_suffix(&suffix).unwrap_or(&full);
+    Error::syntax(
+        origin,
+        format!(
+            "invalid JSON at line {}, column {}: {message}",
+            e.line(),
+            e.column()
+        ),
+    )
+}
+
+#[derive(Default)]
+struct Problems {
+    list: Vec<String>,
+    more: usize,
+}
+
+impl Problems {
+    fn push(&mut self, problem: String) {
+        if self.list.len() < MAX_PROBLEMS {
+            self.list.push(problem);
+        } else {
+            self.more += 1;
+        }
+    }
+
+    fn finish(mut self, origin: &str) -> Result<(), Error> {
+        if self.list.is_empty() {
+            return Ok(());
+        }
+        if self.more > 0 {
+            self.list.push(format!("... and {} more", self.more));
+        }
+        Err(Error::invalid(origin, self.list))
+    }
+}
+
+/// `[A-Za-z][A-Za-z0-9_-]*`, at most 32 characters.
+fn is_type_key(s: &str) -> bool {
+    let mut bytes = s.bytes();
+    s.len() <= 32
+        && bytes.next().is_some_and(|b| b.is_ascii_alphabetic())
+        && bytes.all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
+}
+
+/// Whether `url` is an absolute `http:` or `https:` link with a host and no
+/// whitespace or control characters.
+pub(crate) fn is_web_link(url: &str) -> bool {
+    let lower = url.get(..8).unwrap_or(url).to_ascii_lowercase();
+    let rest = if lower.starts_with("https://") {
+        &url[8..]
+    } else if lower.starts_with("http://") {
+        &url[7..]
+    } else {
+        return false;
+    };
+    let host_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    host_end > 0 && !url.chars().any(|c| c.is_whitespace() || c.is_control())
+}
+
+fn parse_types(v: &Value, p: &mut Problems) -> Vec<EntityType> {
+    let Some(map) = v.as_object() else {
+        p.push(r#""types" must be an object mapping type keys to {"label", "color"}"#.into());
+        return Vec::new();
+    };
+    let mut types = Vec::new();
+    for (key, def) in map {
+        if !is_type_key(key) {
+            p.push(format!(
+                "types: key {key:?} is not a short identifier ([A-Za-z][A-Za-z0-9_-]*, at most 32 characters)"
+            ));
+            continue;
+        }
+        let Some(def) = def.as_object() else {
+            p.push(format!(
+                r#"types.{key} must be an object with "label" and "color""#
+            ));
+            continue;
+        };
+        let label = match def.get("label") {
+            None => key.clone(),
+            Some(Value::String(s)) if !s.trim().is_empty() => s.clone(),
+            Some(_) => {
+                p.push(format!(
+                    r#"types.{key}: "label" must be a non-empty string"#
+                ));
+                continue;
+            }
+        };
+        let color = match def.get("color") {
+            None => color::PALETTE[types.len() % color::PALETTE.len()].to_string(),
+            Some(Value::String(s)) => match color::parse(s) {
+                Some(c) => c,
+                None => {
+                    p.push(format!(
+                        "types.{key}: color {s:?} is not a CSS hex colour (#rgb, #rrggbb) or colour name"
+                    ));
+                    continue;
+                }
+            },
+            Some(_) => {
+                p.push(format!(r#"types.{key}: "color" must be a string"#));
+                continue;
+            }
+        };
+        types.push(EntityType {
+            key: key.clone(),
+            label,
+            color,
+            declared: true,
+        });
+    }
+    types
+}
+
+const KNOWN_FIELDS: &[&str] = &[
+    "id",
+    "name",
+    "type",
+    "aliases",
+    "short",
+    "description",
+    "url",
+    "case",
+    "priority",
+    "diacritics",
+];
+
+fn parse_entities<'a>(
+    items: impl Iterator<Item = (&'a Value, &'a str)>,
+    diacritics: Diacritics,
+    p: &mut Problems,
+) -> Vec<Entity> {
+    let mut entities = Vec::new();
+    let mut seen: HashMap<String, String> = HashMap::new();
+    for (value, place) in items {
+        let Some(obj) = value.as_object() else {
+            p.push(format!("{place} is not an object"));
+            continue;
+        };
+        let before = p.list.len() + p.more;
+        // Name the entity by its id, else its name, in every message about it.
+        let named = match (obj.get("id"), obj.get("name")) {
+            (Some(Value::String(id)), _) if !id.trim().is_empty() => format!("{place} ({id:?})"),
+            (_, Some(Value::String(name))) if !name.trim().is_empty() => {
+                format!("{place} ({name:?})")
+            }
+            _ => place.to_string(),
+        };
+        let mut field = |key: &str| -> Option<String> {
+            match obj.get(key) {
+                None | Some(Value::Null) => {
+                    p.push(format!("{named}: missing {key:?}"));
+                    None
+                }
+                Some(Value::String(s)) if s.trim().is_empty() => {
+                    p.push(format!("{named}: {key:?} is empty"));
+                    None
+                }
+                Some(Value::String(s)) => Some(s.trim().to_string()),
+                Some(_) => {
+                    p.push(format!("{named}: {key:?} must be a string"));
+                    None
+                }
+            }
+        };
+        let id = field("id");
+        let type_key = field("type");
+        let name = match obj.get("name") {
+            Some(Value::Object(_)) => {
+                surface(obj.get("name").unwrap_or(&Value::Null), &named, "name", p)
+            }
+            _ => field("name").map(|text| Surface {
+                text,
+                case: None,
+                lang: None,
+            }),
+        };
+        if let Some(t) = &type_key {
+            if !is_type_key(t) {
+                p.push(format!(
+                    "{named}: type {t:?} is not a short identifier ([A-Za-z][A-Za-z0-9_-]*, at most 32 characters)"
+                ));
+            }
+        }
+        if let Some(n) = &name {
+            check_matchable(n, &named, "name", p);
+        }
+        let mut forms = |key: &str| -> Vec<Surface> {
+            match obj.get(key) {
+                None | Some(Value::Null) => Vec::new(),
+                Some(Value::Array(items)) => items
+                    .iter()
+                    .enumerate()
+                    .filter_map(|(i, v)| {
+                        let at = format!("{key}[{i}]");
+                        let s = surface(v, &named, &at, p)?;
+                        check_matchable(&s, &named, &at, p);
+                        Some(s)
+                    })
+                    .collect(),
+                Some(_) => {
+                    p.push(format!(
+                        "{named}: {key:?} must be an array of strings or {{\"text\", \"case\", \"lang\"}} objects"
+                    ));
+                    Vec::new()
+                }
+            }
+        };
+        let aliases = forms("aliases");
+        let short = forms("short");
+        let description = optional_string(obj, "description", &named, p);
+        let url = optional_string(obj, "url", &named, p);
+        if let Some(u) = &url {
+            if !is_web_link(u) {
+                p.push(format!("{named}: url {u:?} is not an http: or https: link"));
+            }
+        }
+        let case = match obj.get("case") {
+            None | Some(Value::Null) => None,
+            Some(v) => parse_case(v, &named, "case", p),
+        };
+        let priority = match obj.get("priority") {
+            None | Some(Value::Null) => 0.0,
+            Some(v) => match v.as_f64() {
+                Some(n) if n.is_finite() => n,
+                _ => {
+                    p.push(format!("{named}: \"priority\" must be a number"));
+                    0.0
+                }
+            },
+        };
+        let entity_diacritics = match obj.get("diacritics").map(|v| v.as_str()) {
+            None => diacritics,
+            Some(Some("fold")) => Diacritics::Fold,
+            Some(Some("exact")) => Diacritics::Exact,
+            Some(_) => {
+                p.push(format!(
+                    r#"{named}: "diacritics" must be "fold" or "exact""#
+                ));
+                diacritics
+            }
+        };
+        if let Some(id) = &id {
+            match seen.get(id) {
+                Some(first) => p.push(format!("{named}: duplicate id, first used by {first}")),
+                None => {
+                    seen.insert(id.clone(), place.to_string());
+                }
+            }
+        }
+        if p.list.len() + p.more > before {
+            continue;
+        }
+        let (Some(id), Some(type_key), Some(name)) = (id, type_key, name) else {
+            continue;
+        };
+        let extra = obj
+            .iter()
+            .filter(|(k, _)| !KNOWN_FIELDS.contains(&k.as_str()))
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect();
+        entities.push(Entity {
+            id,
+            name,
+            type_key,
+            aliases,
+            short,
+            description,
+            url,
+            case,
+            priority,
+            diacritics: entity_diacritics,
+            extra,
+        });
+    }
+    entities
+}
+
+fn optional_string(
+    obj: &Map<String, Value>,
+    key: &str,
+    named: &str,
+    p: &mut Problems,
+) -> Option<String> {
+    match obj.get(key) {
+        None | Some(Value::Null) => None,
+        Some(Value::String(s)) if s.trim().is_empty() => None,
+        Some(Value::String(s)) => Some(s.trim().to_string()),
+        Some(_) => {
+            p.push(format!("{named}: {key:?} must be a string"));
+            None
+        }
+    }
+}
+
+fn parse_case(v: &Value, named: &str, at: &str, p: &mut Problems) -> Option<Case> {
+    match v.as_str() {
+        Some("exact") => Some(Case::Exact),
+        Some("fold") => Some(Case::Fold),
+        _ => {
+            p.push(format!(r#"{named}: {at} must be "exact" or "fold""#));
+            None
+        }
+    }
+}
+
+/// A surface form: a string, or an object `{"text", "case", "lang"}`.
+fn surface(v: &Value, named: &str, at: &str, p: &mut Problems) -> Option<Surface> {
+    match v {
+        Value::String(s) if s.trim().is_empty() => {
+            p.push(format!("{named}: {at} is empty"));
+            None
+        }
+        Value::String(s) => Some(Surface {
+            text: s.trim().to_string(),
+            case: None,
+            lang: None,
+        }),
+        Value::Object(o) => {
+            let text = match o.get("text") {
+                Some(Value::String(s)) if !s.trim().is_empty() => s.trim().to_string(),
+                Some(Value::String(_)) => {
+                    p.push(format!("{named}: {at} is empty"));
+                    return None;
+                }
+                _ => {
+                    p.push(format!("{named}: {at} has no \"text\" string"));
+                    return None;
+                }
+            };
+            let case = match o.get("case") {
+                None | Some(Value::Null) => None,
+                Some(c) => parse_case(c, named, &format!("{at}.case"), p),
+            };
+            let lang = match o.get("lang") {
+                None | Some(Value::Null) => None,
+                Some(Value::String(l)) => Some(l.clone()),
+                Some(_) => {
+                    p.push(format!("{named}: {at}.lang must be a string"));
+                    None
+                }
+            };
+            Some(Surface { text, case, lang })
+        }
+        _ => {
+            p.push(format!(
+                "{named}: {at} must be a string or an object {{\"text\", \"case\", \"lang\"}}"
+            ));
+            None
+        }
+    }
+}
+
+/// A form must leave something to match once normalised (not only zero-width
+/// characters or diacritics).
+fn check_matchable(s: &Surface, named: &str, at: &str, p: &mut Problems) {
+    let fold = Fold {
+        case: true,
+        diacritics: true,
+    };
+    if !normalize::normalize(&s.text, fold)
+        .chars()
+        .any(normalize::is_word_char)
+    {
+        p.push(format!(
+            "{named}: {at} {:?} has no letter or digit to match",
+            s.text
+        ));
+    }
+}
+
+/// A TSV cell holding one form, with optional `{exact,ru}` options after it.
+fn tsv_surface(cell: &str, line: usize, column: &str, p: &mut Problems) -> Value {
+    let (text, options) = match cell.strip_suffix('}').and_then(|c| c.rsplit_once('{')) {
+        Some((text, options)) => (text.trim_end(), Some(options)),
+        None => (cell, None),
+    };
+    let Some(options) = options else {
+        return Value::String(text.to_string());
+    };
+    let mut m = Map::new();
+    m.insert("text".into(), text.into());
+    for option in options.split(',').map(str::trim).filter(|o| !o.is_empty()) {
+        if option == "exact" || option == "fold" {
+            m.insert("case".into(), option.into());
+        } else if is_language_tag(option) {
+            m.insert("lang".into(), option.into());
+        } else {
+            p.push(format!(
+                "line {line}: {column}: unknown option {option:?} in {cell:?} (use exact, fold or a language code such as en)"
+            ));
+        }
+    }
+    Value::Object(m)
+}
+
+fn is_language_tag(s: &str) -> bool {
+    let mut parts = s.split('-');
+    let first = parts.next().unwrap_or("");
+    (2..=3).contains(&first.len())
+        && first.bytes().all(|b| b.is_ascii_lowercase())
+        && parts.all(|p| (1..=8).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_alphanumeric()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn default_case_rule() {
+        let rows = [
+            ("AS", Case::Exact),
+            ("PBB", Case::Exact),
+            ("NATO", Case::Exact),
+            ("U.S.", Case::Exact),
+            ("G20", Case::Exact),
+            ("ASEAN", Case::Fold),
+            ("As", Case::Fold),
+            ("Rusia", Case::Fold),
+            ("2024", Case::Fold),
+        ];
+        for (text, want) in rows {
+            let s = Surface {
+                text: text.into(),
+                case: None,
+                lang: None,
+            };
+            assert_eq!(s.effective_case(None), want, "{text}");
+        }
+    }
+
+    #[test]
+    fn web_links() {
+        for ok in [
+            "https://id.wikipedia.org/wiki/Rusia",
+            "HTTP://example.com",
+            "http://x",
+        ] {
+            assert!(is_web_link(ok), "{ok}");
+        }
+        for bad in [
+            "javascript:alert(1)",
+            "https://",
+            "ftp://x",
+            "//x",
+            "https://a b",
+            "data:text/html,x",
+        ] {
+            assert!(!is_web_link(bad), "{bad}");
+        }
+    }
+}

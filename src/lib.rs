@@ -1,0 +1,41 @@
+//! sorot finds the named entities of a gazetteer (people, places, organisations,
+//! with aliases and short forms) in text, for highlighting in the browser.
+//!
+//! The core knows nothing of JavaScript: it takes `&str` and returns spans as UTF-8
+//! byte offsets. The command-line tool and the WebAssembly module (`src/wasm.rs`,
+//! the only file that names `wasm_bindgen`) both use it, so every front end gives the
+//! same spans for the same text. [`utf16_offsets`] converts spans to the UTF-16 code
+//! units that JavaScript uses.
+//!
+//! ```
+//! use sorot::{Gazetteer, Matcher};
+//! let g = Gazetteer::from_json(r#"{"entities": [
+//!     {"id": "rusia", "name": "Rusia", "type": "LOC", "aliases": ["Russia"]},
+//!     {"id": "ukraina", "name": "Ukraina", "type": "LOC"}]}"#, "example").unwrap();
+//! let matcher = Matcher::new(g).unwrap();
+//! let text = "Perang Rusia-Ukraina, bukan Rusiana.";
+//! let ids: Vec<&str> = matcher
+//!     .find(text)
+//!     .iter()
+//!     .map(|m| matcher.gazetteer().entities()[m.entity].id.as_str())
+//!     .collect();
+//! assert_eq!(ids, ["rusia", "ukraina"]);
+//! ```
+#![deny(missing_docs)]
+
+mod color;
+mod default;
+mod error;
+mod gazetteer;
+mod matcher;
+mod normalize;
+mod utf16;
+
+#[cfg(target_arch = "wasm32")]
+mod wasm;
+
+pub use default::default_gazetteer;
+pub use error::Error;
+pub use gazetteer::{Case, Diacritics, Duplicates, Entity, EntityType, Gazetteer, Surface};
+pub use matcher::{FindOptions, Match, Matcher, Overlap, Reason};
+pub use utf16::utf16_offsets;

@@ -1,0 +1,346 @@
+//! Matching: candidates from Aho-Corasick over normalised text, then a resolver
+//! (short forms, ambiguity, overlaps).
+
+use std::cmp::Reverse;
+use std::collections::HashSet;
+
+use aho_corasick::{AhoCorasick, MatchKind};
+
+use crate::error::Error;
+use crate::gazetteer::{Case, Diacritics, Gazetteer};
+use crate::normalize::{self, Fold, Normalized};
+
+/// Which matches [`Matcher::find_with`] returns where spans overlap.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum Overlap {
+    /// Leftmost-longest, non-overlapping (the default).
+    #[default]
+    Longest,
+    /// Every span, also those nested in or overlapping others.
+    All,
+}
+
+/// Why a match names the entity it names.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Reason {
+    /// It is the only entity with this surface form (after short forms are checked).
+    Only,
+    /// Several entities share the form; this one also has an unambiguous mention in
+    /// the document.
+    Mentioned,
+    /// Several entities share the form; this one has the highest `priority`.
+    Priority,
+    /// Several entities share the form and nothing else decides: the first in
+    /// gazetteer order.
+    Order,
+}
+
+impl Reason {
+    /// The reason as a lower-case word: `only`, `mentioned`, `priority`, `order`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Reason::Only => "only",
+            Reason::Mentioned => "mentioned",
+            Reason::Priority => "priority",
+            Reason::Order => "order",
+        }
+    }
+}
+
+/// One mention of an entity in a text.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Match {
+    /// Start of the mention, a UTF-8 byte offset into the text (inclusive).
+    pub start_byte: usize,
+    /// End of the mention, a UTF-8 byte offset into the text (exclusive).
+    pub end_byte: usize,
+    /// Index of the chosen entity in [`Gazetteer::entities`].
+    pub entity: usize,
+    /// Every entity this surface form could name, the chosen one first.
+    pub candidates: Vec<usize>,
+    /// Why the chosen entity was chosen.
+    pub reason: Reason,
+    /// Whether the mention is a short form of the chosen entity.
+    pub short: bool,
+}
+
+/// Options for [`Matcher::find_with`].
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct FindOptions {
+    /// What to do with overlapping spans.
+    pub overlap: Overlap,
+}
+
+/// A surface form behind one automaton pattern.
+struct Form {
+    entity: u32,
+    short: bool,
+    /// For case-exact forms: the form normalised without case folding, which the
+    /// text must equal.
+    exact: Option<String>,
+}
+
+/// One automaton over the forms that share a normalisation.
+struct Scanner {
+    fold: Fold,
+    automaton: AhoCorasick,
+    forms: Vec<Vec<Form>>,
+}
+
+/// A compiled gazetteer, ready to find entities in text.
+///
+/// ```
+/// use sorot::{Gazetteer, Matcher};
+/// let g = Gazetteer::from_json(r#"{"entities": [
+///     {"id": "us", "name": "Amerika Serikat", "type": "LOC", "aliases": ["AS"]},
+///     {"id": "lavrov", "name": "Sergey Lavrov", "type": "PER", "short": ["Lavrov"]}]}"#, "doc").unwrap();
+/// let m = Matcher::new(g).unwrap();
+/// let text = "Lavrov: senjata AS, as usual. Sergey Lavrov.";
+/// let found: Vec<&str> = m.find(text).iter().map(|x| &text[x.start_byte..x.end_byte]).collect();
+/// assert_eq!(found, ["Lavrov", "AS", "Sergey Lavrov"]);
+/// ```
+pub struct Matcher {
+    gazetteer: Gazetteer,
+    scanners: Vec<Scanner>,
+}
+
+struct Candidate {
+    start: usize,
+    end: usize,
+    entity: u32,
+    short: bool,
+}
+
+impl Matcher {
+    /// Compiles the gazetteer's names, aliases and short forms into automata.
+    pub fn new(gazetteer: Gazetteer) -> Result<Matcher, Error> {
+        let mut scanners = Vec::new();
+        for diacritics in [Diacritics::Fold, Diacritics::Exact] {
+            let fold = Fold {
+                case: true,
+                diacritics: diacritics == Diacritics::Fold,
+            };
+            let cased = Fold {
+                case: false,
+                ..fold
+            };
+            let mut patterns: Vec<String> = Vec::new();
+            let mut forms: Vec<Vec<Form>> = Vec::new();
+            let mut index = std::collections::HashMap::new();
+            for (i, e) in gazetteer.entities().iter().enumerate() {
+                if e.diacritics != diacritics {
+                    continue;
+                }
+                let all = e
+                    .full_forms()
+                    .map(|s| (s, false))
+                    .chain(e.short.iter().map(|s| (s, true)));
+                for (surface, short) in all {
+                    let key = normalize::normalize(&surface.text, fold);
+                    let exact = match surface.effective_case(e.case) {
+                        Case::Exact => Some(normalize::normalize(&surface.text, cased)),
+                        Case::Fold => None,
+                    };
+                    let slot = *index.entry(key.clone()).or_insert_with(|| {
+                        patterns.push(key);
+                        forms.push(Vec::new());
+                        forms.len() - 1
+                    });
+                    forms[slot].push(Form {
+                        entity: i as u32,
+                        short,
+                        exact,
+                    });
+                }
+            }
+            if patterns.is_empty() {
+                continue;
+            }
+            let automaton = AhoCorasick::builder()
+                .match_kind(MatchKind::Standard)
+                .build(&patterns)
+                .map_err(|e| {
+                    Error::invalid(
+                        "gazetteer",
+                        vec![format!("cannot build the automaton: {e}")],
+                    )
+                })?;
+            scanners.push(Scanner {
+                fold,
+                automaton,
+                forms,
+            });
+        }
+        Ok(Matcher {
+            gazetteer,
+            scanners,
+        })
+    }
+
+    /// The gazetteer this matcher was built from.
+    pub fn gazetteer(&self) -> &Gazetteer {
+        &self.gazetteer
+    }
+
+    /// Finds entity mentions in `text`, one document: leftmost-longest and
+    /// non-overlapping, sorted by position. Any `&str` is fine input; it never panics.
+    pub fn find(&self, text: &str) -> Vec<Match> {
+        self.find_with(text, FindOptions::default())
+    }
+
+    /// Finds entity mentions in `text` with options.
+    pub fn find_with(&self, text: &str, options: FindOptions) -> Vec<Match> {
+        let candidates = self.candidates(text);
+        self.resolve(candidates, options)
+    }
+
+    /// Every place where a form matches as a whole word with the right case.
+    fn candidates(&self, text: &str) -> Vec<Candidate> {
+        let mut out = Vec::new();
+        for scanner in &self.scanners {
+            let norm = Normalized::new(text, scanner.fold);
+            let cased = Fold {
+                case: false,
+                ..scanner.fold
+            };
+            for m in scanner.automaton.find_overlapping_iter(&norm.text) {
+                if !whole_word(&norm.text, m.start(), m.end()) {
+                    continue;
+                }
+                let Some((start, end)) = norm.original_span(m.start(), m.end()) else {
+                    continue;
+                };
+                let mut as_written: Option<String> = None;
+                for form in &scanner.forms[m.pattern().as_usize()] {
+                    if let Some(exact) = &form.exact {
+                        let written = as_written
+                            .get_or_insert_with(|| normalize::normalize(&text[start..end], cased));
+                        if written != exact {
+                            continue;
+                        }
+                    }
+                    out.push(Candidate {
+                        start,
+                        end,
+                        entity: form.entity,
+                        short: form.short,
+                    });
+                }
+            }
+        }
+        out
+    }
+
+    fn resolve(&self, mut candidates: Vec<Candidate>, options: FindOptions) -> Vec<Match> {
+        // Short forms count only where the entity is also mentioned in full.
+        let mentioned: HashSet<u32> = candidates
+            .iter()
+            .filter(|c| !c.short)
+            .map(|c| c.entity)
+            .collect();
+        candidates.retain(|c| !c.short || mentioned.contains(&c.entity));
+        // One entry per span and entity, a full form before a short one.
+        candidates.sort_by_key(|c| (c.start, Reverse(c.end), c.entity, c.short));
+        candidates.dedup_by_key(|c| (c.start, c.end, c.entity));
+
+        struct Span {
+            start: usize,
+            end: usize,
+            entities: Vec<(u32, bool)>,
+        }
+        let mut spans: Vec<Span> = Vec::new();
+        for c in candidates {
+            match spans.last_mut() {
+                Some(s) if s.start == c.start && s.end == c.end => {
+                    s.entities.push((c.entity, c.short))
+                }
+                _ => spans.push(Span {
+                    start: c.start,
+                    end: c.end,
+                    entities: vec![(c.entity, c.short)],
+                }),
+            }
+        }
+        let unambiguous: HashSet<u32> = spans
+            .iter()
+            .filter(|s| s.entities.len() == 1)
+            .map(|s| s.entities[0].0)
+            .collect();
+
+        let mut out = Vec::new();
+        let mut last_end = 0;
+        for span in spans {
+            if options.overlap == Overlap::Longest {
+                if span.start < last_end {
+                    continue;
+                }
+                last_end = span.end;
+            }
+            out.push(self.choose(span.start, span.end, span.entities, &unambiguous));
+        }
+        out
+    }
+
+    /// Picks one entity among those sharing a span: one with an unambiguous mention
+    /// in the document, then the highest priority, then the first in gazetteer order.
+    fn choose(
+        &self,
+        start: usize,
+        end: usize,
+        mut entities: Vec<(u32, bool)>,
+        unambiguous: &HashSet<u32>,
+    ) -> Match {
+        let entities_data = self.gazetteer.entities();
+        let rank = |e: u32| {
+            let priority = entities_data[e as usize].priority;
+            (unambiguous.contains(&e), priority)
+        };
+        entities.sort_by(|a, b| {
+            let (ua, pa) = rank(a.0);
+            let (ub, pb) = rank(b.0);
+            ub.cmp(&ua).then(pb.total_cmp(&pa)).then(a.0.cmp(&b.0))
+        });
+        let reason = match entities.as_slice() {
+            [_] => Reason::Only,
+            [first, second, ..] => {
+                let (u1, p1) = rank(first.0);
+                let (u2, p2) = rank(second.0);
+                if u1 != u2 {
+                    Reason::Mentioned
+                } else if p1 != p2 {
+                    Reason::Priority
+                } else {
+                    Reason::Order
+                }
+            }
+            [] => Reason::Only,
+        };
+        Match {
+            start_byte: start,
+            end_byte: end,
+            entity: entities[0].0 as usize,
+            short: entities[0].1,
+            candidates: entities.iter().map(|e| e.0 as usize).collect(),
+            reason,
+        }
+    }
+}
+
+/// Whether `text[start..end]` stands as whole words: it neither starts nor ends
+/// inside a word, except in scripts written without spaces.
+fn whole_word(text: &str, start: usize, end: usize) -> bool {
+    let inner = &text[start..end];
+    let (Some(first), Some(last)) = (inner.chars().next(), inner.chars().next_back()) else {
+        return false;
+    };
+    let joins = |outside: Option<char>, edge: char| match outside {
+        None => false,
+        Some(o) => {
+            normalize::is_word_char(o)
+                && normalize::is_word_char(edge)
+                && !normalize::is_unspaced_script(o)
+                && !normalize::is_unspaced_script(edge)
+        }
+    };
+    !joins(text[..start].chars().next_back(), first) && !joins(text[end..].chars().next(), last)
+}
