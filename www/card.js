@@ -1,0 +1,131 @@
+// The entity card shown on hover or keyboard focus. It lives in a shadow root, so
+// the page's CSS cannot restyle it, and is built with createElement/textContent
+// only: nothing from the page or the gazetteer is ever parsed as HTML.
+
+import { OWNER_ATTRIBUTE } from './collect.js';
+
+const CARD_CSS = `
+:host { all: initial; }
+.card {
+  box-sizing: border-box; max-width: min(22rem, calc(100vw - 16px)); padding: 10px 12px;
+  background: #fff; color: #1b1b1b; border: 1px solid #c8c8c8; border-radius: 8px;
+  box-shadow: 0 6px 24px rgba(0, 0, 0, 0.18); font: 14px/1.45 system-ui, sans-serif;
+  text-align: left; white-space: normal; overflow-wrap: anywhere;
+}
+.head { display: flex; align-items: baseline; gap: 8px; flex-wrap: wrap; }
+.name { font-weight: 600; font-size: 15px; }
+.type { display: inline-flex; align-items: center; gap: 4px; font-size: 12px; color: #444; }
+.swatch { width: 10px; height: 10px; border-radius: 2px; border: 1px solid rgba(0,0,0,0.25); }
+.desc { margin-top: 4px; }
+.note { margin-top: 4px; font-size: 12px; color: #555; }
+a { color: #0b57d0; text-decoration: underline; word-break: break-all; }
+.link { margin-top: 6px; font-size: 13px; }
+`;
+
+/**
+ * @typedef {object} CardInfo
+ * @property {string} name
+ * @property {string} typeLabel
+ * @property {string} color a validated `#rrggbb` colour
+ * @property {string} [description]
+ * @property {string} [url] shown only when it is an http: or https: link
+ * @property {string} [note] a line of explanation (why this entity)
+ */
+
+/** Whether `url` is an absolute http: or https: link. */
+export function isWebLink(url) {
+  if (typeof url !== 'string') return false;
+  try {
+    const u = new URL(url);
+    return (u.protocol === 'http:' || u.protocol === 'https:') && u.hostname !== '';
+  } catch {
+    return false;
+  }
+}
+
+export class Card {
+  /**
+   * @param {Document} doc
+   * @param {string} owner the highlighter's owner token
+   */
+  constructor(doc, owner) {
+    this.doc = doc;
+    this.host = doc.createElement('div');
+    this.host.setAttribute(OWNER_ATTRIBUTE, owner);
+    const s = this.host.style;
+    for (const [k, v] of [['all', 'initial'], ['position', 'fixed'], ['z-index', '2147483647'],
+      ['top', '0'], ['left', '0'], ['display', 'none'], ['pointer-events', 'auto']]) {
+      s.setProperty(k, v, 'important');
+    }
+    const shadow = this.host.attachShadow({ mode: 'open' });
+    const style = doc.createElement('style');
+    style.textContent = CARD_CSS;
+    this.box = doc.createElement('div');
+    this.box.className = 'card';
+    this.box.setAttribute('role', 'tooltip');
+    shadow.append(style, this.box);
+  }
+
+  /**
+   * Shows the card next to `rect` (a DOMRect in viewport coordinates).
+   * @param {DOMRect} rect
+   * @param {CardInfo} info
+   */
+  show(rect, info) {
+    const doc = this.doc;
+    if (!this.host.isConnected) (doc.body || doc.documentElement).append(this.host);
+    const el = (tag, cls, text) => {
+      const e = doc.createElement(tag);
+      if (cls) e.className = cls;
+      if (text !== undefined) e.textContent = text;
+      return e;
+    };
+    const head = el('div', 'head');
+    const type = el('span', 'type');
+    const swatch = el('span', 'swatch');
+    swatch.style.background = info.color;
+    type.append(swatch, doc.createTextNode(info.typeLabel));
+    head.append(el('span', 'name', info.name), type);
+    const parts = [head];
+    if (info.description) parts.push(el('div', 'desc', info.description));
+    if (info.note) parts.push(el('div', 'note', info.note));
+    if (isWebLink(info.url)) {
+      const a = el('a', '', info.url.replace(/^https?:\/\//, ''));
+      a.href = info.url;
+      a.target = '_blank';
+      a.rel = 'noopener noreferrer';
+      const line = el('div', 'link');
+      line.append(a);
+      parts.push(line);
+    }
+    this.box.replaceChildren(...parts);
+    const s = this.host.style;
+    s.setProperty('display', 'block', 'important');
+    // Below the anchor, or above it when there is no room; kept inside the viewport.
+    const view = doc.documentElement;
+    const width = this.host.offsetWidth;
+    const height = this.host.offsetHeight;
+    let top = rect.bottom + 6;
+    if (top + height > view.clientHeight && rect.top - height - 6 >= 0) top = rect.top - height - 6;
+    const left = Math.max(8, Math.min(rect.left, view.clientWidth - width - 8));
+    s.setProperty('top', `${Math.round(top)}px`, 'important');
+    s.setProperty('left', `${Math.round(left)}px`, 'important');
+  }
+
+  hide() {
+    this.host.style.setProperty('display', 'none', 'important');
+  }
+
+  get visible() {
+    return this.host.isConnected && this.host.style.getPropertyValue('display') === 'block';
+  }
+
+  /** Whether the node is inside the card. */
+  contains(node) {
+    return node === this.host || this.host.contains(node);
+  }
+
+  destroy() {
+    this.host.remove();
+  }
+}
