@@ -1,0 +1,140 @@
+#!/bin/sh
+# sorot build script. Installs what is missing, then:
+#   ./build.sh            build the WebAssembly module, its JS glue and the default gazetteer
+#   ./build.sh serve [P]  build, then serve www/ on http://localhost:P (default 8080)
+#   ./build.sh test       build, then run every test (Rust, CLI, browser)
+# A second run skips every step whose result is already there.
+set -eu
+cd "$(dirname "$0")"
+
+step() { printf '==> %s\n' "$*" >&2; }
+die() { printf 'build.sh: %s\n' "$*" >&2; exit 1; }
+
+WASM=target/wasm32-unknown-unknown/release/sorot.wasm
+PKG=www/pkg
+
+# newer A B...: true when A is missing or older than any B.
+newer_than() {
+  out=$1; shift
+  [ -e "$out" ] || return 0
+  for f in "$@"; do
+    [ -n "$(find "$f" -newer "$out" -print -quit 2>/dev/null)" ] && return 0
+  done
+  return 1
+}
+
+need_tools() {
+  command -v cargo >/dev/null || die "cargo not found: install Rust from https://rustup.rs"
+  command -v node >/dev/null || die "node not found: install Node.js 20 or later"
+  command -v npm >/dev/null || die "npm not found: install Node.js 20 or later (with npm)"
+}
+
+need_wasm_target() {
+  if ! rustup target list --installed 2>/dev/null | grep -qx wasm32-unknown-unknown; then
+    step "adding the Rust target wasm32-unknown-unknown"
+    rustup target add wasm32-unknown-unknown
+  fi
+}
+
+need_wasm_bindgen() {
+  want=$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/version = |"/, ""); print; exit }' Cargo.lock)
+  [ -n "$want" ] || die "Cargo.lock names no wasm-bindgen version"
+  have=$(wasm-bindgen --version 2>/dev/null | awk '{ print $2 }' || true)
+  if [ "$have" != "$want" ]; then
+    step "installing wasm-bindgen-cli $want to match Cargo.lock (takes a few minutes, once)"
+    cargo install wasm-bindgen-cli --version "$want"
+  fi
+}
+
+need_npm() {
+  if newer_than node_modules/.package-lock.json package.json package-lock.json; then
+    step "installing the npm dev dependencies (wasm-opt, playwright-core)"
+    npm ci --no-audit --no-fund
+  fi
+}
+
+build_wasm() {
+  step "building the core for wasm32 (release)"
+  cargo build --quiet --release --target wasm32-unknown-unknown --lib
+  if newer_than "$PKG/sorot_bg.wasm" "$WASM" build.sh; then
+    step "generating the JS glue (wasm-bindgen --target web)"
+    wasm-bindgen --target web --no-typescript --out-dir "$PKG" "$WASM"
+    step "optimising the wasm (wasm-opt -Oz)"
+    node_modules/.bin/wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int \
+      --enable-sign-ext --enable-mutable-globals --enable-reference-types --enable-multivalue \
+      "$PKG/sorot_bg.wasm" -o "$PKG/sorot_bg.wasm.opt"
+    mv "$PKG/sorot_bg.wasm.opt" "$PKG/sorot_bg.wasm"
+  fi
+}
+
+build_cli() {
+  step "building the command-line tool"
+  cargo build --quiet --bin sorot
+}
+
+build_gazetteer() {
+  if newer_than "$PKG/default-gazetteer.json" data target/debug/sorot; then
+    step "compiling the default gazetteer to $PKG/default-gazetteer.json"
+    mkdir -p "$PKG"
+    target/debug/sorot convert --compact > "$PKG/default-gazetteer.json.tmp"
+    mv "$PKG/default-gazetteer.json.tmp" "$PKG/default-gazetteer.json"
+  fi
+}
+
+build() {
+  need_tools
+  need_wasm_target
+  need_wasm_bindgen
+  need_npm
+  build_wasm
+  build_cli
+  build_gazetteer
+}
+
+need_chromium() {
+  if [ -n "${CHROMIUM:-}" ]; then
+    [ -x "$CHROMIUM" ] || die "CHROMIUM=$CHROMIUM is not an executable"
+    return
+  fi
+  for c in /usr/bin/chromium /usr/bin/chromium-browser; do
+    if [ -x "$c" ]; then CHROMIUM=$c; export CHROMIUM; return; fi
+  done
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    step "installing Chromium for the browser tests (apt-get install chromium)"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+    CHROMIUM=/usr/bin/chromium
+    export CHROMIUM
+    return
+  fi
+  die "the browser tests need Chromium: install it (Debian: sudo apt-get install chromium) or set CHROMIUM=/path/to/chrome"
+}
+
+run_tests() {
+  build
+  step "checking formatting (cargo fmt --check)"
+  cargo fmt --check || die "run 'cargo fmt' to format the code"
+  if cargo clippy --version >/dev/null 2>&1; then
+    step "linting (cargo clippy)"
+    cargo clippy --quiet --all-targets -- -D warnings
+  else
+    step "skipping cargo clippy: not installed (rustup component add clippy)"
+  fi
+  step "Rust tests (cargo test)"
+  cargo test --quiet
+  need_chromium
+  step "browser tests (node --test, headless Chromium: $CHROMIUM)"
+  node --test --test-concurrency=1 tests/browser/
+}
+
+case "${1:-build}" in
+  build) build ;;
+  serve)
+    build
+    port=${2:-8080}
+    step "serving www/ (Ctrl-C to stop)"
+    exec node scripts/serve.mjs www "$port"
+    ;;
+  test) run_tests ;;
+  *) die "unknown command '$1' (use: build, serve [PORT], test)" ;;
+esac

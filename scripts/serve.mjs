@@ -1,0 +1,84 @@
+// A small static file server for the demo and the browser tests.
+// Usage: node scripts/serve.mjs [ROOT] [PORT]   (defaults: www, 8080)
+import { createServer } from 'node:http';
+import { createReadStream, promises as fs } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const TYPES = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json; charset=utf-8',
+  '.wasm': 'application/wasm',
+  '.txt': 'text/plain; charset=utf-8',
+  '.tsv': 'text/tab-separated-values; charset=utf-8',
+  '.csv': 'text/csv; charset=utf-8',
+  '.jsonl': 'application/jsonl; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.ico': 'image/x-icon',
+};
+
+/**
+ * Serves the files under `root` on 127.0.0.1.
+ * @param {object} options
+ * @param {string} options.root folder to serve
+ * @param {number} [options.port] 0 picks a free port
+ * @param {(req: import('node:http').IncomingMessage, res: import('node:http').ServerResponse) => boolean} [options.handle]
+ *   called first; returns true when it answered the request itself
+ * @param {Record<string, string>} [options.headers] extra headers for every file
+ * @returns {Promise<{server: import('node:http').Server, url: string, close: () => Promise<void>}>}
+ */
+export async function startServer({ root, port = 0, handle, headers = {} }) {
+  const base = path.resolve(root);
+  const server = createServer(async (req, res) => {
+    try {
+      if (handle && handle(req, res)) return;
+      const url = new URL(req.url, 'http://localhost');
+      let file = path.join(base, decodeURIComponent(url.pathname));
+      if (file !== base && !file.startsWith(base + path.sep)) {
+        res.writeHead(403).end('forbidden');
+        return;
+      }
+      let stat = await fs.stat(file).catch(() => null);
+      if (stat && stat.isDirectory()) {
+        file = path.join(file, 'index.html');
+        stat = await fs.stat(file).catch(() => null);
+      }
+      if (!stat || !stat.isFile()) {
+        res.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
+        return;
+      }
+      const type = TYPES[path.extname(file).toLowerCase()] || 'application/octet-stream';
+      res.writeHead(200, { 'content-type': type, 'content-length': stat.size, 'cache-control': 'no-cache', ...headers });
+      if (req.method === 'HEAD') res.end();
+      else createReadStream(file).pipe(res);
+    } catch (err) {
+      res.writeHead(500).end(String(err));
+    }
+  });
+  await new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, '127.0.0.1', resolve);
+  });
+  const { port: actual } = server.address();
+  return {
+    server,
+    url: `http://localhost:${actual}/`,
+    close: () => new Promise((resolve) => { server.closeAllConnections?.(); server.close(() => resolve()); }),
+  };
+}
+
+if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  const root = process.argv[2] || 'www';
+  const port = Number(process.argv[3] || 8080);
+  startServer({ root, port }).then(
+    ({ url }) => console.log(`sorot demo: ${url}  (Ctrl-C to stop)`),
+    (err) => {
+      console.error(`cannot serve on port ${port}: ${err.message}`);
+      process.exit(1);
+    },
+  );
+}
