@@ -26,6 +26,7 @@
 mod color;
 mod default;
 mod error;
+pub mod fuzzing;
 mod gazetteer;
 mod matcher;
 mod normalize;

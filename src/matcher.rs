@@ -136,9 +136,9 @@ impl Matcher {
                     .map(|s| (s, false))
                     .chain(e.short.iter().map(|s| (s, true)));
                 for (surface, short) in all {
-                    let key = normalize::normalize(&surface.text, fold);
+                    let key = normalize::form_key(&surface.text, fold);
                     let exact = match surface.effective_case(e.case) {
-                        Case::Exact => Some(normalize::normalize(&surface.text, cased)),
+                        Case::Exact => Some(normalize::form_key(&surface.text, cased)),
                         Case::Fold => None,
                     };
                     let slot = *index.entry(key.clone()).or_insert_with(|| {
@@ -327,20 +327,21 @@ impl Matcher {
 }
 
 /// Whether `text[start..end]` stands as whole words: it neither starts nor ends
-/// inside a word, except in scripts written without spaces.
+/// inside a word, except in scripts written without spaces, and never separates a
+/// character from the combining marks after it (in any script).
 fn whole_word(text: &str, start: usize, end: usize) -> bool {
     let inner = &text[start..end];
     let (Some(first), Some(last)) = (inner.chars().next(), inner.chars().next_back()) else {
         return false;
     };
-    let joins = |outside: Option<char>, edge: char| match outside {
-        None => false,
-        Some(o) => {
-            normalize::is_word_char(o)
-                && normalize::is_word_char(edge)
-                && !normalize::is_unspaced_script(o)
-                && !normalize::is_unspaced_script(edge)
-        }
+    let joins = |left: char, right: char| {
+        normalize::is_combining_mark(right)
+            || (normalize::is_word_char(left)
+                && normalize::is_word_char(right)
+                && !normalize::is_unspaced_script(left)
+                && !normalize::is_unspaced_script(right))
     };
-    !joins(text[..start].chars().next_back(), first) && !joins(text[end..].chars().next(), last)
+    let before = text[..start].chars().next_back();
+    let after = text[end..].chars().next();
+    !before.is_some_and(|b| joins(b, first)) && !after.is_some_and(|a| joins(last, a))
 }

@@ -16,7 +16,9 @@
 //! - combining diacritics are dropped (when asked);
 //! - typographic quotes, apostrophes and dashes become their ASCII forms.
 
-use unicode_normalization::char::{decompose_canonical, decompose_compatible, is_combining_mark};
+/// A combining mark (general category M) belongs to the character before it.
+pub(crate) use unicode_normalization::char::is_combining_mark;
+use unicode_normalization::char::{decompose_canonical, decompose_compatible};
 
 /// The paragraph separator that stands for a block boundary in normalised text.
 pub(crate) const PARAGRAPH: char = '\u{2029}';
@@ -96,6 +98,15 @@ pub(crate) fn normalize(s: &str, fold: Fold) -> String {
         }
     });
     text
+}
+
+/// A gazetteer form as the automaton looks for it: normalised, on one line (a
+/// paragraph break inside it is a space) and without spaces at either end.
+pub(crate) fn form_key(form: &str, fold: Fold) -> String {
+    normalize(form, fold)
+        .replace(PARAGRAPH, " ")
+        .trim_matches(' ')
+        .to_string()
 }
 
 enum Event {
@@ -188,6 +199,11 @@ fn normalize_chars(s: &str, fold: Fold, mut sink: impl FnMut(Event)) {
 /// lower and upper case mappings: lower(upper(lower(c))). This sends "ß", "ẞ" and
 /// "SS" to "ss", final sigma to sigma, and is applied identically to both sides.
 fn fold_case(c: char, mut out: impl FnMut(char)) {
+    if is_combining_mark(c) {
+        // A mark stays a mark (U+0345 would otherwise become the letter iota).
+        out(c);
+        return;
+    }
     for l in c.to_lowercase() {
         if l.is_ascii() {
             out(l);

@@ -195,6 +195,9 @@ fn rules() {
         // Scripts written without spaces match inside running text.
         ("han inside text", "我在北京工作", &[("北京", "beijing")]),
         ("thai inside text", "ไปกรุงเทพวันนี้", &[("กรุงเทพ", "bangkok")]),
+        // A combining mark belongs to the character before it, in every script.
+        ("mark after an unspaced name", "北京\u{e35}", &[]),
+        ("diacritic after a name is part of it", "北京\u{301} x", &[("北京\u{301}", "beijing")]),
     ];
     let m = matcher();
     let mut failures = Vec::new();

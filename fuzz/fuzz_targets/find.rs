@@ -1,0 +1,7 @@
+//! `cargo +nightly fuzz run find`: random gazetteer forms and text through
+//! `Matcher::find`, checking every invariant (see `sorot::fuzzing`).
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|data: &[u8]| sorot::fuzzing::fuzz_find(data));

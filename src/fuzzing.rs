@@ -1,0 +1,115 @@
+//! The invariants of [`Matcher::find_with`], checked on any input: shared by the
+//! property tests and a cargo-fuzz target (`fuzz/`).
+
+use crate::gazetteer::{Diacritics, Gazetteer};
+use crate::matcher::{FindOptions, Matcher, Overlap};
+use crate::normalize::{form_key, normalize, Fold};
+
+/// Checks every invariant of `find` on `text` and panics with a message naming the
+/// broken one:
+/// - spans are within the text, on character boundaries, and not empty;
+/// - spans are sorted by start (then longest first) and, in `longest` mode, do not
+///   overlap;
+/// - a span never starts or ends between a letter and its combining marks;
+/// - the normalised text of every span equals a normalised form (name, alias or
+///   short form) of the entity it names, or of one of its candidates.
+///
+/// ```
+/// let g = sorot::Gazetteer::from_json(r#"{"entities": [{"id": "a", "name": "São Paulo", "type": "LOC"}]}"#, "t").unwrap();
+/// let m = sorot::Matcher::new(g).unwrap();
+/// sorot::fuzzing::check_invariants(&m, "Sa\u{303}o Paulo, SAO PAULO", sorot::Overlap::All);
+/// ```
+pub fn check_invariants(matcher: &Matcher, text: &str, overlap: Overlap) {
+    let matches = matcher.find_with(text, FindOptions { overlap });
+    let entities = matcher.gazetteer().entities();
+    let mut previous: Option<(usize, usize)> = None;
+    for m in &matches {
+        let (s, e) = (m.start_byte, m.end_byte);
+        assert!(
+            s < e && e <= text.len(),
+            "span {s}..{e} out of bounds in {text:?}"
+        );
+        assert!(
+            text.is_char_boundary(s) && text.is_char_boundary(e),
+            "span {s}..{e} not on character boundaries in {text:?}"
+        );
+        if let Some(next) = text[e..].chars().next() {
+            assert!(
+                !unicode_normalization::char::is_combining_mark(next) || !ends_with_letter(&text[s..e]),
+                "span {s}..{e} ends before the combining mark {next:?} of its last letter in {text:?}"
+            );
+        }
+        if let Some((ps, pe)) = previous {
+            assert!(
+                (ps, std::cmp::Reverse(pe)) <= (s, std::cmp::Reverse(e)),
+                "spans not sorted in {text:?}"
+            );
+            if overlap == Overlap::Longest {
+                assert!(pe <= s, "spans {ps}..{pe} and {s}..{e} overlap in {text:?}");
+            }
+        }
+        previous = Some((s, e));
+        assert!(
+            !m.candidates.is_empty() && m.candidates[0] == m.entity,
+            "chosen entity is not the first candidate"
+        );
+        let found = m.candidates.iter().any(|&c| {
+            let entity = &entities[c];
+            let fold = Fold {
+                case: true,
+                diacritics: entity.diacritics == Diacritics::Fold,
+            };
+            let span = normalize(&text[s..e], fold);
+            entity
+                .full_forms()
+                .chain(&entity.short)
+                .any(|form| form_key(&form.text, fold) == span)
+        });
+        assert!(
+            found,
+            "span {:?} equals no form of its entities",
+            &text[s..e]
+        );
+    }
+}
+
+fn ends_with_letter(s: &str) -> bool {
+    s.chars().next_back().is_some_and(char::is_alphabetic)
+}
+
+/// Builds a gazetteer from arbitrary bytes and checks [`check_invariants`] on the
+/// rest: the body of the cargo-fuzz target. The first byte gives the number of
+/// forms; forms and text are separated by NUL bytes; invalid UTF-8 is replaced.
+/// Inputs that make no valid gazetteer are ignored; nothing may panic.
+pub fn fuzz_find(data: &[u8]) {
+    let Some((&count, rest)) = data.split_first() else {
+        return;
+    };
+    let text = String::from_utf8_lossy(rest);
+    let mut parts = text.split('\0');
+    let forms: Vec<&str> = parts.by_ref().take(usize::from(count % 8) + 1).collect();
+    let body: Vec<&str> = parts.collect();
+    let body = body.join("\0");
+    let entities: Vec<serde_json::Value> = forms
+        .iter()
+        .enumerate()
+        .map(|(i, f)| {
+            let (name, short) = if i % 3 == 2 {
+                ("Filler Name", vec![*f])
+            } else {
+                (*f, vec![])
+            };
+            serde_json::json!({"id": format!("e{i}"), "name": name, "type": "T", "short": short,
+                               "diacritics": if i % 2 == 0 { "fold" } else { "exact" }})
+        })
+        .collect();
+    let json = serde_json::json!({ "entities": entities });
+    let Ok(g) = Gazetteer::from_value(&json, "fuzz") else {
+        return;
+    };
+    let Ok(matcher) = Matcher::new(g) else {
+        return;
+    };
+    check_invariants(&matcher, &body, Overlap::Longest);
+    check_invariants(&matcher, &body, Overlap::All);
+}
