@@ -117,6 +117,65 @@ pub enum Duplicates {
     Error,
 }
 
+/// The text formats a gazetteer can be read from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Format {
+    /// One JSON object (the format's reference form).
+    Json,
+    /// One entity object per line.
+    JsonLines,
+    /// Tab-separated, with a header line.
+    Tsv,
+    /// Comma-separated (RFC 4180), with a header line.
+    Csv,
+}
+
+impl Format {
+    /// The format of a file name's extension (`.json`, `.jsonl`/`.ndjson`, `.tsv`,
+    /// `.csv`), if it has one of those.
+    pub fn from_path(path: &str) -> Option<Format> {
+        let ext = path.rsplit_once('.')?.1.to_ascii_lowercase();
+        match ext.as_str() {
+            "json" => Some(Format::Json),
+            "jsonl" | "ndjson" => Some(Format::JsonLines),
+            "tsv" | "tab" => Some(Format::Tsv),
+            "csv" => Some(Format::Csv),
+            _ => None,
+        }
+    }
+
+    /// The format the text looks like: JSON Lines when its first non-empty line is a
+    /// whole JSON object and more lines follow (or it is one entity, with an `"id"`),
+    /// JSON for any other text starting with `{` or `[`, TSV when the first line that
+    /// is not a `#` comment has a tab or no comma, CSV otherwise.
+    pub fn detect(text: &str) -> Format {
+        let trimmed = text.trim_start();
+        if trimmed.starts_with('{') {
+            let mut lines = trimmed.lines().map(str::trim).filter(|l| !l.is_empty());
+            let first = lines.next().unwrap_or("");
+            let more = lines.next().is_some();
+            return match serde_json::from_str::<Map<String, Value>>(first) {
+                Ok(o) if more || (o.contains_key("id") && !o.contains_key("entities")) => {
+                    Format::JsonLines
+                }
+                _ => Format::Json,
+            };
+        }
+        if trimmed.starts_with('[') {
+            return Format::Json;
+        }
+        let header = text
+            .lines()
+            .find(|l| !l.trim().is_empty() && !l.starts_with('#'))
+            .unwrap_or("");
+        if header.contains('\t') || !header.contains(',') {
+            Format::Tsv
+        } else {
+            Format::Csv
+        }
+    }
+}
+
 /// A validated gazetteer: entity types and entities.
 ///
 /// Loading never panics: malformed input gives an [`Error`] that lists each problem
@@ -232,20 +291,118 @@ impl Gazetteer {
     /// are kept as extra fields. A form may end with options in braces: `AS {exact}`,
     /// `Сергей Лавров {ru}`, `Georgia {exact,en}`.
     pub fn from_tsv(text: &str, origin: &str) -> Result<Gazetteer, Error> {
-        let mut p = Problems::default();
-        let mut lines = text
+        let rows = text
             .split('\n')
             .enumerate()
             .map(|(i, l)| (i + 1, l.strip_suffix('\r').unwrap_or(l)))
-            .filter(|(_, l)| !l.trim().is_empty() && !l.starts_with('#'));
-        let Some((_, header)) = lines.next() else {
+            .filter(|(_, l)| !l.trim().is_empty() && !l.starts_with('#'))
+            .map(|(line, l)| (line, l.split('\t').map(str::to_string).collect()))
+            .collect();
+        Gazetteer::from_rows(rows, origin)
+    }
+
+    /// Loads a gazetteer from comma-separated values (RFC 4180: fields may be quoted
+    /// with `"`, a quote inside doubled), with the same columns as
+    /// [`Gazetteer::from_tsv`].
+    ///
+    /// ```
+    /// let csv = "id,type,name,aliases,description\njkt,LOC,Jakarta,\"DKI|Batavia\",\"Ibu kota, dulu\"\n";
+    /// let g = sorot::Gazetteer::from_csv(csv, "cities.csv").unwrap();
+    /// assert_eq!(g.entities()[0].aliases.len(), 2);
+    /// assert_eq!(g.entities()[0].description.as_deref(), Some("Ibu kota, dulu"));
+    /// ```
+    pub fn from_csv(text: &str, origin: &str) -> Result<Gazetteer, Error> {
+        let rows = csv_records(text).map_err(|m| Error::syntax(origin, m))?;
+        let rows = rows
+            .into_iter()
+            .filter(|(_, cells)| !(cells.len() == 1 && cells[0].trim().is_empty()))
+            .filter(|(_, cells)| !cells[0].starts_with('#'))
+            .collect();
+        Gazetteer::from_rows(rows, origin)
+    }
+
+    /// Loads a gazetteer from JSON Lines: one entity object per line (as in the JSON
+    /// format's `entities`). A first line with neither `"id"` nor `"name"` is the
+    /// gazetteer's header: it may carry `version`, `types` and `diacritics`.
+    pub fn from_json_lines(text: &str, origin: &str) -> Result<Gazetteer, Error> {
+        let mut header = Map::new();
+        let mut items = Vec::new();
+        for (i, line) in text.split('\n').enumerate() {
+            let line_no = i + 1;
+            let line = line.trim();
+            if line.is_empty() {
+                continue;
+            }
+            let value: Value = serde_json::from_str(line).map_err(|e| {
+                let full = e.to_string();
+                let suffix = format!(" at line {} column {}", e.line(), e.column());
+                let message = full.strip_suffix(&suffix).unwrap_or(&full).to_string();
+                Error::syntax(
+                    origin,
+                    format!(
+                        "line {line_no}: invalid JSON at column {}: {message}",
+                        e.column()
+                    ),
+                )
+            })?;
+            let is_header = items.is_empty()
+                && header.is_empty()
+                && value
+                    .as_object()
+                    .is_some_and(|o| !o.contains_key("id") && !o.contains_key("name"));
+            match value {
+                Value::Object(o) if is_header => header = o,
+                other => items.push((other, format!("line {line_no}"))),
+            }
+        }
+        let diacritics = match header.get("diacritics").and_then(Value::as_str) {
+            Some("exact") => Diacritics::Exact,
+            _ => Diacritics::Fold,
+        };
+        header.insert("entities".into(), Value::Array(Vec::new()));
+        let mut g = Gazetteer::from_value(&Value::Object(header), origin)?;
+        let mut p = Problems::default();
+        g.entities = parse_entities(
+            items.iter().map(|(v, l)| (v, l.as_str())),
+            diacritics,
+            &mut p,
+        );
+        p.finish(origin)?;
+        g.add_missing_types();
+        Ok(g)
+    }
+
+    /// Loads a gazetteer in the given format, or (with `None`) in the format the text
+    /// looks like (see [`Format::detect`]).
+    pub fn parse_as(text: &str, origin: &str, format: Option<Format>) -> Result<Gazetteer, Error> {
+        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+        match format.unwrap_or_else(|| Format::detect(text)) {
+            Format::Json => Gazetteer::from_json(text, origin),
+            Format::JsonLines => Gazetteer::from_json_lines(text, origin),
+            Format::Tsv => Gazetteer::from_tsv(text, origin),
+            Format::Csv => Gazetteer::from_csv(text, origin),
+        }
+    }
+
+    /// Loads a gazetteer in the format the text looks like: JSON, JSON Lines, TSV or
+    /// CSV (see [`Format::detect`]).
+    pub fn parse(text: &str, origin: &str) -> Result<Gazetteer, Error> {
+        Gazetteer::parse_as(text, origin, None)
+    }
+
+    /// A gazetteer from table rows (line number, cells); the first row names the
+    /// columns.
+    fn from_rows(rows: Vec<(usize, Vec<String>)>, origin: &str) -> Result<Gazetteer, Error> {
+        let mut p = Problems::default();
+        let mut rows = rows.into_iter();
+        let Some((_, header)) = rows.next() else {
             return Err(Error::syntax(
                 origin,
                 "empty file: expected a header line naming the columns",
             ));
         };
         let columns: Vec<String> = header
-            .split('\t')
+            .iter()
             .map(|c| c.trim().to_ascii_lowercase())
             .collect();
         for required in ["id", "type", "name"] {
@@ -259,9 +416,8 @@ impl Gazetteer {
                 ));
             }
         }
-        let mut rows = Vec::new();
-        for (line, row) in lines {
-            let cells: Vec<&str> = row.split('\t').collect();
+        let mut entities_in = Vec::new();
+        for (line, cells) in rows {
             if cells.len() > columns.len() {
                 p.push(format!(
                     "line {line}: {} cells, but the header names {} columns",
@@ -271,7 +427,7 @@ impl Gazetteer {
                 continue;
             }
             let mut entity = Map::new();
-            for (column, cell) in columns.iter().zip(cells) {
+            for (column, cell) in columns.iter().zip(&cells) {
                 let cell = cell.trim();
                 if cell.is_empty() {
                     continue;
@@ -280,7 +436,9 @@ impl Gazetteer {
                     "name" => tsv_surface(cell, line, column, &mut p),
                     "aliases" | "short" => Value::Array(
                         cell.split('|')
-                            .map(|item| tsv_surface(item.trim(), line, column, &mut p))
+                            .map(str::trim)
+                            .filter(|item| !item.is_empty())
+                            .map(|item| tsv_surface(item, line, column, &mut p))
                             .collect(),
                     ),
                     "priority" => match cell.parse::<f64>() {
@@ -293,10 +451,10 @@ impl Gazetteer {
                 };
                 entity.insert(column.clone(), value);
             }
-            rows.push((Value::Object(entity), format!("line {line}")));
+            entities_in.push((Value::Object(entity), format!("line {line}")));
         }
         let entities = parse_entities(
-            rows.iter().map(|(v, l)| (v, l.as_str())),
+            entities_in.iter().map(|(v, l)| (v, l.as_str())),
             Diacritics::Fold,
             &mut p,
         );
@@ -307,17 +465,6 @@ impl Gazetteer {
         };
         g.add_missing_types();
         Ok(g)
-    }
-
-    /// Loads JSON or TSV, told apart by the first character that is not whitespace
-    /// (`{` starts JSON).
-    pub fn parse(text: &str, origin: &str) -> Result<Gazetteer, Error> {
-        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-        if text.trim_start().starts_with(['{', '[']) {
-            Gazetteer::from_json(text, origin)
-        } else {
-            Gazetteer::from_tsv(text, origin)
-        }
     }
 
     /// Merges gazetteers in order into one: entities in order, types declared later
@@ -892,6 +1039,69 @@ fn tsv_surface(cell: &str, line: usize, column: &str, p: &mut Problems) -> Value
         }
     }
     Value::Object(m)
+}
+
+/// The records of CSV text with the line each starts on; quoted fields may hold
+/// commas, doubled quotes and line breaks.
+fn csv_records(text: &str) -> Result<Vec<(usize, Vec<String>)>, String> {
+    let mut records = Vec::new();
+    let mut chars = text.chars().peekable();
+    let mut line = 1;
+    let mut start_line = 1;
+    let mut field = String::new();
+    let mut fields = Vec::new();
+    let mut quoted = false;
+    let mut quote_line = 0;
+    let mut at_field_start = true;
+    while let Some(c) = chars.next() {
+        if quoted {
+            match c {
+                '"' if chars.peek() == Some(&'"') => {
+                    chars.next();
+                    field.push('"');
+                }
+                '"' => quoted = false,
+                _ => {
+                    if c == '\n' {
+                        line += 1;
+                    }
+                    field.push(c);
+                }
+            }
+            continue;
+        }
+        match c {
+            '"' if at_field_start => {
+                quoted = true;
+                quote_line = line;
+                at_field_start = false;
+            }
+            ',' => {
+                fields.push(std::mem::take(&mut field));
+                at_field_start = true;
+            }
+            '\r' if chars.peek() == Some(&'\n') => {}
+            '\n' => {
+                fields.push(std::mem::take(&mut field));
+                records.push((start_line, std::mem::take(&mut fields)));
+                line += 1;
+                start_line = line;
+                at_field_start = true;
+            }
+            _ => {
+                field.push(c);
+                at_field_start = false;
+            }
+        }
+    }
+    if quoted {
+        return Err(format!("line {quote_line}: a quoted field is not closed"));
+    }
+    if !field.is_empty() || !fields.is_empty() {
+        fields.push(field);
+        records.push((start_line, fields));
+    }
+    Ok(records)
 }
 
 fn is_language_tag(s: &str) -> bool {

@@ -28,6 +28,7 @@ mod default;
 mod error;
 pub mod fuzzing;
 mod gazetteer;
+pub mod lint;
 mod matcher;
 mod normalize;
 mod utf16;
@@ -37,6 +38,6 @@ mod wasm;
 
 pub use default::default_gazetteer;
 pub use error::Error;
-pub use gazetteer::{Case, Diacritics, Duplicates, Entity, EntityType, Gazetteer, Surface};
+pub use gazetteer::{Case, Diacritics, Duplicates, Entity, EntityType, Format, Gazetteer, Surface};
 pub use matcher::{FindOptions, Match, Matcher, Overlap, Reason};
 pub use utf16::utf16_offsets;

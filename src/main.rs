@@ -4,8 +4,9 @@ use std::io::{self, BufWriter, Read, Write};
 use std::process::ExitCode;
 
 use serde::Serialize;
+use sorot::lint::{lint, Reviewed, StopWords};
 use sorot::{
-    default_gazetteer, utf16_offsets, Duplicates, FindOptions, Gazetteer, Matcher, Overlap,
+    default_gazetteer, utf16_offsets, Duplicates, FindOptions, Format, Gazetteer, Matcher, Overlap,
 };
 
 const USAGE: &str = "\
@@ -17,10 +18,15 @@ usage:
       the line with --lines (each line is then its own document). Without FILE, or
       with -, reads standard input. Without --gazetteer, uses the default gazetteer;
       several --gazetteer merge in order.
-  sorot check FILE...
-      validate gazetteers (JSON or TSV); print counts, or the errors (exit code 2)
+  sorot check [--reviewed FILE] [--strict] [FILE...]
+      validate gazetteers (JSON, JSON Lines, TSV or CSV; without FILE, the default
+      gazetteer); print counts and warnings (forms several entities share, common
+      words matched in any case), or the errors (exit code 2). A warning listed in
+      the review file (form<TAB>ambiguous|common-word<TAB>reason) is explained.
+      --strict: exit code 1 when a warning is left unexplained.
   sorot convert [--compact] [FILE...]
-      print the gazetteer (the files merged, or the default one) as JSON
+      print the gazetteer (the files merged, or the default one) as JSON; reads
+      JSON, JSON Lines (.jsonl), TSV and CSV (by extension, else by content)
 ";
 
 /// A failure: its message and the exit code.
@@ -75,7 +81,8 @@ fn load_gazetteers(paths: &[String]) -> Result<Gazetteer, Failure> {
     let mut parts = Vec::new();
     for path in paths {
         let text = read_input(path)?;
-        let g = Gazetteer::parse(&text, path).map_err(|e| Failure(e.to_string(), 2))?;
+        let g = Gazetteer::parse_as(&text, path, Format::from_path(path))
+            .map_err(|e| Failure(e.to_string(), 2))?;
         parts.push((g, path.clone()));
     }
     Gazetteer::merge(parts, Duplicates::Replace).map_err(|e| Failure(e.to_string(), 2))
@@ -218,32 +225,92 @@ fn print_matches(
     Ok(())
 }
 
+/// The common-word lists `sorot check` uses, embedded from `data/stopwords/`.
+const STOP_WORDS: [&str; 2] = [
+    include_str!("../data/stopwords/id.txt"),
+    include_str!("../data/stopwords/en.txt"),
+];
+
+/// The review file of the default gazetteer.
+const DEFAULT_REVIEWED: &str = include_str!("../data/default/reviewed.tsv");
+
 fn check(args: &[String]) -> Result<(), Failure> {
-    if args.is_empty() {
-        return Err(Failure(format!("check needs a gazetteer file\n{USAGE}"), 2));
-    }
-    let mut failed = false;
-    for path in args {
-        let text = read_input(path)?;
-        match Gazetteer::parse(&text, path) {
-            Ok(g) => {
-                let entities = g.entities();
-                let aliases: usize = entities.iter().map(|e| e.aliases.len()).sum();
-                let short: usize = entities.iter().map(|e| e.short.len()).sum();
-                println!(
-                    "{path}: ok: {} entities, {aliases} aliases, {short} short forms, {} types",
-                    entities.len(),
-                    g.types().len()
-                );
+    let mut files = Vec::new();
+    let mut reviewed_path = None;
+    let mut strict = false;
+    let mut it = args.iter();
+    while let Some(arg) = it.next() {
+        match arg.as_str() {
+            "--reviewed" => match it.next() {
+                Some(path) => reviewed_path = Some(path.clone()),
+                None => return Err(Failure(format!("--reviewed needs a file\n{USAGE}"), 2)),
+            },
+            "--strict" => strict = true,
+            flag if flag.starts_with('-') && flag != "-" => {
+                return Err(Failure(format!("unknown option {flag:?}\n{USAGE}"), 2))
             }
+            _ => files.push(arg.clone()),
+        }
+    }
+    let reviewed = match &reviewed_path {
+        Some(path) => Reviewed::parse(&read_input(path)?, path),
+        None if files.is_empty() => Reviewed::parse(DEFAULT_REVIEWED, "data/default/reviewed.tsv"),
+        None => Ok(Reviewed::default()),
+    }
+    .map_err(|e| Failure(e.to_string(), 2))?;
+    let stop_words = StopWords::new(STOP_WORDS);
+    let mut gazetteers = Vec::new();
+    let mut failed = false;
+    if files.is_empty() {
+        match default_gazetteer() {
+            Ok(g) => gazetteers.push(("default gazetteer".to_string(), g)),
             Err(e) => {
                 eprintln!("{e}");
                 failed = true;
             }
         }
     }
+    for path in &files {
+        let text = read_input(path)?;
+        match Gazetteer::parse_as(&text, path, Format::from_path(path)) {
+            Ok(g) => gazetteers.push((path.clone(), g)),
+            Err(e) => {
+                eprintln!("{e}");
+                failed = true;
+            }
+        }
+    }
+    let mut unexplained = 0;
+    for (name, g) in &gazetteers {
+        let entities = g.entities();
+        let aliases: usize = entities.iter().map(|e| e.aliases.len()).sum();
+        let short: usize = entities.iter().map(|e| e.short.len()).sum();
+        println!(
+            "{name}: ok: {} entities, {aliases} aliases, {short} short forms, {} types",
+            entities.len(),
+            g.types().len()
+        );
+        let warnings = lint(g, &stop_words, &reviewed);
+        let open: Vec<_> = warnings.iter().filter(|w| w.explained.is_none()).collect();
+        for w in &open {
+            println!("{name}: warning: {}", w.message);
+        }
+        if !warnings.is_empty() {
+            println!(
+                "{name}: {} warnings, {} explained in the review file",
+                warnings.len(),
+                warnings.len() - open.len()
+            );
+        }
+        unexplained += open.len();
+    }
     if failed {
         Err(Failure("the gazetteer has errors".into(), 2))
+    } else if strict && unexplained > 0 {
+        Err(Failure(
+            format!("{unexplained} warnings are not explained"),
+            1,
+        ))
     } else {
         Ok(())
     }

@@ -7,7 +7,7 @@
 
 use wasm_bindgen::prelude::*;
 
-use crate::{utf16_offsets, Duplicates, FindOptions, Gazetteer, Matcher, Overlap, Reason};
+use crate::{utf16_offsets, Duplicates, FindOptions, Format, Gazetteer, Matcher, Overlap, Reason};
 
 /// Installs a panic hook that reports panics on the console.
 #[wasm_bindgen(start)]
@@ -34,7 +34,9 @@ impl Engine {
                 .get(i)
                 .cloned()
                 .unwrap_or_else(|| format!("gazetteer {}", i + 1));
-            let g = Gazetteer::parse(text, &origin).map_err(|e| JsError::new(&e.to_string()))?;
+            let format = Format::from_path(&origin);
+            let g = Gazetteer::parse_as(text, &origin, format)
+                .map_err(|e| JsError::new(&e.to_string()))?;
             parts.push((g, origin));
         }
         let g = Gazetteer::merge(parts, Duplicates::Replace)

@@ -168,3 +168,146 @@ fn convert_writes_the_json_format() {
         serde_json::json!({"text": "XY", "case": "exact", "lang": "en"})
     );
 }
+
+#[test]
+fn check_warns_about_shared_forms_and_common_words() {
+    let g = temp_file(
+        "warn.tsv",
+        "id\ttype\tname\taliases\tshort\tpriority\n\
+         bulan\tLOC\tBulan\t\t\t\n\
+         bulan-exact\tLOC\tBulan Regency\tBulan {exact}\t\t\n\
+         ga\tLOC\tGeorgia\t\t\t\n\
+         gs\tLOC\tGeorgia\t\t\t\n\
+         v1\tLOC\tValencia\t\t\t2\n\
+         v2\tLOC\tValencia\t\t\t1\n\
+         kim1\tPER\tKim Jong Un\t\tKim\t\n\
+         kim2\tPER\tKim Yo Jong\t\tKim\t\n"
+            .as_bytes(),
+    );
+    let out = sorot(&["check", g.to_str().unwrap()], b"");
+    assert!(out.status.success());
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let warnings: Vec<&str> = stdout.lines().filter(|l| l.contains("warning:")).collect();
+    let path = g.display().to_string();
+    assert_eq!(
+        warnings,
+        [
+            format!("{path}: warning: \"Bulan\" names 2 entities: bulan (LOC), bulan-exact (LOC); give them different priorities or keep the form on one"),
+            format!("{path}: warning: \"Georgia\" names 2 entities: ga (LOC), gs (LOC); give them different priorities or keep the form on one"),
+            format!("{path}: warning: entity \"bulan\": \"Bulan\" is a common word and matches in any case: mark it {{exact}}, make it a short form, or remove it"),
+        ]
+    );
+    // --strict fails on unexplained warnings; a review file explains them.
+    let out = sorot(&["check", "--strict", g.to_str().unwrap()], b"");
+    assert_eq!(out.status.code(), Some(1));
+    let reviewed = temp_file(
+        "reviewed.tsv",
+        "# form\tkind\treason\nbulan\tambiguous\tdeliberate\nGeorgia\tambiguous\tboth in the news\nBulan\tcommon-word\ttest\n".as_bytes(),
+    );
+    let out = sorot(
+        &[
+            "check",
+            "--strict",
+            "--reviewed",
+            reviewed.to_str().unwrap(),
+            g.to_str().unwrap(),
+        ],
+        b"",
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    assert!(String::from_utf8_lossy(&out.stdout)
+        .ends_with("3 warnings, 3 explained in the review file\n"));
+}
+
+#[test]
+fn the_default_gazetteer_passes_check_with_every_warning_explained() {
+    let out = sorot(&["check", "--strict"], b"");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{stdout}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(stdout.starts_with("default gazetteer: ok: "), "{stdout}");
+}
+
+#[test]
+fn convert_imports_csv_and_json_lines() {
+    let csv = temp_file(
+        "cities.csv",
+        "id,type,name,aliases,short,description,url\n\
+         jkt,LOC,Jakarta,\"DKI Jakarta|Batavia\",,\"Ibu kota, dulu \"\"Batavia\"\"\",https://id.wikipedia.org/wiki/Jakarta\n\
+         sby,LOC,Surabaya,,,\"Kota\ndi Jawa Timur\",\n"
+            .as_bytes(),
+    );
+    let jsonl = temp_file(
+        "people.jsonl",
+        "{\"version\": 1, \"types\": {\"PER\": {\"label\": \"Orang\", \"color\": \"gold\"}}}\n\
+         {\"id\": \"prabowo\", \"name\": \"Prabowo Subianto\", \"type\": \"PER\", \"short\": [\"Prabowo\"]}\n\
+         \n\
+         {\"id\": \"jokowi\", \"name\": \"Joko Widodo\", \"type\": \"PER\", \"aliases\": [\"Jokowi\"]}\n"
+            .as_bytes(),
+    );
+    let out = sorot(
+        &[
+            "convert",
+            "--compact",
+            csv.to_str().unwrap(),
+            jsonl.to_str().unwrap(),
+        ],
+        b"",
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        v["types"]["PER"],
+        serde_json::json!({"label": "Orang", "color": "#ffd700"})
+    );
+    let e = &v["entities"];
+    assert_eq!(
+        e[0]["aliases"],
+        serde_json::json!(["DKI Jakarta", "Batavia"])
+    );
+    assert_eq!(e[0]["description"], "Ibu kota, dulu \"Batavia\"");
+    assert_eq!(e[1]["description"], "Kota\ndi Jawa Timur");
+    assert_eq!(e[2]["short"], serde_json::json!(["Prabowo"]));
+    assert_eq!(e[3]["aliases"], serde_json::json!(["Jokowi"]));
+    // The converted gazetteer finds what the sources describe.
+    let merged = temp_file("merged.json", &out.stdout);
+    let found = sorot(
+        &["find", "--gazetteer", merged.to_str().unwrap()],
+        "Jokowi di DKI Jakarta".as_bytes(),
+    );
+    let ids: Vec<String> = lines(&found)
+        .iter()
+        .map(|v| v["id"].as_str().unwrap().into())
+        .collect();
+    assert_eq!(ids, ["jokowi", "jkt"]);
+}
+
+#[test]
+fn import_errors_say_the_line() {
+    let rows: Vec<(&str, &str, String)> = vec![
+        ("bad.csv", "id,type,name\njkt,LOC,\"Jakarta\n", "line 2: a quoted field is not closed".into()),
+        ("bad.jsonl", "{\"id\": \"a\", \"name\": \"A\", \"type\": \"T\"}\n{\"id\": \"b\", \n", "line 2: invalid JSON at column 11: EOF while parsing a value".into()),
+        ("bad2.jsonl", "{\"id\": \"a\", \"name\": \"A\", \"type\": \"T\"}\n{\"id\": \"b\", \"name\": \"\", \"type\": \"T\"}\n", "line 2 (\"b\"): \"name\" is empty".into()),
+    ];
+    for (name, text, want) in rows {
+        let path = temp_file(name, text.as_bytes());
+        let out = sorot(&["check", path.to_str().unwrap()], b"");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{name}: {stderr}");
+        assert!(
+            stderr.contains(&format!("{}: {want}", path.display())),
+            "{name}: {stderr}"
+        );
+    }
+}

@@ -1,0 +1,182 @@
+//! Warnings about a valid gazetteer: forms shared by several entities, and forms
+//! that are common words and would match ordinary text.
+
+use std::collections::{BTreeMap, HashSet};
+
+use crate::gazetteer::{Case, Gazetteer, Surface};
+use crate::normalize::{form_key, Fold};
+
+const FOLD: Fold = Fold {
+    case: true,
+    diacritics: true,
+};
+
+/// What a [`Warning`] is about.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum WarningKind {
+    /// One surface form names several entities.
+    Ambiguous,
+    /// A form is a common word, matched in any case, so ordinary text would match it.
+    CommonWord,
+}
+
+impl WarningKind {
+    /// `ambiguous` or `common-word`, as written in a review file.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            WarningKind::Ambiguous => "ambiguous",
+            WarningKind::CommonWord => "common-word",
+        }
+    }
+}
+
+/// One warning about a gazetteer.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Warning {
+    /// What it is about.
+    pub kind: WarningKind,
+    /// The form, as written in the gazetteer.
+    pub form: String,
+    /// What is wrong and what to do.
+    pub message: String,
+    /// The reason given in the review file, when the warning was reviewed.
+    pub explained: Option<String>,
+}
+
+/// A list of common words (one per line, `#` comments), compared after the same
+/// normalisation as matching (case and diacritics folded).
+#[derive(Clone, Debug, Default)]
+pub struct StopWords(HashSet<String>);
+
+impl StopWords {
+    /// Reads word lists, one word per line.
+    pub fn new<'a>(lists: impl IntoIterator<Item = &'a str>) -> StopWords {
+        let mut words = HashSet::new();
+        for list in lists {
+            for line in list.lines() {
+                let word = line.trim();
+                if !word.is_empty() && !word.starts_with('#') {
+                    words.insert(form_key(word, FOLD));
+                }
+            }
+        }
+        StopWords(words)
+    }
+
+    /// Whether `form` is a common word, or made only of common words.
+    pub fn covers(&self, form: &str) -> bool {
+        let key = form_key(form, FOLD);
+        self.0.contains(&key) || key.split(' ').all(|w| self.0.contains(w))
+    }
+}
+
+/// Reviewed warnings: lines `form<TAB>kind<TAB>reason` (kind `ambiguous` or
+/// `common-word`), `#` comments allowed.
+#[derive(Clone, Debug, Default)]
+pub struct Reviewed(BTreeMap<(String, WarningKind), String>);
+
+impl Reviewed {
+    /// Reads a review file; a line that does not have the three columns, or names an
+    /// unknown kind, is an error that gives its line number.
+    pub fn parse(text: &str, origin: &str) -> Result<Reviewed, crate::Error> {
+        let mut entries = BTreeMap::new();
+        let mut problems = Vec::new();
+        for (i, line) in text.lines().enumerate() {
+            if line.trim().is_empty() || line.starts_with('#') {
+                continue;
+            }
+            let cells: Vec<&str> = line.split('\t').map(str::trim).collect();
+            let kind = match cells.get(1) {
+                Some(&"ambiguous") => WarningKind::Ambiguous,
+                Some(&"common-word") => WarningKind::CommonWord,
+                _ => {
+                    problems.push(format!(
+                        "line {}: expected form<TAB>ambiguous|common-word<TAB>reason",
+                        i + 1
+                    ));
+                    continue;
+                }
+            };
+            match cells.get(2) {
+                Some(reason) if !reason.is_empty() && !cells[0].is_empty() => {
+                    entries.insert((form_key(cells[0], FOLD), kind), reason.to_string());
+                }
+                _ => problems.push(format!("line {}: a form and a reason are needed", i + 1)),
+            }
+        }
+        if problems.is_empty() {
+            Ok(Reviewed(entries))
+        } else {
+            Err(crate::Error::invalid(origin, problems))
+        }
+    }
+
+    fn reason(&self, form: &str, kind: WarningKind) -> Option<String> {
+        self.0.get(&(form_key(form, FOLD), kind)).cloned()
+    }
+}
+
+/// The warnings for a gazetteer, sorted by kind and form:
+/// - a form (name, alias or short form, compared after normalisation) shared by
+///   several entities, unless they differ in `priority` (the choice is deliberate) or
+///   it is only a short form of each (the full name in the document decides);
+/// - a name or alias that is a common word and is matched in any case (make it
+///   `exact` or a short form, or remove it).
+///
+/// A warning listed in `reviewed` carries its reason in [`Warning::explained`].
+pub fn lint(g: &Gazetteer, stop_words: &StopWords, reviewed: &Reviewed) -> Vec<Warning> {
+    let mut warnings = Vec::new();
+    // Forms by normalised key: (form, entity index, short?).
+    let mut by_key: BTreeMap<String, Vec<(&Surface, usize, bool)>> = BTreeMap::new();
+    for (i, e) in g.entities().iter().enumerate() {
+        let forms = e
+            .full_forms()
+            .map(|s| (s, false))
+            .chain(e.short.iter().map(|s| (s, true)));
+        for (s, short) in forms {
+            let list = by_key.entry(form_key(&s.text, FOLD)).or_default();
+            if !list.iter().any(|(_, j, _)| *j == i) {
+                list.push((s, i, short));
+            }
+            if !short && s.effective_case(e.case) == Case::Fold && stop_words.covers(&s.text) {
+                let message = format!(
+                    "entity {:?}: {:?} is a common word and matches in any case: mark it {{exact}}, make it a short form, or remove it",
+                    e.id, s.text
+                );
+                warnings.push(Warning {
+                    kind: WarningKind::CommonWord,
+                    form: s.text.clone(),
+                    explained: reviewed.reason(&s.text, WarningKind::CommonWord),
+                    message,
+                });
+            }
+        }
+    }
+    for list in by_key.values().filter(|l| l.len() > 1) {
+        let entities = g.entities();
+        let all_short = list.iter().all(|(_, _, short)| *short);
+        let mut priorities: Vec<f64> = list.iter().map(|(_, i, _)| entities[*i].priority).collect();
+        priorities.sort_by(f64::total_cmp);
+        let distinct = priorities.windows(2).all(|w| w[0] != w[1]);
+        if all_short || distinct {
+            continue;
+        }
+        let names: Vec<String> = list
+            .iter()
+            .map(|(_, i, _)| format!("{} ({})", entities[*i].id, entities[*i].type_key))
+            .collect();
+        let form = list[0].0.text.clone();
+        warnings.push(Warning {
+            kind: WarningKind::Ambiguous,
+            message: format!(
+                "{form:?} names {} entities: {}; give them different priorities or keep the form on one",
+                list.len(),
+                names.join(", ")
+            ),
+            explained: reviewed.reason(&form, WarningKind::Ambiguous),
+            form,
+        });
+    }
+    warnings.sort_by(|a, b| (a.kind, &a.form).cmp(&(b.kind, &b.form)));
+    warnings
+}
