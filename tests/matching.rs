@@ -25,7 +25,10 @@ const GAZETTEER: &str = r#"{
     {"id": "sao-paulo", "name": "São Paulo", "type": "LOC"},
     {"id": "putin", "name": "Vladimir Putin", "type": "PER", "short": ["Putin"]},
     {"id": "jakarta", "name": "Jakarta", "type": "LOC"},
-    {"id": "strasse", "name": "Hauptstraße", "type": "LOC"}
+    {"id": "strasse", "name": "Hauptstraße", "type": "LOC"},
+    {"id": "istanbul", "name": "Istanbul", "type": "LOC"},
+    {"id": "pyongyang", "name": "Pyongyang", "type": "LOC"},
+    {"id": "asean", "name": "ASEAN", "type": "ORG"}
   ]
 }"#;
 
@@ -291,6 +294,20 @@ fn ambiguous_forms_carry_candidates_and_a_reason() {
     let r = m.find("Kim Jong Un and Kim Yo Jong. Kim said");
     assert_eq!(ids(&r[2]), ["kim-jong-un", "kim-yo-jong"]);
     assert_eq!(r[2].reason, Reason::Order);
+}
+
+#[test]
+fn diacritics_exact_per_gazetteer() {
+    let g = Gazetteer::from_json(
+        r#"{"diacritics": "exact", "entities": [{"id": "sp", "name": "São Paulo", "type": "LOC"}]}"#,
+        "t",
+    )
+    .unwrap();
+    let m = Matcher::new(g).unwrap();
+    assert!(m.find("Sao Paulo").is_empty());
+    // Composed and decomposed text are still the same letters.
+    assert_eq!(m.find("Sa\u{303}o Paulo").len(), 1);
+    assert_eq!(m.find("SÃO PAULO").len(), 1);
 }
 
 #[test]
