@@ -3,6 +3,7 @@
 #   ./build.sh            build the WebAssembly module, its JS glue and the default gazetteer
 #   ./build.sh serve [P]  build, then serve www/ on http://localhost:P (default 8080)
 #   ./build.sh test       build, then run every test (Rust, CLI, browser)
+#   ./build.sh eval [...] the quality benchmark on annotated news (docs/quality.md)
 # A second run skips every step whose result is already there.
 set -eu
 cd "$(dirname "$0")"
@@ -122,9 +123,24 @@ run_tests() {
   fi
   step "Rust tests (cargo test)"
   cargo test --quiet
+  if command -v python3 >/dev/null; then
+    step "quality benchmark's own tests (python3 -m unittest, scripts/eval)"
+    SOROT_BIN="$PWD/target/debug/sorot" python3 -B -m unittest discover -s scripts/eval
+  else
+    step "skipping the quality benchmark's own tests: python3 not found"
+  fi
   need_chromium
   step "browser tests (node --test, headless Chromium: $CHROMIUM)"
   node --test --test-concurrency=1 tests/browser/
+}
+
+run_eval() {
+  command -v cargo >/dev/null || die "cargo not found: install Rust from https://rustup.rs"
+  py=$(command -v python3.11 || command -v python3) || die "the quality benchmark needs Python 3.11"
+  step "building the command-line tool (release)"
+  cargo build --quiet --release --bin sorot
+  step "quality benchmark (scripts/eval/quality.py $*)"
+  "$py" scripts/eval/quality.py "$@"
 }
 
 case "${1:-build}" in
@@ -136,5 +152,6 @@ case "${1:-build}" in
     exec node scripts/serve.mjs www "$port"
     ;;
   test) run_tests ;;
-  *) die "unknown command '$1' (use: build, serve [PORT], test)" ;;
+  eval) shift; run_eval "$@" ;;
+  *) die "unknown command '$1' (use: build, serve [PORT], test, eval)" ;;
 esac

@@ -38,25 +38,45 @@ pub struct Surface {
     pub lang: Option<String>,
 }
 
+/// How a form's letter case is compared with the text, once every rule is applied.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum CaseRule {
+    /// Only with exactly the capitals of the form.
+    Exact,
+    /// In any case, provided the text has a capital letter somewhere in the match:
+    /// "kementerian luar negeri Rusia" and "JAKARTA" match, "bulan" does not match
+    /// "Bulan".
+    Capitalised,
+    /// In any case.
+    Fold,
+}
+
 impl Surface {
-    /// The case rule that applies to this form: its own, else the entity's, else the
-    /// default (exact for forms written only in capitals with at most four letters,
-    /// such as "AS" or "PBB"; folded for everything else).
-    pub fn effective_case(&self, entity_case: Option<Case>) -> Case {
-        self.case.or(entity_case).unwrap_or_else(|| {
-            let mut letters = 0;
-            for c in self.text.chars().filter(|c| c.is_alphabetic()) {
-                if !c.is_uppercase() {
-                    return Case::Fold;
-                }
-                letters += 1;
+    /// The rule that applies to this form: its own `case`, else the entity's, else
+    /// the default: exact for forms written only in capitals with at most four
+    /// letters ("AS", "PBB"), capitalised for other forms with a capital letter, and
+    /// folded for forms without one.
+    pub fn case_rule(&self, entity_case: Option<Case>) -> CaseRule {
+        match self.case.or(entity_case) {
+            Some(Case::Exact) => return CaseRule::Exact,
+            Some(Case::Fold) => return CaseRule::Fold,
+            None => {}
+        }
+        let mut letters = 0;
+        let mut capitals = 0;
+        for c in self.text.chars().filter(|c| c.is_alphabetic()) {
+            letters += 1;
+            if c.is_uppercase() {
+                capitals += 1;
             }
-            if (1..=4).contains(&letters) {
-                Case::Exact
-            } else {
-                Case::Fold
-            }
-        })
+        }
+        if capitals > 0 && capitals == letters && letters <= 4 {
+            CaseRule::Exact
+        } else if capitals > 0 {
+            CaseRule::Capitalised
+        } else {
+            CaseRule::Fold
+        }
     }
 }
 
@@ -265,11 +285,20 @@ impl Gazetteer {
                 Vec::new()
             }
         };
+        let case = match top.get("case") {
+            None | Some(Value::Null) => None,
+            Some(v) => parse_case(v, "gazetteer", "\"case\"", &mut p),
+        };
+        let mut entities = entities;
+        for e in entities.iter_mut().filter(|e| e.case.is_none()) {
+            e.case = case;
+        }
         p.finish(origin)?;
         let extra = top
             .iter()
             .filter(|(k, _)| {
-                !["version", "name", "diacritics", "types", "entities"].contains(&k.as_str())
+                !["version", "name", "diacritics", "case", "types", "entities"]
+                    .contains(&k.as_str())
             })
             .map(|(k, v)| (k.clone(), v.clone()))
             .collect();
@@ -1119,15 +1148,17 @@ mod tests {
     #[test]
     fn default_case_rule() {
         let rows = [
-            ("AS", Case::Exact),
-            ("PBB", Case::Exact),
-            ("NATO", Case::Exact),
-            ("U.S.", Case::Exact),
-            ("G20", Case::Exact),
-            ("ASEAN", Case::Fold),
-            ("As", Case::Fold),
-            ("Rusia", Case::Fold),
-            ("2024", Case::Fold),
+            ("AS", CaseRule::Exact),
+            ("PBB", CaseRule::Exact),
+            ("NATO", CaseRule::Exact),
+            ("U.S.", CaseRule::Exact),
+            ("G20", CaseRule::Exact),
+            ("ASEAN", CaseRule::Capitalised),
+            ("As", CaseRule::Capitalised),
+            ("Rusia", CaseRule::Capitalised),
+            ("iPhone", CaseRule::Capitalised),
+            ("sungai", CaseRule::Fold),
+            ("2024", CaseRule::Fold),
         ];
         for (text, want) in rows {
             let s = Surface {
@@ -1135,7 +1166,7 @@ mod tests {
                 case: None,
                 lang: None,
             };
-            assert_eq!(s.effective_case(None), want, "{text}");
+            assert_eq!(s.case_rule(None), want, "{text}");
         }
     }
 

@@ -38,6 +38,8 @@ mod wasm;
 
 pub use default::default_gazetteer;
 pub use error::Error;
-pub use gazetteer::{Case, Diacritics, Duplicates, Entity, EntityType, Format, Gazetteer, Surface};
+pub use gazetteer::{
+    Case, CaseRule, Diacritics, Duplicates, Entity, EntityType, Format, Gazetteer, Surface,
+};
 pub use matcher::{FindOptions, Match, Matcher, Overlap, Reason};
 pub use utf16::utf16_offsets;

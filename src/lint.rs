@@ -3,7 +3,7 @@
 
 use std::collections::{BTreeMap, HashSet};
 
-use crate::gazetteer::{Case, Gazetteer, Surface};
+use crate::gazetteer::{CaseRule, Gazetteer, Surface};
 use crate::normalize::{form_key, Fold};
 
 const FOLD: Fold = Fold {
@@ -138,7 +138,7 @@ pub fn lint(g: &Gazetteer, stop_words: &StopWords, reviewed: &Reviewed) -> Vec<W
             if !list.iter().any(|(_, j, _)| *j == i) {
                 list.push((s, i, short));
             }
-            if !short && s.effective_case(e.case) == Case::Fold && stop_words.covers(&s.text) {
+            if !short && s.case_rule(e.case) != CaseRule::Exact && stop_words.covers(&s.text) {
                 let message = format!(
                     "entity {:?}: {:?} is a common word and matches in any case: mark it {{exact}}, make it a short form, or remove it",
                     e.id, s.text

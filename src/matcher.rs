@@ -7,7 +7,7 @@ use std::collections::HashSet;
 use aho_corasick::{AhoCorasick, MatchKind};
 
 use crate::error::Error;
-use crate::gazetteer::{Case, Diacritics, Gazetteer};
+use crate::gazetteer::{CaseRule, Diacritics, Gazetteer};
 use crate::normalize::{self, Fold, Normalized};
 
 /// Which matches [`Matcher::find_with`] returns where spans overlap.
@@ -78,6 +78,8 @@ struct Form {
     /// For case-exact forms: the form normalised without case folding, which the
     /// text must equal.
     exact: Option<String>,
+    /// The text must have a capital letter somewhere in the match.
+    capital: bool,
 }
 
 /// One automaton over the forms that share a normalisation.
@@ -137,9 +139,10 @@ impl Matcher {
                     .chain(e.short.iter().map(|s| (s, true)));
                 for (surface, short) in all {
                     let key = normalize::form_key(&surface.text, fold);
-                    let exact = match surface.effective_case(e.case) {
-                        Case::Exact => Some(normalize::form_key(&surface.text, cased)),
-                        Case::Fold => None,
+                    let rule = surface.case_rule(e.case);
+                    let exact = match rule {
+                        CaseRule::Exact => Some(normalize::form_key(&surface.text, cased)),
+                        CaseRule::Capitalised | CaseRule::Fold => None,
                     };
                     let slot = *index.entry(key.clone()).or_insert_with(|| {
                         patterns.push(key);
@@ -150,6 +153,7 @@ impl Matcher {
                         entity: i as u32,
                         short,
                         exact,
+                        capital: rule == CaseRule::Capitalised,
                     });
                 }
             }
@@ -211,7 +215,14 @@ impl Matcher {
                     continue;
                 };
                 let mut as_written: Option<String> = None;
+                let mut has_capital: Option<bool> = None;
                 for form in &scanner.forms[m.pattern().as_usize()] {
+                    if form.capital
+                        && !*has_capital
+                            .get_or_insert_with(|| text[start..end].chars().any(char::is_uppercase))
+                    {
+                        continue;
+                    }
                     if let Some(exact) = &form.exact {
                         let written = as_written
                             .get_or_insert_with(|| normalize::normalize(&text[start..end], cased));
@@ -327,8 +338,9 @@ impl Matcher {
 }
 
 /// Whether `text[start..end]` stands as whole words: it neither starts nor ends
-/// inside a word, except in scripts written without spaces, and never separates a
-/// character from the combining marks after it (in any script).
+/// inside a word, except in scripts written without spaces; it never separates a
+/// character from the combining marks after it (in any script); and it is not part
+/// of a dotted name such as a domain or an initial ("kompas.com", "H.M.Prasetyo").
 fn whole_word(text: &str, start: usize, end: usize) -> bool {
     let inner = &text[start..end];
     let (Some(first), Some(last)) = (inner.chars().next(), inner.chars().next_back()) else {
@@ -341,7 +353,18 @@ fn whole_word(text: &str, start: usize, end: usize) -> bool {
                 && !normalize::is_unspaced_script(left)
                 && !normalize::is_unspaced_script(right))
     };
-    let before = text[..start].chars().next_back();
-    let after = text[end..].chars().next();
-    !before.is_some_and(|b| joins(b, first)) && !after.is_some_and(|a| joins(last, a))
+    let mut before = text[..start].chars().rev();
+    let mut after = text[end..].chars();
+    let (b1, b2) = (before.next(), before.next());
+    let (a1, a2) = (after.next(), after.next());
+    if b1.is_some_and(|b| joins(b, first)) || a1.is_some_and(|a| joins(last, a)) {
+        return false;
+    }
+    // A dot between word characters joins them: "kompas.com", "www.jakarta.go.id".
+    let dotted = |dot: Option<char>, next: Option<char>, edge: char| {
+        dot == Some('.')
+            && next.is_some_and(normalize::is_word_char)
+            && normalize::is_word_char(edge)
+    };
+    !dotted(b1, b2, first) && !dotted(a1, a2, last)
 }

@@ -276,10 +276,11 @@ fn typographic(c: char) -> char {
     }
 }
 
-/// A character that belongs to a word: a letter or digit of any script, or a
-/// combining mark (which belongs to the letter before it).
+/// A character that belongs to a word: a letter or digit of any script, the
+/// underscore of identifiers, or a combining mark (which belongs to the letter
+/// before it).
 pub(crate) fn is_word_char(c: char) -> bool {
-    c.is_alphanumeric() || is_combining_mark(c)
+    c.is_alphanumeric() || c == '_' || is_combining_mark(c)
 }
 
 /// Scripts written without spaces between words, where a name may stand inside

@@ -28,7 +28,10 @@ const GAZETTEER: &str = r#"{
     {"id": "strasse", "name": "Hauptstraße", "type": "LOC"},
     {"id": "istanbul", "name": "Istanbul", "type": "LOC"},
     {"id": "pyongyang", "name": "Pyongyang", "type": "LOC"},
-    {"id": "asean", "name": "ASEAN", "type": "ORG"}
+    {"id": "asean", "name": "ASEAN", "type": "ORG"},
+    {"id": "bulan", "name": "Bulan", "type": "LOC"},
+    {"id": "kemlu-rusia", "name": "Kementerian Luar Negeri Rusia", "type": "ORG"},
+    {"id": "sungai", "name": "sungai musi", "type": "LOC"}
   ]
 }"#;
 
@@ -88,6 +91,22 @@ fn rules() {
         ),
         // Case: folded for every script, except short all-capital forms.
         ("upper case", "RUSIA", &[("RUSIA", "rusia")]),
+        (
+            "a capitalised form needs a capital",
+            "bulan lalu di Bulan",
+            &[("Bulan", "bulan")],
+        ),
+        (
+            "one capital is enough",
+            "kata kementerian luar negeri Rusia",
+            &[("kementerian luar negeri Rusia", "kemlu-rusia")],
+        ),
+        ("no capital, no match", "kementerian luar negeri rusia", &[]),
+        (
+            "lower-case form in any case",
+            "Sungai Musi, sungai musi",
+            &[("Sungai Musi", "sungai"), ("sungai musi", "sungai")],
+        ),
         (
             "cyrillic in another case",
             "СЕРГЕЙ ЛАВРОВ прибыл",
@@ -308,6 +327,24 @@ fn diacritics_exact_per_gazetteer() {
     // Composed and decomposed text are still the same letters.
     assert_eq!(m.find("Sa\u{303}o Paulo").len(), 1);
     assert_eq!(m.find("SÃO PAULO").len(), 1);
+}
+
+#[test]
+fn gazetteer_case_fold_turns_the_case_rules_off() {
+    let g = Gazetteer::from_json(
+        r#"{"case": "fold", "entities": [{"id": "b", "name": "Bulan", "type": "LOC"},
+            {"id": "as", "name": "AS", "type": "LOC"}, {"id": "x", "name": "XL", "type": "ORG", "case": "exact"}]}"#,
+        "t",
+    )
+    .unwrap();
+    let m = Matcher::new(g).unwrap();
+    let text = "bulan as xl XL";
+    let found: Vec<&str> = m
+        .find(text)
+        .iter()
+        .map(|x| &text[x.start_byte..x.end_byte])
+        .collect();
+    assert_eq!(found, ["bulan", "as", "XL"]);
 }
 
 #[test]
