@@ -26,6 +26,14 @@ const SOURCES: &[(&str, &str)] = &[
         "data/default/LOC-countries.tsv",
         include_str!("../data/default/LOC-countries.tsv"),
     ),
+    (
+        "data/default/LOC-indonesia.tsv",
+        include_str!("../data/default/LOC-indonesia.tsv"),
+    ),
+    (
+        "data/default/LOC-world.tsv",
+        include_str!("../data/default/LOC-world.tsv"),
+    ),
 ];
 
 /// The default gazetteer (Indonesian and English news: people, places,
