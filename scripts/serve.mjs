@@ -29,15 +29,20 @@ const TYPES = {
  * @param {(req: import('node:http').IncomingMessage, res: import('node:http').ServerResponse) => boolean} [options.handle]
  *   called first; returns true when it answered the request itself
  * @param {Record<string, string>} [options.headers] extra headers for every file
+ * @param {{prefix: string, root: string, headers?: Record<string, string>}[]} [options.mounts]
+ *   other folders, served under a URL prefix (`/x/`) with their own extra headers
  * @returns {Promise<{server: import('node:http').Server, url: string, close: () => Promise<void>}>}
  */
-export async function startServer({ root, port = 0, handle, headers = {} }) {
-  const base = path.resolve(root);
+export async function startServer({ root, port = 0, handle, headers = {}, mounts = [] }) {
+  const folders = [...mounts.map((m) => ({ ...m, root: path.resolve(m.root) })), { prefix: '/', root: path.resolve(root), headers }];
   const server = createServer(async (req, res) => {
     try {
       if (handle && handle(req, res)) return;
       const url = new URL(req.url, 'http://localhost');
-      let file = path.join(base, decodeURIComponent(url.pathname));
+      const pathname = decodeURIComponent(url.pathname);
+      const folder = folders.find((f) => pathname.startsWith(f.prefix));
+      const base = folder.root;
+      let file = path.join(base, pathname.slice(folder.prefix.length - 1));
       if (file !== base && !file.startsWith(base + path.sep)) {
         res.writeHead(403).end('forbidden');
         return;
@@ -52,7 +57,7 @@ export async function startServer({ root, port = 0, handle, headers = {} }) {
         return;
       }
       const type = TYPES[path.extname(file).toLowerCase()] || 'application/octet-stream';
-      res.writeHead(200, { 'content-type': type, 'content-length': stat.size, 'cache-control': 'no-cache', ...headers });
+      res.writeHead(200, { 'content-type': type, 'content-length': stat.size, 'cache-control': 'no-cache', ...folder.headers });
       if (req.method === 'HEAD') res.end();
       else createReadStream(file).pipe(res);
     } catch (err) {

@@ -1,11 +1,18 @@
 // The entity card shown on hover or keyboard focus. It lives in a shadow root, so
 // the page's CSS cannot restyle it, and is built with createElement/textContent
-// only: nothing from the page or the gazetteer is ever parsed as HTML.
+// only: nothing from the page or the gazetteer is ever parsed as HTML. Its host
+// element is in the page only while the card is shown, after <body>, so that the
+// page's own content is never touched.
 
 import { OWNER_ATTRIBUTE } from './collect.js';
+import { isHexColor, SharedSheet } from './styles.js';
 
 const CARD_CSS = `
-:host { all: initial; }
+:host {
+  all: initial !important; display: block !important; position: fixed !important;
+  z-index: 2147483647 !important; pointer-events: auto !important;
+  top: var(--sorot-card-top, 0px) !important; left: var(--sorot-card-left, 0px) !important;
+}
 .card {
   box-sizing: border-box; max-width: min(22rem, calc(100vw - 16px)); padding: 10px 12px;
   background: #fff; color: #1b1b1b; border: 1px solid #c8c8c8; border-radius: 8px;
@@ -26,7 +33,7 @@ a { color: #0b57d0; text-decoration: underline; word-break: break-all; }
  * @typedef {object} CardInfo
  * @property {string} name
  * @property {string} typeLabel
- * @property {string} color a validated `#rrggbb` colour
+ * @property {string} color the type's colour (used only when it is `#rrggbb[aa]`)
  * @property {string} [description]
  * @property {string} [url] shown only when it is an http: or https: link
  * @property {string} [note] a line of explanation (why this entity)
@@ -43,7 +50,10 @@ export function isWebLink(url) {
   }
 }
 
+/** The card, in a shadow root of its own. */
 export class Card {
+  #sheet = new SharedSheet(CARD_CSS);
+
   /**
    * @param {Document} doc
    * @param {string} owner the highlighter's owner token
@@ -52,18 +62,15 @@ export class Card {
     this.doc = doc;
     this.host = doc.createElement('div');
     this.host.setAttribute(OWNER_ATTRIBUTE, owner);
-    const s = this.host.style;
-    for (const [k, v] of [['all', 'initial'], ['position', 'fixed'], ['z-index', '2147483647'],
-      ['top', '0'], ['left', '0'], ['display', 'none'], ['pointer-events', 'auto']]) {
-      s.setProperty(k, v, 'important');
-    }
+    // The page's CSS cannot reach into the shadow root, and loses to the
+    // `:host { ... !important }` rules there. The position comes from two custom
+    // properties set on the host (`all` does not reset custom properties).
     const shadow = this.host.attachShadow({ mode: 'open' });
-    const style = doc.createElement('style');
-    style.textContent = CARD_CSS;
+    this.#sheet.attach(shadow);
     this.box = doc.createElement('div');
     this.box.className = 'card';
     this.box.setAttribute('role', 'tooltip');
-    shadow.append(style, this.box);
+    shadow.append(this.box);
   }
 
   /**
@@ -73,7 +80,7 @@ export class Card {
    */
   show(rect, info) {
     const doc = this.doc;
-    if (!this.host.isConnected) (doc.body || doc.documentElement).append(this.host);
+    if (!this.host.isConnected) doc.documentElement.append(this.host);
     const el = (tag, cls, text) => {
       const e = doc.createElement(tag);
       if (cls) e.className = cls;
@@ -83,7 +90,7 @@ export class Card {
     const head = el('div', 'head');
     const type = el('span', 'type');
     const swatch = el('span', 'swatch');
-    swatch.style.background = info.color;
+    if (isHexColor(info.color)) swatch.style.backgroundColor = info.color;
     type.append(swatch, doc.createTextNode(info.typeLabel));
     head.append(el('span', 'name', info.name), type);
     const parts = [head];
@@ -100,7 +107,8 @@ export class Card {
     }
     this.box.replaceChildren(...parts);
     const s = this.host.style;
-    s.setProperty('display', 'block', 'important');
+    s.setProperty('--sorot-card-top', '0px', 'important');
+    s.setProperty('--sorot-card-left', '0px', 'important');
     // Below the anchor, or above it when there is no room; kept inside the viewport.
     const view = doc.documentElement;
     const width = this.host.offsetWidth;
@@ -108,16 +116,18 @@ export class Card {
     let top = rect.bottom + 6;
     if (top + height > view.clientHeight && rect.top - height - 6 >= 0) top = rect.top - height - 6;
     const left = Math.max(8, Math.min(rect.left, view.clientWidth - width - 8));
-    s.setProperty('top', `${Math.round(top)}px`, 'important');
-    s.setProperty('left', `${Math.round(left)}px`, 'important');
+    s.setProperty('--sorot-card-top', `${Math.round(top)}px`, 'important');
+    s.setProperty('--sorot-card-left', `${Math.round(left)}px`, 'important');
   }
 
+  /** Hides the card (its host leaves the page). */
   hide() {
-    this.host.style.setProperty('display', 'none', 'important');
+    this.host.remove();
   }
 
+  /** Whether the card is shown. */
   get visible() {
-    return this.host.isConnected && this.host.style.getPropertyValue('display') === 'block';
+    return this.host.isConnected;
   }
 
   /** Whether the node is inside the card. */
@@ -125,7 +135,9 @@ export class Card {
     return node === this.host || this.host.contains(node);
   }
 
+  /** Removes the card for good. */
   destroy() {
     this.host.remove();
+    this.#sheet.detach();
   }
 }

@@ -1,7 +1,9 @@
 // The demo page: the sample article highlighted on load, a legend with counts and
-// toggles, the time taken, and the reader's own text and gazetteer.
+// toggles, the time taken, switches for the renderer and for overlapping names,
+// and the reader's own text and gazetteer.
 
 import { createHighlighter, DEFAULT_GAZETTEER_URL } from './sorot.js';
+import { isHexColor } from './styles.js';
 
 const $ = (id) => document.getElementById(id);
 const article = $('article');
@@ -49,7 +51,7 @@ function renderLegend() {
     });
     const swatch = document.createElement('span');
     swatch.className = 'swatch';
-    swatch.style.background = type.color;
+    if (isHexColor(type.color)) swatch.style.backgroundColor = type.color;
     const name = document.createElement('span');
     name.textContent = `${type.label} (${key})`;
     const count = document.createElement('span');
@@ -63,15 +65,29 @@ function renderLegend() {
   list.replaceChildren(...items);
 }
 
+const RENDERER_NAMES = { 'highlight-api': 'the CSS Custom Highlight API', mark: '<mark> elements' };
+
 async function highlightArticle() {
   const started = performance.now();
-  state.highlight = await state.highlighter.highlight(article, { keyboard: true });
+  state.highlight = await state.highlighter.highlight(article, {
+    keyboard: true,
+    renderer: $('renderer').value,
+    overlap: $('overlap').value,
+  });
   const ms = performance.now() - started;
   for (const type of state.hidden) state.highlight.setTypeVisible(type, false);
   renderLegend();
   const n = state.highlight.matches.length;
-  $('status').textContent = `${n} highlight${n === 1 ? '' : 's'} in ${ms.toFixed(1)} ms`;
+  $('status').textContent = `${n} highlight${n === 1 ? '' : 's'} in ${ms.toFixed(1)} ms, drawn with ${RENDERER_NAMES[state.highlight.renderer]}`;
   document.documentElement.dataset.demo = 'ready';
+}
+
+for (const id of ['renderer', 'overlap']) {
+  $(id).addEventListener('change', async () => {
+    if (!state.highlighter) return;
+    state.highlight?.remove();
+    await highlightArticle();
+  });
 }
 
 async function useGazetteer(gazetteer, description) {

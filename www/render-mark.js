@@ -1,139 +1,260 @@
 // The `mark` renderer: wraps every matched piece of text in a <mark> element.
 //
 // A highlighted Text node is replaced by new nodes (text pieces and marks); the
-// original node is kept aside, untouched, and put back by remove(), so the page
-// gets back the very same Text objects with their original data.
+// original node is kept aside, untouched, and put back by unrender() and remove(),
+// so the page gets back the very same Text objects. If the page has changed the
+// pieces meanwhile, the marks are unwrapped instead and the page's text is kept.
 
 import { OWNER_ATTRIBUTE } from './collect.js';
+import { checkedTypes, isTypeKey, scopeOf, SharedSheet } from './styles.js';
 
 /**
- * @typedef {object} Segment
- * @property {Text} node
- * @property {number} start UTF-16 offset in node.data
- * @property {number} end UTF-16 offset in node.data (exclusive)
- */
-
-/**
+ * What both renderers draw: one match and the pieces of Text nodes it covers.
  * @typedef {object} RenderItem
  * @property {{start: number, end: number, id: string, type: string}} match
- * @property {number} index the match's number, shared by all its marks
- * @property {Segment[]} segments
+ * @property {number} serial a number unique to this match within its highlight
+ * @property {number} depth how many other matches contain this one (0 with `overlap: 'longest'`)
+ * @property {import('./collect.js').Segment[]} segments
  */
 
-/** Style elements per document and owner, with the number of renderers using each. */
-const styles = new WeakMap();
+// `:not(#_)` adds an id's weight to a selector, so that the reset beats page
+// rules such as `#content mark { ... !important }`.
+const BOOST = ':not(#_):not(#_):not(#_)';
 
-/** Black or white, whichever reads better on `hex` (#rrggbb[aa]). */
-export function textColorOn(hex) {
-  const [r, g, b] = [1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16) / 255)
-    .map((c) => (c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4));
-  return 0.2126 * r + 0.7152 * g + 0.0722 * b > 0.2 ? '#000' : '#fff';
-}
-
-/**
- * The CSS for one highlighter's marks. Type keys and colours were validated by the
- * core (identifiers, `#rrggbb[aa]`) and are checked again here before use.
- */
+/** The CSS for one highlighter's marks: a full reset (no box, no layout change), then colours. */
 function markCss(owner, prefix, types) {
-  const self = `mark[data-sorot-owner="${owner}"]`;
+  const self = `mark[${OWNER_ATTRIBUTE}="${owner}"]${BOOST}`;
   const rules = [
-    // Reset whatever the page gives <mark>: no box, no layout change.
-    `${self} { all: unset; display: inline !important; margin: 0 !important; padding: 0 !important;
-      border: 0 !important; border-radius: 2px; color: inherit; background: transparent;
-      -webkit-box-decoration-break: clone; box-decoration-break: clone; cursor: help; }`,
-    `${self} ${self} { box-shadow: inset 0 -0.18em rgba(0, 0, 0, 0.45); }`,
-    `${self}:focus-visible { outline: 2px solid #1a73e8; outline-offset: 1px; }`,
+    `${self} { all: unset !important; display: inline !important; margin: 0 !important;
+      padding: 0 !important; border: 0 none !important; unicode-bidi: normal !important;
+      direction: inherit !important; border-radius: 2px !important; cursor: help !important;
+      -webkit-box-decoration-break: clone !important; box-decoration-break: clone !important; }`,
+    `${self}::before, ${self}::after { content: none !important; display: none !important; }`,
+    `${self} ${self} { box-shadow: inset 0 -0.18em rgba(0, 0, 0, 0.45) !important; }`,
+    `${self}:focus-visible { outline: 2px solid #1a73e8 !important; outline-offset: 1px !important; }`,
   ];
-  for (const [key, type] of Object.entries(types)) {
-    if (!/^[A-Za-z][A-Za-z0-9_-]*$/.test(key) || !/^#[0-9a-f]{6}([0-9a-f]{2})?$/.test(type.color)) continue;
-    rules.push(`${self}.${prefix}-${key} { background-color: ${type.color}; color: ${textColorOn(type.color)}; }`);
+  for (const { key, color, text } of checkedTypes(types)) {
+    rules.push(`${self}.${prefix}-${key} { background-color: ${color} !important; color: ${text} !important; }`);
   }
-  rules.push(`${self}.${prefix}-off { background: transparent !important; color: inherit !important; box-shadow: none !important; cursor: inherit; }`);
+  rules.push(`${self}.${prefix}-off, ${self} ${self}.${prefix}-off { background: transparent !important;
+    color: inherit !important; box-shadow: none !important; cursor: inherit !important; }`);
   return rules.join('\n');
 }
 
+/** Draws matches as <mark> elements. */
 export class MarkRenderer {
+  /** The renderer's name, as given to `highlight({renderer})`. */
+  static kind = 'mark';
+
+  /** @type {Map<Text, {original: Text, parent: Node, data: string, replacements: Node[], marks: HTMLElement[], items: Set<RenderItem>}>} */
+  #records = new Map();
+  /** @type {Map<RenderItem, Map<Text, HTMLElement[]>>} the marks of each item, per original node */
+  #marks = new Map();
+  /** @type {Map<RenderItem, Range[]>} */
+  #ranges = new Map();
+  /** @type {WeakMap<Node, RenderItem|Set<RenderItem>>} marks to their item, pieces to their node's items */
+  #ours = new WeakMap();
+  #hidden = new Set();
+  #sheet;
+
   /**
    * @param {object} options
-   * @param {string} options.owner this highlighter's owner token
+   * @param {string} options.owner the highlighter's owner token
    * @param {string} options.prefix class and attribute prefix
    * @param {boolean} options.keyboard make marks focusable
+   * @param {Record<string, {color: string}>} options.types the entity types
    */
-  constructor({ owner, prefix, keyboard }) {
+  constructor({ owner, prefix, keyboard, types }) {
     this.owner = owner;
     this.prefix = prefix;
     this.keyboard = keyboard;
-    /** @type {{original: Text, replacements: Node[]}[]} */
-    this.records = [];
-    /** @type {HTMLElement[]} */
-    this.elements = [];
+    this.#sheet = new SharedSheet(markCss(owner, prefix, types));
   }
 
   /**
-   * Adds this highlighter's mark styles to the document (once per document; the
-   * last renderer to be removed takes them away).
-   * @param {Document} doc
-   * @param {Record<string, {label: string, color: string}>} types
-   */
-  installStyles(doc, types) {
-    let perOwner = styles.get(doc);
-    if (!perOwner) styles.set(doc, (perOwner = new Map()));
-    let entry = perOwner.get(this.owner);
-    if (!entry) {
-      const style = doc.createElement('style');
-      style.setAttribute(OWNER_ATTRIBUTE, this.owner);
-      style.textContent = markCss(this.owner, this.prefix, types);
-      (doc.head ?? doc.documentElement).append(style);
-      perOwner.set(this.owner, (entry = { style, users: 0 }));
-    }
-    entry.users += 1;
-    this.styleOf = { perOwner, entry };
-  }
-
-  /**
-   * Wraps the segments of every item in marks.
+   * Draws the items (adds to what is drawn).
    * @param {RenderItem[]} items
-   * @returns {{elements: HTMLElement[], ranges: Range[]}[]} per item, its marks and a
-   *   Range over each of them
    */
   render(items) {
     const byNode = new Map();
     for (const item of items) {
+      if (!isTypeKey(item.match.type)) continue;
       for (const seg of item.segments) {
-        let list = byNode.get(seg.node);
-        if (!list) byNode.set(seg.node, (list = []));
-        list.push({ start: seg.start, end: seg.end, item });
+        let set = byNode.get(seg.node);
+        if (!set) byNode.set(seg.node, (set = new Set()));
+        set.add(item);
       }
     }
-    const out = new Map(items.map((item) => [item, { elements: [], ranges: [] }]));
-    for (const [node, segs] of byNode) this.#wrapNode(node, segs, out);
-    return items.map((item) => {
-      const result = out.get(item);
-      result.ranges = result.elements.map((el) => {
+    for (const [node, added] of byNode) {
+      const record = this.#records.get(node);
+      let all = added;
+      if (record) {
+        all = new Set([...record.items, ...added]);
+        if (!this.#restore(record)) all = added;
+      }
+      this.#wrap(node, all);
+    }
+  }
+
+  /**
+   * Stops drawing the items; other items on the same Text nodes stay drawn.
+   * @param {RenderItem[]} items
+   */
+  unrender(items) {
+    const byNode = new Map();
+    for (const item of items) {
+      this.#marks.delete(item);
+      this.#ranges.delete(item);
+      for (const seg of item.segments) {
+        let set = byNode.get(seg.node);
+        if (!set) byNode.set(seg.node, (set = new Set()));
+        set.add(item);
+      }
+    }
+    for (const [node, removed] of byNode) {
+      const record = this.#records.get(node);
+      if (!record) continue;
+      const remaining = new Set([...record.items].filter((i) => !removed.has(i)));
+      if (this.#restore(record) && remaining.size > 0) this.#wrap(node, remaining);
+    }
+  }
+
+  /**
+   * What is drawn for an item.
+   * @param {RenderItem} item
+   * @returns {{elements: HTMLElement[], ranges: Range[]}} its marks and a Range over each
+   */
+  drawing(item) {
+    const perNode = this.#marks.get(item);
+    const elements = [];
+    if (perNode) for (const seg of item.segments) elements.push(...(perNode.get(seg.node) ?? []));
+    let ranges = this.#ranges.get(item);
+    if (!ranges) {
+      ranges = elements.map((el) => {
         const range = el.ownerDocument.createRange();
         range.selectNodeContents(el);
         return range;
       });
-      return result;
-    });
+      this.#ranges.set(item, ranges);
+    }
+    return { elements, ranges };
   }
 
-  #wrapNode(node, segs, out) {
+  /**
+   * The items drawn with this node (a mark or a text piece made by this renderer).
+   * @param {Node} node
+   * @returns {RenderItem[]}
+   */
+  itemsOf(node) {
+    const found = this.#ours.get(node);
+    return found === undefined ? [] : found instanceof Set ? [...found] : [found];
+  }
+
+  /**
+   * The item under the pointer of a mouse event, and the rectangle it is in.
+   * @param {MouseEvent} event
+   * @returns {{item: RenderItem, rect: DOMRect}|null}
+   */
+  hitTest(event) {
+    const target = event.composedPath?.()[0] ?? event.target;
+    let el = target?.nodeType === Node.ELEMENT_NODE ? target : target?.parentElement;
+    const selector = `mark[${OWNER_ATTRIBUTE}="${this.owner}"]`;
+    while ((el = el?.closest?.(selector))) {
+      const item = this.#ours.get(el);
+      if (item && !(item instanceof Set)) {
+        if (this.#hidden.has(item.match.type)) return null;
+        const rects = [...el.getClientRects()];
+        const { clientX: x, clientY: y } = event;
+        const rect = rects.find((r) => x >= r.left && x <= r.right && y >= r.top && y <= r.bottom) ?? rects[0];
+        return rect ? { item, rect } : null;
+      }
+      el = el.parentElement;
+    }
+    return null;
+  }
+
+  /**
+   * The item of an element (a mark of this renderer), or null.
+   * @param {Element} el
+   * @returns {RenderItem|null}
+   */
+  itemOfElement(el) {
+    const item = this.#ours.get(el);
+    return item && !(item instanceof Set) ? item : null;
+  }
+
+  /**
+   * Where an item is on screen.
+   * @param {RenderItem} item
+   * @returns {DOMRect[]}
+   */
+  rectsOf(item) {
+    return this.drawing(item).elements.flatMap((el) => [...el.getClientRects()]);
+  }
+
+  /**
+   * Moves keyboard focus to the item (its first mark).
+   * @param {RenderItem} item
+   */
+  focus(item) {
+    this.drawing(item).elements[0]?.focus();
+  }
+
+  /** Keyboard focus stays where it is; nothing else is drawn for the current item. */
+  blur() {}
+
+  /**
+   * Shows or hides the marks of one entity type (hidden marks stay in the page but
+   * are painted as plain text and are not focusable).
+   * @param {string} type
+   * @param {boolean} visible
+   */
+  setTypeVisible(type, visible) {
+    if (visible) this.#hidden.delete(type);
+    else this.#hidden.add(type);
+    for (const record of this.#records.values()) {
+      for (const mark of record.marks) {
+        if (this.#ours.get(mark)?.match.type === type) this.#style(mark, type);
+      }
+    }
+  }
+
+  /** Puts back the original Text nodes everywhere and removes the styles. */
+  remove() {
+    for (const record of [...this.#records.values()]) this.#restore(record);
+    this.#marks.clear();
+    this.#ranges.clear();
+    this.#sheet.detach();
+  }
+
+  #wrap(node, items) {
     const parent = node.parentNode;
-    if (!parent) return;
+    if (!parent || items.size === 0) return;
     const doc = node.ownerDocument;
     const data = node.data;
+    const segs = [];
     const cuts = new Set([0, data.length]);
-    for (const s of segs) {
-      cuts.add(s.start);
-      cuts.add(s.end);
+    for (const item of items) {
+      this.#ranges.delete(item);
+      let perNode = this.#marks.get(item);
+      if (!perNode) this.#marks.set(item, (perNode = new Map()));
+      perNode.set(node, []);
+      for (const s of item.segments) {
+        if (s.node !== node) continue;
+        segs.push({ start: s.start, end: s.end, item });
+        cuts.add(s.start);
+        cuts.add(s.end);
+      }
     }
     const points = [...cuts].sort((a, b) => a - b);
     const fragment = doc.createDocumentFragment();
+    const marks = [];
+    const nodeItems = new Set(items);
     for (let i = 0; i + 1 < points.length; i++) {
       const a = points[i];
       const b = points[i + 1];
       const piece = doc.createTextNode(data.slice(a, b));
+      this.#ours.set(piece, nodeItems);
       // Matches covering this piece, the longest outermost.
       const covering = segs
         .filter((s) => s.start <= a && s.end >= b)
@@ -143,59 +264,51 @@ export class MarkRenderer {
       for (let k = covering.length - 1; k >= 0; k--) {
         const mark = this.#mark(doc, covering[k].item);
         mark.append(inner);
-        out.get(covering[k].item).elements.push(mark);
+        marks.push(mark);
+        this.#marks.get(covering[k].item).get(node).push(mark);
         inner = mark;
       }
       fragment.append(inner);
     }
-    this.records.push({ original: node, replacements: [...fragment.childNodes] });
+    const record = { original: node, parent, data, replacements: [...fragment.childNodes], marks, items: nodeItems };
+    this.#records.set(node, record);
+    const scope = scopeOf(parent);
+    if (scope) this.#sheet.attach(scope);
     parent.replaceChild(fragment, node);
+  }
+
+  /** Puts the original node back. Returns false when the page changed the pieces (the marks are unwrapped instead). */
+  #restore(record) {
+    const { original, parent, data, replacements, marks } = record;
+    this.#records.delete(original);
+    let intact = replacements.every((n, i) => n.parentNode === parent && (i === 0 || replacements[i - 1].nextSibling === n));
+    if (intact) intact = replacements.map((n) => n.textContent).join('') === data;
+    if (intact) {
+      parent.insertBefore(original, replacements[0]);
+      for (const n of replacements) parent.removeChild(n);
+    } else {
+      for (const mark of marks) if (mark.parentNode) mark.replaceWith(...mark.childNodes);
+    }
+    return intact;
   }
 
   #mark(doc, item) {
     const { prefix } = this;
+    const type = item.match.type;
     const mark = doc.createElement('mark');
     mark.setAttribute(OWNER_ATTRIBUTE, this.owner);
-    mark.className = `${prefix} ${prefix}-${item.match.type}`;
     mark.setAttribute(`data-${prefix}-id`, item.match.id);
-    mark.setAttribute(`data-${prefix}-type`, item.match.type);
-    mark.setAttribute(`data-${prefix}-match`, String(item.index));
-    if (this.keyboard) mark.tabIndex = 0;
-    this.elements.push(mark);
+    mark.setAttribute(`data-${prefix}-type`, type);
+    mark.setAttribute(`data-${prefix}-match`, String(item.serial));
+    this.#style(mark, type);
+    this.#ours.set(mark, item);
     return mark;
   }
 
-  /**
-   * Shows or hides the marks of one entity type (hidden marks stay in the page but
-   * are painted as plain text).
-   * @param {string} type
-   * @param {boolean} visible
-   */
-  setTypeVisible(type, visible) {
-    const attr = `data-${this.prefix}-type`;
-    for (const el of this.elements) {
-      if (el.getAttribute(attr) === type) el.classList.toggle(`${this.prefix}-off`, !visible);
-    }
-  }
-
-  /** Puts back the original Text nodes where the marks are. */
-  remove() {
-    for (let i = this.records.length - 1; i >= 0; i--) {
-      const { original, replacements } = this.records[i];
-      const anchor = replacements.find((n) => n.parentNode);
-      if (anchor) anchor.parentNode.insertBefore(original, anchor);
-      for (const n of replacements) n.parentNode?.removeChild(n);
-    }
-    this.records = [];
-    this.elements = [];
-    if (this.styleOf) {
-      const { perOwner, entry } = this.styleOf;
-      entry.users -= 1;
-      if (entry.users === 0) {
-        entry.style.remove();
-        perOwner.delete(this.owner);
-      }
-      this.styleOf = null;
-    }
+  #style(mark, type) {
+    const hidden = this.#hidden.has(type);
+    mark.className = `${this.prefix} ${this.prefix}-${type}${hidden ? ` ${this.prefix}-off` : ''}`;
+    if (this.keyboard && !hidden) mark.tabIndex = 0;
+    else mark.removeAttribute('tabindex');
   }
 }

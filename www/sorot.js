@@ -3,14 +3,20 @@
 //   import { createHighlighter } from './sorot.js';
 //   const hl = await createHighlighter({ gazetteer });
 //   await hl.find(text);                 // [{start, end, text, id, type, name, ...}]
-//   const h = await hl.highlight(root);  // marks every entity under root
+//   const h = await hl.highlight(root);  // highlights every entity under root
 //   h.remove();                          // puts root back exactly as it was
 //   hl.free();
+//
+// This module ties the others together: collect.js reads the text, the wasm core
+// finds the entities, a renderer (render-highlight.js or render-mark.js) draws
+// them, interact.js shows the card, observe.js follows changes.
 
 import init, { Engine } from './pkg/sorot.js';
-import { collectText, locate, OWNER_ATTRIBUTE } from './collect.js';
+import { TextCollector, locate, OWNER_ATTRIBUTE } from './collect.js';
 import { MarkRenderer } from './render-mark.js';
-import { Card } from './card.js';
+import { HighlightApiRenderer } from './render-highlight.js';
+import { Interaction } from './interact.js';
+import { Watcher } from './observe.js';
 
 /** URL of the default gazetteer (people, places and organisations in Indonesian and English news). */
 export const DEFAULT_GAZETTEER_URL = new URL('./pkg/default-gazetteer.json', import.meta.url).href;
@@ -46,13 +52,29 @@ function loadWasm() {
 /**
  * Options of {@link Highlighter#highlight}.
  * @typedef {object} HighlightOptions
- * @property {'mark'} [renderer] how highlights are drawn (default `mark`)
- * @property {boolean} [cards] show the entity card on hover and focus (default true)
- * @property {boolean} [keyboard] make highlights focusable (default false: the page's
- *   Tab order and shortcuts are left alone)
- * @property {'longest'|'all'} [overlap] `all` also marks nested and overlapping matches
- * @property {string} [exclude] CSS selectors of elements never to highlight
+ * @property {'auto'|'highlight-api'|'mark'} [renderer] how highlights are drawn:
+ *   `highlight-api` (the CSS Custom Highlight API: the page's DOM is not changed),
+ *   `mark` (`<mark>` elements), or `auto` (default: the Highlight API where the
+ *   browser has it, marks otherwise)
+ * @property {boolean} [cards] show the entity card on hover (default true)
+ * @property {boolean} [keyboard] keyboard access (default false: the page's Tab
+ *   order and keys are left alone). When on, Alt+ArrowDown / Alt+ArrowUp move to
+ *   the next / previous entity and show its card, Escape hides it; marks are also
+ *   focusable with Tab
+ * @property {'longest'|'all'} [overlap] `all` also highlights nested and
+ *   overlapping matches (default `longest`)
+ * @property {string|string[]} [exclude] CSS selectors of elements never to highlight,
+ *   on top of scripts, styles, form fields and editable regions
+ * @property {boolean} [observe] keep highlighting what the page adds or changes
+ *   under the root (default false); {@link Highlight#remove} stops it
+ * @property {boolean} [frames] also highlight inside same-origin iframes (default false)
+ * @property {(highlight: Highlight) => void} [onUpdate] with `observe`, called after
+ *   each batch of changes has been highlighted
  */
+
+const RENDERERS = { 'highlight-api': HighlightApiRenderer, mark: MarkRenderer };
+const DEFAULTS = { renderer: 'auto', cards: true, keyboard: false, overlap: 'longest', exclude: '', observe: false, frames: false };
+const OPTION_KEYS = new Set([...Object.keys(DEFAULTS), 'onUpdate']);
 
 /**
  * Loads the WebAssembly module and compiles the gazetteer.
@@ -62,6 +84,7 @@ function loadWasm() {
  *   give each highlighter on a page its own
  * @param {boolean} [options.cards] default for {@link HighlightOptions}.cards
  * @param {boolean} [options.keyboard] default for {@link HighlightOptions}.keyboard
+ * @param {'auto'|'highlight-api'|'mark'} [options.renderer] default for {@link HighlightOptions}.renderer
  * @returns {Promise<Highlighter>} rejects with an Error that says what is wrong with
  *   the gazetteer and where
  */
@@ -70,6 +93,8 @@ export async function createHighlighter(options = {}) {
   if (typeof prefix !== 'string' || !/^[a-z][a-z0-9-]{0,31}$/.test(prefix)) {
     throw new Error(`prefix ${JSON.stringify(prefix)} must be lower-case letters, digits and "-", starting with a letter`);
   }
+  const defaults = checkOptions(DEFAULTS,
+    definedOnly({ cards: options.cards, keyboard: options.keyboard, renderer: options.renderer }), 'createHighlighter()');
   const [sources] = await Promise.all([gazetteerSources(options.gazetteer), loadWasm()]);
   let engine;
   try {
@@ -77,7 +102,7 @@ export async function createHighlighter(options = {}) {
   } catch (err) {
     throw asError(err);
   }
-  return new Highlighter(engine, prefix, options);
+  return new Highlighter(engine, prefix, defaults);
 }
 
 function asError(err) {
@@ -117,10 +142,11 @@ let instances = 0;
 export class Highlighter {
   #engine;
   #defaults;
+  #byId;
   #active = new Set();
 
   /** @hideconstructor */
-  constructor(engine, prefix, options) {
+  constructor(engine, prefix, defaults) {
     this.#engine = engine;
     const gazetteer = JSON.parse(engine.gazetteerJson());
     /** The entities, in gazetteer order, in the JSON format. */
@@ -131,7 +157,8 @@ export class Highlighter {
     this.name = gazetteer.name ?? '';
     this.prefix = prefix;
     this.owner = `${prefix}-${++instances}-${Math.random().toString(36).slice(2, 8)}`;
-    this.#defaults = { cards: options.cards ?? true, keyboard: options.keyboard ?? false };
+    this.#defaults = defaults;
+    this.#byId = new Map(this.entities.map((e) => [e.id, e]));
   }
 
   #engineOrThrow() {
@@ -171,52 +198,55 @@ export class Highlighter {
   /**
    * Highlights every entity in the text under `root` (one document). Highlighting
    * the same root again replaces this highlighter's earlier highlights there.
-   * @param {Element|Document|DocumentFragment} root
+   * @param {Element|Document|DocumentFragment|ShadowRoot} root
    * @param {HighlightOptions} [options]
-   * @returns {Promise<Highlight>}
+   * @returns {Promise<Highlight>} rejects with an Error on a bad root or option
    */
   async highlight(root, options = {}) {
-    const engine = this.#engineOrThrow();
-    if (!root || typeof root.nodeType !== 'number') throw new Error('highlight() takes a DOM node');
-    const renderer = options.renderer ?? 'mark';
-    if (renderer !== 'mark') throw new Error(`unknown renderer ${JSON.stringify(renderer)} (use "mark")`);
-    if (options.exclude) {
+    this.#engineOrThrow();
+    if (!root || typeof root.nodeType !== 'number'
+      || ![Node.ELEMENT_NODE, Node.DOCUMENT_NODE, Node.DOCUMENT_FRAGMENT_NODE].includes(root.nodeType)) {
+      throw new Error('highlight() takes an Element, Document, DocumentFragment or ShadowRoot');
+    }
+    if (options === null || typeof options !== 'object') throw new Error('highlight(): options must be an object');
+    const settings = checkOptions(this.#defaults, definedOnly(options), 'highlight()');
+    const doc = root.ownerDocument ?? root;
+    if (settings.renderer === 'auto') {
+      settings.renderer = HighlightApiRenderer.supported(doc) ? 'highlight-api' : 'mark';
+    } else if (settings.renderer === 'highlight-api' && !HighlightApiRenderer.supported(doc)) {
+      throw new Error('renderer "highlight-api": this browser has no CSS Custom Highlight API (use "auto" or "mark")');
+    }
+    if (settings.observe && !doc.defaultView) throw new Error('observe: the root is in a document without a window');
+    if (settings.exclude !== '') {
       try {
-        document.createDocumentFragment().querySelector(options.exclude);
+        doc.createDocumentFragment().querySelector(settings.exclude);
       } catch {
-        throw new Error(`exclude: ${JSON.stringify(options.exclude)} is not a valid CSS selector`);
+        throw new Error(`exclude: ${JSON.stringify(settings.exclude)} is not a valid CSS selector list`);
       }
     }
     for (const h of [...this.#active]) {
       if (h.root === root || h.root.contains(root) || root.contains(h.root)) h.remove();
     }
-    const collected = collectText(root, { exclude: options.exclude ?? '' });
-    const matches = this.#decode(collected.text, engine.find(collected.text, options.overlap === 'all'));
-    const items = matches.map((match, index) => ({ match, index, segments: locate(collected, match.start, match.end) }));
-    const doc = root.ownerDocument ?? root;
-    const settings = { ...this.#defaults, ...definedOnly(options) };
-    const markRenderer = new MarkRenderer({ owner: this.owner, prefix: this.prefix, keyboard: settings.keyboard });
-    markRenderer.installStyles(doc, this.types);
-    const drawn = markRenderer.render(items);
-    matches.forEach((m, i) => {
-      m.index = i;
-      m.elements = drawn[i].elements;
-      m.ranges = drawn[i].ranges;
-    });
-    const handle = new Highlight(this, root, matches, markRenderer, settings, () => this.#active.delete(handle));
+    const all = settings.overlap === 'all';
+    const find = (text) => this.#decode(text, this.#engineOrThrow().find(text, all));
+    const handle = new Highlight(this, root, settings, find, () => this.#active.delete(handle));
     this.#active.add(handle);
     return handle;
   }
 
-  /** The card text for a match: name, type, description, link, and why. */
+  /**
+   * The card text for a match: name, type, description, link, and why.
+   * @param {Match} match
+   * @returns {import('./card.js').CardInfo}
+   */
   cardInfo(match) {
-    const e = this.entities.find((x) => x.id === match.id);
+    const e = this.#byId.get(match.id);
     const type = this.types[match.type] ?? { label: match.type, color: '#dddddd' };
     const notes = [];
     if (match.short) notes.push('Short form: the full name appears in this document.');
     if (match.candidates.length > 1) {
       const others = match.candidates.slice(1).map((id) => {
-        const o = this.entities.find((x) => x.id === id);
+        const o = this.#byId.get(id);
         return o ? (typeof o.name === 'string' ? o.name : o.name.text) : id;
       });
       const why = {
@@ -236,7 +266,7 @@ export class Highlighter {
     };
   }
 
-  /** Releases the WebAssembly memory. Highlights already made stay until removed. */
+  /** Releases the WebAssembly memory. Highlights already made stay until removed (and stop following changes). */
   free() {
     this.#engine?.free();
     this.#engine = null;
@@ -247,21 +277,107 @@ function definedOnly(options) {
   return Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined));
 }
 
+/** `defaults` with `given` applied, each checked; throws an Error naming the bad option. */
+function checkOptions(defaults, given, where) {
+  for (const key of Object.keys(given)) {
+    if (!OPTION_KEYS.has(key)) throw new Error(`${where}: unknown option ${JSON.stringify(key)}`);
+  }
+  const out = { ...defaults, ...given };
+  const oneOf = (key, allowed) => {
+    if (!allowed.includes(out[key])) {
+      throw new Error(`${key}: ${JSON.stringify(out[key])} is not one of ${allowed.map((a) => `"${a}"`).join(', ')}`);
+    }
+  };
+  oneOf('renderer', ['auto', ...Object.keys(RENDERERS)]);
+  oneOf('overlap', ['longest', 'all']);
+  for (const key of ['cards', 'keyboard', 'observe', 'frames']) {
+    if (typeof out[key] !== 'boolean') throw new Error(`${key}: must be true or false, not ${JSON.stringify(out[key])}`);
+  }
+  if (Array.isArray(out.exclude)) out.exclude = out.exclude.join(', ');
+  if (typeof out.exclude !== 'string') throw new Error('exclude: must be a CSS selector string or an array of them');
+  if (out.onUpdate !== undefined && typeof out.onUpdate !== 'function') throw new Error('onUpdate: must be a function');
+  return out;
+}
+
+/** A number per Text node, for the keys of drawn items. */
+const nodeIds = new WeakMap();
+let nextNodeId = 0;
+function nodeId(node) {
+  let id = nodeIds.get(node);
+  if (id === undefined) nodeIds.set(node, (id = nextNodeId++));
+  return id;
+}
+
+/** For each match, how many other matches contain it (only `overlap: 'all'` nests). */
+function nestingDepths(matches) {
+  const depths = new Array(matches.length).fill(0);
+  const order = matches.map((_, i) => i)
+    .sort((a, b) => matches[a].start - matches[b].start || matches[b].end - matches[a].end || a - b);
+  const open = [];
+  for (const i of order) {
+    const m = matches[i];
+    while (open.length > 0 && matches[open[open.length - 1]].end <= m.start) open.pop();
+    depths[i] = open.filter((j) => matches[j].end >= m.end).length;
+    open.push(i);
+    open.sort((a, b) => matches[b].end - matches[a].end);
+  }
+  return depths;
+}
+
+/** Times a page may undo the highlights of one block, each right after they were drawn, before that block is left alone. */
+const MAX_FIGHTS = 3;
+const FIGHT_WINDOW_MS = 500;
+
 /** The highlights made by one {@link Highlighter#highlight} call. */
 export class Highlight {
+  #settings;
+  #find;
+  #collector;
   #renderer;
-  #unbind;
+  #interaction;
+  #watcher = null;
   #onRemove;
+  #items = [];
+  #serial = 0;
+  #fights = new WeakMap(); // block → {count, at}
+  #removed = false;
 
   /** @hideconstructor */
-  constructor(highlighter, root, matches, renderer, settings, onRemove) {
+  constructor(highlighter, root, settings, find, onRemove) {
     /** The highlighted root. */
     this.root = root;
-    /** The matches in document order, each with its `elements` (marks) and `ranges`. */
-    this.matches = matches;
-    this.#renderer = renderer;
+    /** The renderer in use: `highlight-api` or `mark`. */
+    this.renderer = settings.renderer;
+    /**
+     * The matches in document order, each with its `ranges` (live Ranges over its
+     * text) and `elements` (its marks; none with the Highlight API). With
+     * `observe`, a new array after each change.
+     * @type {Match[]}
+     */
+    this.matches = [];
+    this.#settings = settings;
+    this.#find = find;
     this.#onRemove = onRemove;
-    this.#unbind = settings.cards ? bindCard(highlighter, this, settings.keyboard) : () => {};
+    this.#collector = new TextCollector(root, { exclude: settings.exclude, frames: settings.frames, cache: settings.observe });
+    this.#renderer = new RENDERERS[settings.renderer]({
+      owner: highlighter.owner, prefix: highlighter.prefix, keyboard: settings.keyboard, types: highlighter.types,
+    });
+    this.#interaction = new Interaction({
+      renderer: this.#renderer,
+      owner: highlighter.owner,
+      items: () => this.#items,
+      info: (item) => highlighter.cardInfo(item.match),
+      cards: settings.cards,
+      keyboard: settings.keyboard,
+    });
+    const doc = root.ownerDocument ?? root;
+    this.#interaction.watch(doc);
+    const collected = this.#update(null);
+    if (settings.observe) {
+      this.#watcher = new Watcher(doc.defaultView, (records) => this.#onMutations(records), ownCardChange);
+      this.#watcher.observe(root);
+    }
+    this.#follow(collected.scopes);
   }
 
   /** Number of matches per entity type. */
@@ -277,62 +393,126 @@ export class Highlight {
    * @param {boolean} visible
    */
   setTypeVisible(type, visible) {
-    this.#renderer.setTypeVisible(type, visible);
+    if (typeof type !== 'string') throw new Error(`setTypeVisible() takes a type key, not ${typeof type}`);
+    this.#renderer.setTypeVisible(type, Boolean(visible));
+    if (!visible) this.#interaction.hideType(type);
   }
 
-  /** The match drawn by this element (a mark), or null. */
+  /**
+   * The match drawn by this element (a mark), or null.
+   * @param {Element} element
+   * @returns {Match|null}
+   */
   matchOf(element) {
-    const i = element?.getAttribute?.(`data-${this.#renderer.prefix}-match`);
-    return element?.getAttribute?.(OWNER_ATTRIBUTE) === this.#renderer.owner && i !== null ? this.matches[Number(i)] : null;
+    return this.#renderer.itemOfElement(element)?.match ?? null;
   }
 
-  /** Removes the highlights and puts the page back exactly as it was. */
+  /** Removes the highlights, stops observing, and puts the page back exactly as it was. */
   remove() {
-    this.#unbind();
+    if (this.#removed) return;
+    this.#removed = true;
+    this.#watcher?.disconnect();
+    this.#interaction.destroy();
     this.#renderer.remove();
     this.#onRemove();
   }
+
+  /** Observes and listens in the shadow roots and frames found by a walk. */
+  #follow(scopes) {
+    for (const scope of scopes) {
+      this.#watcher?.observe(scope);
+      if (scope.nodeType === Node.DOCUMENT_NODE) this.#interaction.watch(scope);
+    }
+  }
+
+  /**
+   * Collects the text again (only the blocks in `chain` are walked; the others
+   * come from the collector's cache), finds the entities in the whole document
+   * and draws what changed.
+   */
+  #update(chain) {
+    const renderer = this.#renderer;
+    let released = [];
+    if (chain) {
+      // The renderer's own nodes go before the changed blocks are walked again.
+      released = this.#items.filter((item) => chain.has(item.owner));
+      renderer.unrender(released);
+      this.#watcher?.discard();
+    }
+    const releasedSet = new Set(released);
+    const collected = this.#collector.collect();
+    const matches = this.#find(collected.text);
+    const depths = nestingDepths(matches);
+    const old = new Map();
+    for (const item of this.#items) if (!releasedSet.has(item)) old.set(item.key, item);
+    const next = [];
+    const added = [];
+    matches.forEach((match, i) => {
+      const segments = locate(collected, match.start, match.end);
+      if (segments.length === 0) return;
+      const owner = collected.owners[segments[0].index];
+      const key = `${segments.map((s) => `${nodeId(s.node)}:${s.start}:${s.end}`).join(',')}|${match.id}|${depths[i]}`;
+      let item = old.get(key);
+      if (item) {
+        old.delete(key);
+        Object.assign(item.match, match);
+        item.segments = segments;
+        item.owner = owner;
+      } else {
+        item = { match, serial: this.#serial++, segments, owner, depth: depths[i], key };
+        added.push(item);
+      }
+      next.push(item);
+    });
+    const gone = [...old.values()];
+    renderer.unrender(gone);
+    renderer.render(added.filter((item) => (this.#fights.get(item.owner)?.count ?? 0) < MAX_FIGHTS));
+    this.#watcher?.discard();
+    this.#items = next;
+    for (const item of next) {
+      const drawn = renderer.drawing(item);
+      item.match.elements = drawn.elements;
+      item.match.ranges = drawn.ranges;
+    }
+    this.matches = next.map((item) => item.match);
+    if (gone.length > 0 || released.length > 0) this.#interaction.forget(new Set([...gone, ...released]));
+    return collected;
+  }
+
+  #onMutations(records) {
+    if (this.#removed) return;
+    try {
+      this.#find('');
+    } catch {
+      this.#watcher.disconnect(); // the highlighter was freed: the highlights stay as they are
+      return;
+    }
+    const changed = [];
+    const fought = new Set();
+    for (const r of records) {
+      changed.push(r.target);
+      for (const n of r.addedNodes) changed.push(n);
+      // The page changed the renderer's own nodes (a mark, a piece of text).
+      for (const n of [r.target, ...r.removedNodes]) {
+        for (const item of this.#renderer.itemsOf(n)) fought.add(item.owner);
+      }
+    }
+    const now = performance.now();
+    for (const block of fought) {
+      const last = this.#fights.get(block);
+      const count = last && now - last.at < FIGHT_WINDOW_MS ? last.count + 1 : 1;
+      this.#fights.set(block, { count, at: now });
+    }
+    const collected = this.#update(this.#collector.invalidate(changed));
+    this.#follow(collected.scopes);
+    this.#settings.onUpdate?.(this);
+  }
 }
 
-/** Shows the entity card on hover (and keyboard focus) over the highlight's marks. */
-function bindCard(highlighter, highlight, keyboard) {
-  const root = highlight.root;
-  const doc = root.ownerDocument ?? root;
-  const card = new Card(doc, highlighter.owner);
-  let hideTimer = 0;
-  let shownFor = null;
-  const selector = `mark[${OWNER_ATTRIBUTE}="${highlighter.owner}"]`;
-  const markOf = (target) => (target instanceof Element ? target.closest(selector) : null);
-  const show = (mark, x, y) => {
-    clearTimeout(hideTimer);
-    const match = highlight.matchOf(mark);
-    if (!match) return;
-    const rects = [...mark.getClientRects()];
-    const rect = rects.find((r) => x >= r.left && x <= r.right && y >= r.top && y <= r.bottom) ?? rects[0] ?? mark.getBoundingClientRect();
-    shownFor = mark;
-    card.show(rect, highlighter.cardInfo(match));
-  };
-  const hideSoon = () => {
-    clearTimeout(hideTimer);
-    hideTimer = setTimeout(() => { card.hide(); shownFor = null; }, 200);
-  };
-  const listeners = [
-    [root, 'mouseover', (e) => { const m = markOf(e.target); if (m && m !== shownFor) show(m, e.clientX, e.clientY); else if (m) clearTimeout(hideTimer); }],
-    [root, 'mouseout', (e) => { if (markOf(e.target) && !card.contains(e.relatedTarget) && markOf(e.relatedTarget) !== shownFor) hideSoon(); }],
-    [card.host, 'mouseenter', () => clearTimeout(hideTimer)],
-    [card.host, 'mouseleave', hideSoon],
-  ];
-  if (keyboard) {
-    listeners.push(
-      [root, 'focusin', (e) => { const m = markOf(e.target); if (m) { const r = m.getBoundingClientRect(); show(m, r.left, r.top); } }],
-      [root, 'focusout', (e) => { if (markOf(e.target) && !card.contains(e.relatedTarget)) hideSoon(); }],
-      [doc, 'keydown', (e) => { if (e.key === 'Escape' && card.visible) { card.hide(); shownFor = null; } }],
-    );
-  }
-  for (const [target, type, fn] of listeners) target.addEventListener(type, fn);
-  return () => {
-    clearTimeout(hideTimer);
-    for (const [target, type, fn] of listeners) target.removeEventListener(type, fn);
-    card.destroy();
-  };
+/** Whether a mutation only added or removed a highlighter's card (never a change to the page). */
+function ownCardChange(record) {
+  if (record.type !== 'childList') return false;
+  const nodes = [...record.addedNodes, ...record.removedNodes];
+  return nodes.length > 0 && nodes.every((n) => n.nodeType === Node.ELEMENT_NODE
+    && n.hasAttribute(OWNER_ATTRIBUTE) && n.localName !== 'mark');
 }

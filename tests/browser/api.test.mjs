@@ -52,84 +52,19 @@ test('find() gives UTF-16 offsets, the same as the CLI', async () => {
   await page.close();
 });
 
-test('a name split across inline elements is one match; a block boundary stops a match', async () => {
-  const html = '<p id="a"><a href="#">Kim</a> Jong <b>Un</b> tiba.</p>'
-    + '<p id="b">Kim Jong</p><p>Un</p><div id="c">Kim Jong<br>Un</div><div id="d">Kim <span>Jong</span>\n  Un</div>';
-  const { page, result } = await inPage(html, async (hl) => {
-    const h = await hl.highlight(document.body);
-    return h.matches.map((m) => ({
-      text: m.text,
-      marks: m.elements.map((e) => e.textContent),
-      ids: [...new Set(m.elements.map((e) => e.getAttribute('data-sorot-match')))],
-      inside: m.elements[0].closest('p, div').id,
-      range: m.ranges.map((r) => r.toString()).join(''),
-    }));
-  });
-  assert.deepEqual(result, [
-    { text: 'Kim Jong Un', marks: ['Kim', ' Jong ', 'Un'], ids: ['0'], inside: 'a', range: 'Kim Jong Un' },
-    // Across a paragraph or a <br>, only the short form "Kim" remains.
-    { text: 'Kim', marks: ['Kim'], ids: ['1'], inside: 'b', range: 'Kim' },
-    { text: 'Kim', marks: ['Kim'], ids: ['2'], inside: 'c', range: 'Kim' },
-    { text: 'Kim Jong\n  Un', marks: ['Kim ', 'Jong', '\n  Un'], ids: ['3'], inside: 'd', range: 'Kim Jong\n  Un' },
-  ]);
-  // The marks sit inside the link and the bold element, not around them.
-  assert.equal(await page.$eval('#a a', (a) => a.innerHTML.startsWith('<mark')), true);
-  await page.close();
-});
-
-test('remove() restores the page byte for byte, with the same Text nodes', async () => {
-  const html = '<article><h1>Kim Jong Un di <i>Moskow</i></h1>\n<p>Lavrov &amp; Kim — “AS”&nbsp;dan <a href="/x">Amerika <b>Serikat</b></a>.</p>'
-    + '<!-- a comment --><p>Moscow<br>Kim</p></article>';
-  const { page, result } = await inPage(html, async (hl) => {
-    const before = document.body.innerHTML;
-    const texts = [];
-    const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
-    while (walker.nextNode()) texts.push(walker.currentNode);
-    const h = await hl.highlight(document.body);
-    const during = document.body.innerHTML;
-    const marks = document.querySelectorAll('mark').length;
-    h.remove();
-    const after = [];
-    const w2 = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
-    while (w2.nextNode()) after.push(w2.currentNode);
-    return {
-      restored: document.body.innerHTML === before,
-      changed: during !== before,
-      marks,
-      sameNodes: after.length === texts.length && after.every((n, i) => n === texts[i]),
-      styles: document.querySelectorAll('style').length,
-    };
-  });
-  assert.deepEqual(result, { restored: true, changed: true, marks: 8, sameNodes: true, styles: 0 });
-  await page.close();
-});
-
-test('scripts, styles, form fields and editable regions are left alone', async () => {
-  const html = '<p>Moskow</p><script>var s = "Moskow";</script><style>/* Moskow */</style>'
-    + '<textarea>Moskow</textarea><input value="Moskow"><select><option>Moskow</option></select>'
-    + '<div contenteditable="true">Moskow <b>Moskow</b></div><noscript>Moskow</noscript>'
-    + '<p class="skip">Moskow</p><template>Moskow</template>';
-  const { page, result } = await inPage(html, async (hl) => {
-    const h = await hl.highlight(document.body, { exclude: '.skip' });
-    return h.matches.map((m) => m.elements[0].parentElement.localName);
-  });
-  assert.deepEqual(result, ['p']);
-  await page.close();
-});
-
-test('highlighting again replaces; two highlighters never touch each other', async () => {
+test('[mark] highlighting again replaces; two highlighters never touch each other', async () => {
   const { page, result } = await inPage('<p id="p">Kim Jong Un di Moskow</p>', async (hl, sorot) => {
     const p = document.getElementById('p');
     const original = p.innerHTML;
-    await hl.highlight(p);
-    const h2 = await hl.highlight(p);
+    await hl.highlight(p, { renderer: 'mark' });
+    const h2 = await hl.highlight(p, { renderer: 'mark' });
     const once = p.querySelectorAll('mark').length;
     const nested = p.querySelectorAll('mark mark').length;
     const other = await sorot.createHighlighter({
       prefix: 'widget',
       gazetteer: { entities: [{ id: 'jong', name: 'Jong Un', type: 'PER' }, { id: 'mos', name: 'Moskow', type: 'LOC' }] },
     });
-    const h3 = await other.highlight(p);
+    const h3 = await other.highlight(p, { renderer: 'mark' });
     const otherMarks = h3.matches.length;
     const classes = [...p.querySelectorAll('mark')].map((m) => m.className);
     h2.remove();
@@ -148,15 +83,26 @@ test('highlighting again replaces; two highlighters never touch each other', asy
   await page.close();
 });
 
-test('keyboard is off by default: nothing focusable, no keys bound', async () => {
-  const { page, result } = await inPage('<p>Kim Jong Un</p>', async (hl) => {
-    const h = await hl.highlight(document.body);
-    const off = h.matches[0].elements.map((e) => e.tabIndex);
+test('[highlight-api] two highlighters paint side by side; removing one leaves the other', async () => {
+  const { page, result } = await inPage('<p id="p">Kim Jong Un di Moskow</p>', async (hl, sorot) => {
+    const { painted } = await import('/__test/inspect.mjs');
+    const p = document.getElementById('p');
+    const other = await sorot.createHighlighter({
+      prefix: 'widget',
+      gazetteer: { entities: [{ id: 'jong', name: 'Jong Un', type: 'PER' }, { id: 'mos', name: 'Moskow', type: 'LOC' }] },
+    });
+    await hl.highlight(p);
+    const h = await hl.highlight(p); // replaces the first one
+    const h2 = await other.highlight(p);
+    const both = [painted(hl.owner).map((x) => x.text), painted(other.owner).map((x) => x.text)];
     h.remove();
-    const h2 = await hl.highlight(document.body, { keyboard: true });
-    return { off, on: h2.matches[0].elements.map((e) => e.tabIndex) };
+    return { renderers: [h.renderer, h2.renderer], both, after: [painted(hl.owner).length, painted(other.owner).map((x) => x.text)] };
   });
-  assert.deepEqual(result, { off: [-1], on: [0] });
+  assert.deepEqual(result, {
+    renderers: ['highlight-api', 'highlight-api'],
+    both: [['Kim Jong Un', 'Moskow'], ['Jong Un', 'Moskow']],
+    after: [0, ['Jong Un', 'Moskow']],
+  });
   await page.close();
 });
 
@@ -181,7 +127,24 @@ test('bad input rejects with an Error that says what and where', async () => {
       await attempt({ gazetteer: { url: '/no-such-gazetteer.json' } }),
       await attempt({ gazetteer: [{ entities: [] }, 42] }),
       await attempt({ prefix: 'Bad Prefix' }),
+      await attempt({ gazetteer: { entities: [] }, renderer: 'canvas' }),
       findError,
+      ...await Promise.all([
+        [document.body, { renderer: 'canvas' }],
+        [document.body, { overlap: 'some' }],
+        [document.body, { exclude: 'p[' }],
+        [document.body, { observe: 'yes' }],
+        [document.body, { colour: 'red' }],
+        [document.body, null],
+        ['body', {}],
+      ].map(async ([root, options]) => {
+        try {
+          await hl.highlight(root, options);
+          return 'accepted';
+        } catch (err) {
+          return `${err instanceof Error ? 'Error' : typeof err}: ${err.message}`;
+        }
+      })),
     ];
   });
   assert.deepEqual(errors, [
@@ -190,7 +153,15 @@ test('bad input rejects with an Error that says what and where', async () => {
     'Error: /no-such-gazetteer.json: cannot load the gazetteer: HTTP 404',
     'Error: gazetteer 2: expected a gazetteer object, JSON or TSV text, or {url}, not number',
     'Error: prefix "Bad Prefix" must be lower-case letters, digits and "-", starting with a letter',
+    'Error: renderer: "canvas" is not one of "auto", "highlight-api", "mark"',
     'Error: find() takes a string, not number',
+    'Error: renderer: "canvas" is not one of "auto", "highlight-api", "mark"',
+    'Error: overlap: "some" is not one of "longest", "all"',
+    'Error: exclude: "p[" is not a valid CSS selector list',
+    'Error: observe: must be true or false, not "yes"',
+    'Error: highlight(): unknown option "colour"',
+    'Error: highlight(): options must be an object',
+    'Error: highlight() takes an Element, Document, DocumentFragment or ShadowRoot',
   ]);
   await page.close();
 });

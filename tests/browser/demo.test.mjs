@@ -3,7 +3,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { setup, newPage, ROOT } from './helpers.mjs';
+import { setup, newPage, dominantColor, ROOT } from './helpers.mjs';
 
 let env;
 before(async () => { env = await setup(); });
@@ -14,6 +14,8 @@ const EXPECTED = readFileSync(path.join(ROOT, 'tests/fixtures/lavrov-kim-id.expe
   .split('\n').filter((l) => l && !l.startsWith('#')).slice(1)
   .map((l) => l.split('\t').slice(1));
 
+const COLORS = { PER: '#ffd54f', LOC: '#81d4fa', ORG: '#c5e1a5' };
+
 async function openDemo() {
   const page = await newPage(env.browser);
   await page.goto(env.url);
@@ -21,9 +23,63 @@ async function openDemo() {
   return page;
 }
 
-/** The highlighted matches on the page: marks grouped by match number. */
-function pageMatches(page) {
-  return page.evaluate(() => {
+/** What is highlighted in the article, whatever draws it: [text, type] per painted piece. */
+function painted(page) {
+  return page.evaluate(async () => {
+    const { painted } = await import('/__test/inspect.mjs');
+    const owner = document.querySelector('#article mark')?.dataset.sorotOwner
+      ?? [...CSS.highlights.keys()].map((k) => /^(.*)-\d+-[tn]-/.exec(k)?.[1]).find(Boolean);
+    return owner ? painted(owner, document).map((p) => [p.text, p.type]) : [];
+  });
+}
+
+/** The viewport rectangle of the first painted piece with this text, scrolled into view. */
+function rectOf(page, text) {
+  return page.evaluate(async (text) => {
+    const { painted } = await import('/__test/inspect.mjs');
+    const owner = [...CSS.highlights.keys()].map((k) => /^(.*)-\d+-[tn]-/.exec(k)?.[1]).find(Boolean)
+      ?? document.querySelector('#article mark').dataset.sorotOwner;
+    const { range } = painted(owner, document).find((p) => p.text === text);
+    range.startContainer.parentElement.scrollIntoView({ block: 'center' });
+    const r = range.getBoundingClientRect();
+    return { x: r.x, y: r.y, width: r.width, height: r.height };
+  }, text);
+}
+
+const inside = (r) => ({ x: Math.round(r.x + 2), y: Math.round(r.y + 2), width: Math.round(r.width - 4), height: Math.round(r.height - 4) });
+
+async function switchTo(page, id, value) {
+  await page.evaluate(() => { document.documentElement.dataset.demo = ''; });
+  await page.selectOption(`#${id}`, value);
+  await page.waitForFunction(() => document.documentElement.dataset.demo === 'ready');
+}
+
+test('the demo loads without errors and highlights every entity of the sample article with the Highlight API', async () => {
+  const page = await openDemo();
+  assert.equal(await page.evaluate(() => document.documentElement.dataset.demo), 'ready');
+  assert.deepEqual(await painted(page), EXPECTED.map(([text, type]) => [text, type]));
+  assert.match(await page.textContent('#status'),
+    new RegExp(`^${EXPECTED.length} highlights in \\d+(\\.\\d)? ms, drawn with the CSS Custom Highlight API$`));
+  assert.equal(await page.$$eval('#article mark', (els) => els.length), 0);
+  // The legend counts each type.
+  const counts = await page.$$eval('#legend .count', (els) => Object.fromEntries(els.map((e) => [e.dataset.type, Number(e.textContent)])));
+  const want = {};
+  for (const [, type] of EXPECTED) want[type] = (want[type] ?? 0) + 1;
+  assert.deepEqual(counts, want);
+  // Each type is painted in its colour.
+  for (const type of ['PER', 'LOC', 'ORG']) {
+    const [text] = EXPECTED.find(([, t]) => t === type);
+    assert.equal(await dominantColor(page, inside(await rectOf(page, text))), COLORS[type], type);
+  }
+  assert.deepEqual(page.errors, []);
+  await page.close();
+});
+
+test('the renderer switch draws the same entities with <mark> elements and back', async () => {
+  const page = await openDemo();
+  await switchTo(page, 'renderer', 'mark');
+  assert.match(await page.textContent('#status'), /, drawn with <mark> elements$/);
+  const marks = await page.evaluate(() => {
     const byMatch = new Map();
     for (const m of document.querySelectorAll('#article mark[data-sorot-match]')) {
       const k = m.getAttribute('data-sorot-match');
@@ -33,28 +89,38 @@ function pageMatches(page) {
     }
     return [...byMatch.values()].map((e) => [e.text, e.type, e.id]);
   });
-}
-
-test('the demo loads without errors and marks every entity of the sample article', async () => {
-  const page = await openDemo();
-  assert.equal(await page.evaluate(() => document.documentElement.dataset.demo), 'ready');
-  assert.deepEqual(await pageMatches(page), EXPECTED);
-  assert.match(await page.textContent('#status'), new RegExp(`^${EXPECTED.length} highlights in \\d+(\\.\\d)? ms$`));
-  // The legend counts each type.
-  const counts = await page.$$eval('#legend .count', (els) => Object.fromEntries(els.map((e) => [e.dataset.type, Number(e.textContent)])));
-  const want = {};
-  for (const [, type] of EXPECTED) want[type] = (want[type] ?? 0) + 1;
-  assert.deepEqual(counts, want);
-  // Marks are coloured by type.
+  assert.deepEqual(marks, EXPECTED);
+  assert.equal(await page.evaluate(() => CSS.highlights.size), 0);
   const colors = await page.$$eval('#article mark', (els) => [...new Set(els.map((e) => `${e.dataset.sorotType}=${getComputedStyle(e).backgroundColor}`))].sort());
   assert.deepEqual(colors, ['LOC=rgb(129, 212, 250)', 'ORG=rgb(197, 225, 165)', 'PER=rgb(255, 213, 79)']);
+  await switchTo(page, 'renderer', 'highlight-api');
+  assert.equal(await page.$$eval('#article mark', (els) => els.length), 0);
+  assert.deepEqual(await painted(page), EXPECTED.map(([text, type]) => [text, type]));
   assert.deepEqual(page.errors, []);
   await page.close();
 });
 
-test('hovering a highlight shows its card; keyboard focus does too', async () => {
+test('the overlap switch adds the names nested in longer ones', async () => {
   const page = await openDemo();
-  await page.hover('#article mark[data-sorot-id="sergey-lavrov"] >> nth=0');
+  await switchTo(page, 'overlap', 'all');
+  const all = await painted(page);
+  const count = Number((await page.textContent('#status')).split(' ')[0]);
+  assert.equal(count, all.length);
+  assert.ok(count > EXPECTED.length);
+  // "Kementerian Luar Negeri Rusia" keeps its own highlight and "Rusia" inside it gets one too.
+  const i = all.findIndex(([text]) => text === 'Kementerian Luar Negeri Rusia');
+  assert.deepEqual(all[i], ['Kementerian Luar Negeri Rusia', 'ORG']);
+  const inner = all.slice(i + 1).filter(([text]) => 'Kementerian Luar Negeri Rusia'.includes(text));
+  assert.deepEqual(inner.find(([text]) => text === 'Rusia'), ['Rusia', 'LOC']);
+  await switchTo(page, 'overlap', 'longest');
+  assert.deepEqual(await painted(page), EXPECTED.map(([text, type]) => [text, type]));
+  await page.close();
+});
+
+test('hovering a highlight shows its card; Alt+ArrowDown moves to the next entity', async () => {
+  const page = await openDemo();
+  const lavrov = await rectOf(page, 'Sergey Lavrov');
+  await page.mouse.move(lavrov.x + lavrov.width / 2, lavrov.y + lavrov.height / 2);
   const card = page.locator('[data-sorot-owner] >> .card');
   await card.waitFor({ state: 'visible' });
   assert.match(await card.textContent(), /^Sergey Lavrov.*Orang.*Menteri Luar Negeri Rusia sejak 2004.*id\.wikipedia\.org\/wiki\/Sergey_Lavrov/);
@@ -62,8 +128,18 @@ test('hovering a highlight shows its card; keyboard focus does too', async () =>
   // Moving away hides it.
   await page.mouse.move(1, 1);
   await card.waitFor({ state: 'hidden' });
-  // Tab moves through the legend's three toggles, then to the first highlight.
-  for (let i = 0; i < 4; i++) await page.keyboard.press('Tab');
+  // From the keyboard: the first entity, then the next.
+  await page.keyboard.press('Alt+ArrowDown');
+  await card.waitFor({ state: 'visible' });
+  assert.equal(await card.locator('.name').textContent(), 'Sergey Lavrov'); // "Lavrov", the first mention
+  await page.keyboard.press('Alt+ArrowDown');
+  await page.waitForFunction(() => document.querySelector('[data-sorot-owner]')?.shadowRoot.querySelector('.name')?.textContent === 'Rusia');
+  await page.keyboard.press('Escape');
+  await card.waitFor({ state: 'hidden' });
+  // With marks, Tab reaches the highlights too.
+  await switchTo(page, 'renderer', 'mark');
+  await page.focus('#legend input[data-type="ORG"]');
+  await page.keyboard.press('Tab');
   assert.equal(await page.evaluate(() => document.activeElement.textContent), EXPECTED[0][0]);
   await card.waitFor({ state: 'visible' });
   assert.match(await card.textContent(), /^Sergey Lavrov/);
@@ -75,24 +151,36 @@ test('hovering a highlight shows its card; keyboard focus does too', async () =>
 
 test('a legend toggle hides and shows one type', async () => {
   const page = await openDemo();
-  const bg = () => page.$eval('#article mark[data-sorot-type="PER"]', (e) => getComputedStyle(e).backgroundColor);
-  assert.equal(await bg(), 'rgb(255, 213, 79)');
+  const per = inside(await rectOf(page, 'Sergey Lavrov'));
+  const loc = inside(await rectOf(page, 'Pyongyang'));
+  assert.equal(await dominantColor(page, per), COLORS.PER);
   await page.uncheck('#legend input[data-type="PER"]');
-  assert.equal(await bg(), 'rgba(0, 0, 0, 0)');
-  assert.equal(await page.$eval('#article mark[data-sorot-type="LOC"]', (e) => getComputedStyle(e).backgroundColor), 'rgb(129, 212, 250)');
+  assert.equal(await dominantColor(page, per), '#ffffff');
+  assert.equal(await dominantColor(page, loc), COLORS.LOC);
   await page.check('#legend input[data-type="PER"]');
-  assert.equal(await bg(), 'rgb(255, 213, 79)');
+  assert.equal(await dominantColor(page, per), COLORS.PER);
+  // A hidden type stays hidden when the renderer changes.
+  await page.uncheck('#legend input[data-type="PER"]');
+  await switchTo(page, 'renderer', 'mark');
+  assert.equal(await page.$eval('#article mark[data-sorot-type="PER"]', (e) => getComputedStyle(e).backgroundColor), 'rgba(0, 0, 0, 0)');
+  assert.equal(await page.$eval('#article mark[data-sorot-type="LOC"]', (e) => getComputedStyle(e).backgroundColor), 'rgb(129, 212, 250)');
   await page.close();
 });
 
-test('pasted text is highlighted', async () => {
+test('pasted text is highlighted, one paragraph per line, as find() sees it', async () => {
   const page = await openDemo();
-  await page.fill('#text-input', 'Presiden Joko Widodo bertemu Vladimir Putin di Moskow.\nPutin lalu ke Jakarta.');
+  const lines = ['Presiden bertemu Vladimir Putin di Moskow.', 'Putin lalu ke Pyongyang.'];
+  await page.fill('#text-input', lines.join('\n'));
   await page.click('#highlight-text');
   await page.waitForFunction(() => document.querySelectorAll('#article p').length === 2);
-  const texts = await page.$$eval('#article mark', (els) => els.map((e) => e.textContent));
-  assert.deepEqual(texts, ['Vladimir Putin', 'Moskow', 'Putin']);
-  assert.match(await page.textContent('#status'), /^3 highlights in /);
+  // The same text given to find() as plain text, the lines as paragraphs.
+  const expected = await page.evaluate(async (text) => {
+    const { createHighlighter } = await import('/sorot.js');
+    return (await (await createHighlighter()).find(text)).map((m) => m.text);
+  }, lines.join('\u2029'));
+  assert.deepEqual(expected, ['Vladimir Putin', 'Moskow', 'Putin', 'Pyongyang']);
+  assert.deepEqual((await painted(page)).map(([text]) => text), expected);
+  assert.match(await page.textContent('#status'), /^4 highlights in /);
   await page.close();
 });
 
@@ -103,7 +191,7 @@ test('gazetteer errors are shown on the page', async () => {
   await page.locator('#error').waitFor({ state: 'visible' });
   assert.equal(await page.textContent('#error'), 'Gazetteer not loaded: gazetteer 2: entities[0] ("x"): "name" is empty');
   // The page keeps working with the gazetteer it had.
-  assert.equal((await pageMatches(page)).length, EXPECTED.length);
+  assert.equal((await painted(page)).length, EXPECTED.length);
   await page.fill('#gazetteer-input', '{"entities": [');
   await page.click('#use-gazetteer');
   await page.waitForFunction(() => document.getElementById('error').textContent.includes('invalid JSON'));
@@ -123,8 +211,9 @@ test('gazetteer data is shown as text, never run as HTML; javascript: links are 
   await page.click('#use-gazetteer');
   await page.fill('#text-input', 'Banjir di Jakarta.');
   await page.click('#highlight-text');
-  await page.waitForFunction(() => document.querySelectorAll('#article mark').length === 1);
-  await page.hover('#article mark');
+  await page.waitForFunction(() => /^1 highlight /.test(document.getElementById('status').textContent));
+  const jakarta = await rectOf(page, 'Jakarta');
+  await page.mouse.move(jakarta.x + jakarta.width / 2, jakarta.y + jakarta.height / 2);
   const card = page.locator('[data-sorot-owner] >> .card');
   await card.waitFor({ state: 'visible' });
   assert.equal(await card.locator('.name').textContent(), `Jakarta ${evil}`);

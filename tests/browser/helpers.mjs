@@ -1,6 +1,7 @@
 // Shared set-up for the browser tests: a static server for www/ and headless Chromium.
 import { chromium } from 'playwright-core';
 import path from 'node:path';
+import { inflateSync } from 'node:zlib';
 import { fileURLToPath } from 'node:url';
 import { startServer } from '../../scripts/serve.mjs';
 
@@ -11,17 +12,19 @@ const CHROMIUM_FLAGS = [
   '--disable-background-networking', '--disable-component-update', '--disable-sync',
 ];
 
-/** A blank page on the test server, from which tests import /sorot.js. */
-const BLANK = '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>test</title></head><body></body></html>';
+/** A blank page on the test server, from which tests import /sorot.js (and /__test/inspect.mjs). */
+const BLANK = '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>test</title><link rel="icon" href="data:,"></head><body></body></html>';
 
 /**
- * Starts the server (serving www/) and the browser.
+ * Starts the server (serving www/, and tests/browser/page/ under /__test/) and the browser.
  * @param {object} [options]
  * @param {(req, res) => boolean} [options.handle] extra routes
+ * @param {object[]} [options.mounts] more folders to serve (see scripts/serve.mjs)
  */
-export async function setup({ handle } = {}) {
+export async function setup({ handle, mounts = [] } = {}) {
   const server = await startServer({
     root: path.join(ROOT, 'www'),
+    mounts: [{ prefix: '/__test/', root: path.join(ROOT, 'tests/browser/page') }, ...mounts],
     handle: (req, res) => {
       if (req.url === '/__blank.html') {
         res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(BLANK);
@@ -67,4 +70,84 @@ export async function blankPage(browser, base, html = '') {
   await page.goto(`${base}__blank.html`);
   await page.evaluate((markup) => { document.body.innerHTML = markup; }, html);
   return page;
+}
+
+/**
+ * Decodes a PNG screenshot (8-bit RGB or RGBA, not interlaced: what Chromium writes).
+ * @param {Buffer} png
+ * @returns {{width: number, height: number, rgb: (x: number, y: number) => string}}
+ *   `rgb` gives a pixel as `#rrggbb`
+ */
+export function decodePng(png) {
+  let pos = 8;
+  let width = 0;
+  let height = 0;
+  let channels = 0;
+  const data = [];
+  while (pos < png.length) {
+    const length = png.readUInt32BE(pos);
+    const type = png.toString('latin1', pos + 4, pos + 8);
+    const body = png.subarray(pos + 8, pos + 8 + length);
+    if (type === 'IHDR') {
+      width = body.readUInt32BE(0);
+      height = body.readUInt32BE(4);
+      if (body[8] !== 8 || body[12] !== 0 || (body[9] !== 2 && body[9] !== 6)) throw new Error('decodePng: only 8-bit RGB(A), non-interlaced');
+      channels = body[9] === 6 ? 4 : 3;
+    } else if (type === 'IDAT') {
+      data.push(body);
+    }
+    pos += 12 + length;
+  }
+  const raw = inflateSync(Buffer.concat(data));
+  const stride = width * channels;
+  const pixels = Buffer.alloc(height * stride);
+  for (let y = 0; y < height; y++) {
+    const filter = raw[y * (stride + 1)];
+    const line = raw.subarray(y * (stride + 1) + 1, (y + 1) * (stride + 1));
+    for (let i = 0; i < stride; i++) {
+      const a = i >= channels ? pixels[y * stride + i - channels] : 0;
+      const b = y > 0 ? pixels[(y - 1) * stride + i] : 0;
+      const c = i >= channels && y > 0 ? pixels[(y - 1) * stride + i - channels] : 0;
+      let predictor = 0;
+      if (filter === 1) predictor = a;
+      else if (filter === 2) predictor = b;
+      else if (filter === 3) predictor = (a + b) >> 1;
+      else if (filter === 4) {
+        const p = a + b - c;
+        const pa = Math.abs(p - a);
+        const pb = Math.abs(p - b);
+        const pc = Math.abs(p - c);
+        predictor = pa <= pb && pa <= pc ? a : pb <= pc ? b : c;
+      }
+      pixels[y * stride + i] = (line[i] + predictor) & 0xff;
+    }
+  }
+  const hex = (v) => v.toString(16).padStart(2, '0');
+  return {
+    width,
+    height,
+    rgb: (x, y) => {
+      const i = y * stride + x * channels;
+      return `#${hex(pixels[i])}${hex(pixels[i + 1])}${hex(pixels[i + 2])}`;
+    },
+  };
+}
+
+/**
+ * The colour most pixels of a screenshot region have (the background a highlight
+ * paints behind its glyphs).
+ * @param {import('playwright-core').Page} page
+ * @param {{x: number, y: number, width: number, height: number}} clip
+ * @returns {Promise<string>} `#rrggbb`
+ */
+export async function dominantColor(page, clip) {
+  const image = decodePng(await page.screenshot({ clip }));
+  const counts = new Map();
+  for (let y = 0; y < image.height; y++) {
+    for (let x = 0; x < image.width; x++) {
+      const c = image.rgb(x, y);
+      counts.set(c, (counts.get(c) ?? 0) + 1);
+    }
+  }
+  return [...counts].sort((a, b) => b[1] - a[1])[0][0];
 }

@@ -1,0 +1,197 @@
+// `observe: true` in headless Chromium: a page that appends paragraphs, edits
+// text and removes highlighted nodes, with each renderer.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { setup, blankPage } from './helpers.mjs';
+
+let env;
+before(async () => { env = await setup(); });
+after(async () => { await env?.close(); });
+
+const GAZETTEER = {
+  entities: [
+    { id: 'sergey-lavrov', name: 'Sergey Lavrov', type: 'PER', short: ['Lavrov'] },
+    { id: 'kim-jong-un', name: 'Kim Jong Un', type: 'PER' },
+    { id: 'moskow', name: 'Moskow', type: 'LOC' },
+    { id: 'jakarta', name: 'Jakarta', type: 'LOC' },
+  ],
+};
+
+/**
+ * Opens a page with `html`, highlights `root` with `options` (observe on) and
+ * defines in it: window.h, window.updates (count), window.step(fn) (runs fn, waits
+ * for the highlight to follow, returns what is painted) and window.frames(n).
+ */
+async function observedPage(html, options, root = 'document.body') {
+  const page = await blankPage(env.browser, env.url, html);
+  await page.evaluate(async ({ gazetteer, options, root }) => {
+    const sorot = await import('/sorot.js');
+    const { painted } = await import('/__test/inspect.mjs');
+    window.hl = await sorot.createHighlighter({ gazetteer, keyboard: true });
+    window.updates = 0;
+    let waiting = null;
+    // eslint-disable-next-line no-new-func
+    const target = new Function(`return ${root}`)();
+    window.h = await window.hl.highlight(target, {
+      ...options,
+      observe: true,
+      onUpdate: () => { window.updates += 1; waiting?.(); },
+    });
+    window.painted = () => painted(window.hl.owner).map((p) => p.text);
+    window.frames = (n) => new Promise((resolve) => {
+      const next = (k) => (k === 0 ? resolve() : requestAnimationFrame(() => next(k - 1)));
+      next(n);
+    });
+    window.step = async (source) => {
+      const updated = new Promise((resolve) => { waiting = resolve; });
+      // eslint-disable-next-line no-new-func
+      new Function(source)();
+      await updated;
+      return { painted: window.painted(), matches: window.h.matches.map((m) => m.text) };
+    };
+  }, { gazetteer: GAZETTEER, options, root });
+  return page;
+}
+
+const step = (page, source) => page.evaluate((s) => window.step(s), source);
+
+for (const renderer of ['highlight-api', 'mark']) {
+  test(`[${renderer}] observe follows a page that appends paragraphs, edits text and removes highlighted nodes`, async () => {
+    const page = await observedPage('<article id="art"><p id="p1">Menlu Rusia Sergey Lavrov tiba di Moskow.</p></article>', { renderer });
+    assert.deepEqual(await page.evaluate(() => window.painted()), ['Sergey Lavrov', 'Moskow']);
+    await page.evaluate(() => { window.first = window.h.matches[0]; window.firstDrawn = [...window.first.ranges, ...window.first.elements]; });
+
+    // A new paragraph: its names are highlighted, and "Lavrov" counts as a short
+    // form because the full name is elsewhere in the document.
+    assert.deepEqual(await step(page, `
+      const p = document.createElement('p'); p.id = 'p2';
+      p.textContent = 'Lavrov bertemu Kim Jong Un di Jakarta.';
+      document.getElementById('art').append(p);`), {
+      painted: ['Sergey Lavrov', 'Moskow', 'Lavrov', 'Kim Jong Un', 'Jakarta'],
+      matches: ['Sergey Lavrov', 'Moskow', 'Lavrov', 'Kim Jong Un', 'Jakarta'],
+    });
+    // The unchanged paragraph was not drawn again: same match, same ranges or marks.
+    assert.equal(await page.evaluate(() => window.h.matches[0] === window.first
+      && [...window.first.ranges, ...window.first.elements].every((x, i) => x === window.firstDrawn[i])), true);
+
+    // Text typed into an existing text node.
+    await step(page, `
+      const p = document.createElement('p'); p.id = 'p3'; p.textContent = 'Tiba di Bandung.';
+      document.getElementById('art').append(p);`);
+    assert.deepEqual((await step(page, `document.getElementById('p3').firstChild.data = 'Tiba di Jakarta.';`)).painted,
+      ['Sergey Lavrov', 'Moskow', 'Lavrov', 'Kim Jong Un', 'Jakarta', 'Jakarta']);
+
+    // The full name goes: the short form in the other paragraph is no longer one.
+    assert.deepEqual((await step(page, `document.getElementById('p1').textContent = 'Menlu Rusia tiba di Moskow.';`)).painted,
+      ['Moskow', 'Kim Jong Un', 'Jakarta', 'Jakarta']);
+
+    // Highlighted nodes removed: a whole paragraph, then the text node of a name.
+    assert.deepEqual((await step(page, `document.getElementById('p2').remove();`)).painted, ['Moskow', 'Jakarta']);
+    assert.deepEqual(await step(page, `
+      const walker = document.createTreeWalker(document.getElementById('p1'), NodeFilter.SHOW_TEXT);
+      while (walker.nextNode()) if (walker.currentNode.data.includes('Moskow')) { walker.currentNode.remove(); break; }`), {
+      painted: ['Jakarta'],
+      matches: ['Jakarta'],
+    });
+
+    // remove() leaves no trace and stops observing.
+    const afterRemove = await page.evaluate(async () => {
+      window.h.remove();
+      const updates = window.updates;
+      const p = document.createElement('p');
+      p.textContent = 'Kim Jong Un di Moskow.';
+      document.getElementById('art').append(p);
+      await window.frames(4);
+      return {
+        updates: window.updates - updates,
+        painted: window.painted().length,
+        ours: document.querySelectorAll('[data-sorot-owner]').length + CSS.highlights.size,
+        text: document.getElementById('art').textContent,
+      };
+    });
+    assert.deepEqual(afterRemove, {
+      updates: 0,
+      painted: 0,
+      ours: 0,
+      text: renderer === 'mark'
+        ? 'Menlu Rusia tiba di .Tiba di Jakarta.Kim Jong Un di Moskow.' // the Text node holding "Moskow" was inside the mark
+        : 'Tiba di Jakarta.Kim Jong Un di Moskow.',
+    });
+    assert.deepEqual(page.errors, []);
+    await page.close();
+  });
+
+  test(`[${renderer}] observe ignores its own changes (and its card) and never loops`, async () => {
+    const page = await observedPage('<p id="p">Kim Jong Un tiba di Moskow.</p>', { renderer }, 'document');
+    await page.evaluate(() => window.frames(5));
+    assert.equal(await page.evaluate(() => window.updates), 0);
+    // The card (shown by key) goes into the observed document and out again.
+    await page.keyboard.press('Alt+ArrowDown');
+    await page.locator('[data-sorot-owner] >> .card').waitFor({ state: 'visible' });
+    await page.keyboard.press('Escape');
+    await page.evaluate(() => window.frames(5));
+    assert.equal(await page.evaluate(() => window.updates), 0);
+    // One change, one update.
+    await page.evaluate(() => { document.getElementById('p').append(' Lalu ke Jakarta.'); });
+    await page.evaluate(() => window.frames(5));
+    assert.deepEqual(await page.evaluate(() => [window.updates, window.painted()]), [1, ['Kim Jong Un', 'Moskow', 'Jakarta']]);
+    assert.deepEqual(page.errors, []);
+    await page.close();
+  });
+
+  test(`[${renderer}] observe follows changes inside open shadow roots`, async () => {
+    const page = await blankPage(env.browser, env.url, '<div id="host"></div>');
+    await page.evaluate(() => { document.getElementById('host').attachShadow({ mode: 'open' }).innerHTML = '<p>Kim Jong Un</p>'; });
+    const painted = await page.evaluate(async ({ gazetteer, renderer }) => {
+      const sorot = await import('/sorot.js');
+      const { painted } = await import('/__test/inspect.mjs');
+      const hl = await sorot.createHighlighter({ gazetteer });
+      let resolve;
+      const updated = new Promise((r) => { resolve = r; });
+      await hl.highlight(document.body, { renderer, observe: true, onUpdate: () => resolve() });
+      const p = document.createElement('p');
+      p.textContent = 'di Moskow';
+      document.getElementById('host').shadowRoot.append(p);
+      await updated;
+      return painted(hl.owner).map((x) => x.text);
+    }, { gazetteer: GAZETTEER, renderer });
+    assert.deepEqual(painted, ['Kim Jong Un', 'Moskow']);
+    await page.close();
+  });
+}
+
+test('[mark] a page that keeps undoing the marks of a block gets that block left alone', async () => {
+  const page = await observedPage('<p id="p">Kim Jong Un tiba di Moskow.</p><p id="q">Jakarta</p>', { renderer: 'mark' });
+  const result = await page.evaluate(async () => {
+    // The page's own script: unwrap every mark it sees in #p, at once.
+    const p = document.getElementById('p');
+    new MutationObserver(() => {
+      for (const mark of p.querySelectorAll('mark')) mark.replaceWith(...mark.childNodes);
+    }).observe(p, { childList: true, subtree: true });
+    p.append(' Lalu ke Jakarta.');
+    await window.frames(40);
+    const updates = window.updates;
+    await window.frames(20);
+    return { settled: window.updates === updates, updates, marksInP: p.querySelectorAll('mark').length, painted: window.painted() };
+  });
+  assert.equal(result.settled, true);
+  assert.ok(result.updates <= 6, `${result.updates} updates`);
+  assert.deepEqual({ marksInP: result.marksInP, painted: result.painted }, { marksInP: 0, painted: ['Jakarta'] });
+  assert.deepEqual(page.errors, []);
+  await page.close();
+});
+
+test('after free(), observed highlights stay as they are and stop following the page', async () => {
+  const page = await observedPage('<p id="p">Kim Jong Un tiba di Moskow.</p>', {});
+  const result = await page.evaluate(async () => {
+    window.hl.free();
+    const p = document.createElement('p');
+    p.textContent = 'Lalu ke Jakarta.';
+    document.body.append(p);
+    await window.frames(5);
+    return { updates: window.updates, painted: window.painted() };
+  });
+  assert.deepEqual(result, { updates: 0, painted: ['Kim Jong Un', 'Moskow'] });
+  assert.deepEqual(page.errors, []);
+  await page.close();
+});

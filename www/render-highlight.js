@@ -1,0 +1,243 @@
+// The `highlight-api` renderer: the CSS Custom Highlight API. Each match becomes
+// Ranges in one Highlight per entity type, registered in `CSS.highlights` and
+// painted with `::highlight()`. The page's DOM is not changed at all, so neither
+// its layout nor its scripts can notice; the style sheet is a constructed sheet
+// adopted by the document (and by each shadow root that holds highlighted text).
+//
+// There are no elements to hover or focus: the item under the pointer is found by
+// hit-testing the ranges of the text nodes under it, and the keyboard moves a
+// "current" highlight from match to match.
+
+import { checkedTypes, isTypeKey, scopeOf, SharedSheet } from './styles.js';
+
+let renderers = 0;
+
+/** Draws matches with the CSS Custom Highlight API. */
+export class HighlightApiRenderer {
+  /** The renderer's name, as given to `highlight({renderer})`. */
+  static kind = 'highlight-api';
+
+  /**
+   * Whether the document's browser has the CSS Custom Highlight API.
+   * @param {Document} doc
+   * @returns {boolean}
+   */
+  static supported(doc) {
+    const view = doc?.defaultView;
+    return Boolean(view && view.CSS && view.CSS.highlights && typeof view.Highlight === 'function');
+  }
+
+  /** @type {Map<import('./render-mark.js').RenderItem, Range[]>} */
+  #ranges = new Map();
+  /** @type {Map<Node, Set<{item: import('./render-mark.js').RenderItem, range: Range}>>} ranges by the element around their text */
+  #byElement = new Map();
+  /** @type {Map<Document, Map<string, Highlight>>} */
+  #highlights = new Map();
+  #hidden = new Set();
+  #current = null;
+  #sheet;
+
+  /**
+   * @param {object} options
+   * @param {string} options.owner the highlighter's owner token
+   * @param {Record<string, {color: string}>} options.types the entity types
+   */
+  constructor({ owner, types }) {
+    this.owner = owner;
+    /**
+     * Prefix of this renderer's highlight names: `NAME-t-TYPE` for a type,
+     * `NAME-n-TYPE` for matches inside other matches, `NAME-focus` for the current one.
+     */
+    this.name = `${owner}-${++renderers}`;
+    const rules = [];
+    for (const { key, color, text } of checkedTypes(types)) {
+      rules.push(`::highlight(${this.name}-t-${key}) { background-color: ${color}; color: ${text}; }`);
+      rules.push(`::highlight(${this.name}-n-${key}) { background-color: ${color}; color: ${text};
+        text-decoration: underline 0.12em rgba(0, 0, 0, 0.55); }`);
+    }
+    rules.push(`::highlight(${this.name}-focus) { background-color: #1a73e8; color: #fff;
+      text-decoration: underline 0.12em #0b3d91; }`);
+    this.#sheet = new SharedSheet(rules.join('\n'));
+  }
+
+  /**
+   * Draws the items (adds to what is drawn).
+   * @param {import('./render-mark.js').RenderItem[]} items
+   */
+  render(items) {
+    for (const item of items) {
+      const type = item.match.type;
+      if (!isTypeKey(type)) continue;
+      const ranges = [];
+      for (const seg of item.segments) {
+        const doc = seg.node.ownerDocument;
+        const range = doc.createRange();
+        range.setStart(seg.node, seg.start);
+        range.setEnd(seg.node, seg.end);
+        ranges.push(range);
+        this.#highlight(doc, item.depth > 0 ? `n-${type}` : `t-${type}`, item.depth > 0 ? 1 : 0).add(range);
+        for (const key of [seg.node.parentNode, seg.node.assignedSlot]) {
+          if (!key) continue;
+          let set = this.#byElement.get(key);
+          if (!set) this.#byElement.set(key, (set = new Set()));
+          set.add({ item, range });
+        }
+        const scope = scopeOf(seg.node);
+        if (scope) this.#sheet.attach(scope);
+      }
+      this.#ranges.set(item, ranges);
+    }
+  }
+
+  /**
+   * Stops drawing the items.
+   * @param {import('./render-mark.js').RenderItem[]} items
+   */
+  unrender(items) {
+    const gone = new Set(items);
+    for (const item of items) {
+      const ranges = this.#ranges.get(item);
+      if (!ranges) continue;
+      this.#ranges.delete(item);
+      for (const range of ranges) {
+        const named = this.#highlights.get(range.startContainer.ownerDocument);
+        for (const h of named?.values() ?? []) h.delete(range);
+      }
+      for (const seg of item.segments) {
+        for (const key of [seg.node.parentNode, seg.node.assignedSlot]) {
+          const set = key && this.#byElement.get(key);
+          if (!set) continue;
+          for (const entry of set) if (gone.has(entry.item)) set.delete(entry);
+          if (set.size === 0) this.#byElement.delete(key);
+        }
+      }
+      if (this.#current === item) this.blur();
+    }
+  }
+
+  /**
+   * What is drawn for an item.
+   * @param {import('./render-mark.js').RenderItem} item
+   * @returns {{elements: HTMLElement[], ranges: Range[]}} no elements; a Range per Text node
+   */
+  drawing(item) {
+    return { elements: [], ranges: this.#ranges.get(item) ?? [] };
+  }
+
+  /** This renderer makes no nodes. */
+  itemsOf() {
+    return [];
+  }
+
+  /** This renderer makes no elements. */
+  itemOfElement() {
+    return null;
+  }
+
+  /**
+   * The item under the pointer of a mouse event (the innermost when matches nest),
+   * found among the ranges in the text of the element under the pointer.
+   * @param {MouseEvent} event
+   * @returns {{item: import('./render-mark.js').RenderItem, rect: DOMRect}|null}
+   */
+  hitTest(event) {
+    const target = event.composedPath?.()[0] ?? event.target;
+    const entries = target && this.#byElement.get(target);
+    if (!entries) return null;
+    const { clientX: x, clientY: y } = event;
+    let best = null;
+    for (const { item, range } of entries) {
+      if (this.#hidden.has(item.match.type)) continue;
+      if (best && item.match.end - item.match.start >= best.item.match.end - best.item.match.start) continue;
+      for (const rect of range.getClientRects()) {
+        if (x >= rect.left && x <= rect.right && y >= rect.top && y <= rect.bottom) {
+          best = { item, rect };
+          break;
+        }
+      }
+    }
+    return best;
+  }
+
+  /**
+   * Where an item is on screen.
+   * @param {import('./render-mark.js').RenderItem} item
+   * @returns {DOMRect[]}
+   */
+  rectsOf(item) {
+    return (this.#ranges.get(item) ?? []).flatMap((r) => [...r.getClientRects()]);
+  }
+
+  /**
+   * Makes the item the current one (drawn in the focus colour) and scrolls it into view.
+   * @param {import('./render-mark.js').RenderItem} item
+   */
+  focus(item) {
+    const ranges = this.#ranges.get(item);
+    if (!ranges || ranges.length === 0) return;
+    this.blur();
+    this.#current = item;
+    const doc = ranges[0].startContainer.ownerDocument;
+    const current = this.#highlight(doc, 'focus', 2);
+    for (const r of ranges) current.add(r);
+    const view = doc.defaultView;
+    const outside = (rect) => rect.bottom < 0 || rect.top > view.innerHeight || rect.right < 0 || rect.left > view.innerWidth;
+    if (outside(ranges[0].getBoundingClientRect())) {
+      ranges[0].startContainer.parentElement?.scrollIntoView({ block: 'center', inline: 'nearest' });
+      const rect = ranges[0].getBoundingClientRect();
+      if (outside(rect)) view.scrollBy(0, rect.top - view.innerHeight / 2);
+    }
+  }
+
+  /** No item is current any more. */
+  blur() {
+    this.#current = null;
+    for (const named of this.#highlights.values()) named.get('focus')?.clear();
+  }
+
+  /**
+   * Shows or hides the highlights of one entity type.
+   * @param {string} type
+   * @param {boolean} visible
+   */
+  setTypeVisible(type, visible) {
+    if (visible) this.#hidden.delete(type);
+    else this.#hidden.add(type);
+    for (const [doc, named] of this.#highlights) {
+      for (const key of [`t-${type}`, `n-${type}`]) {
+        const h = named.get(key);
+        if (!h) continue;
+        const name = `${this.name}-${key}`;
+        if (visible) doc.defaultView.CSS.highlights.set(name, h);
+        else doc.defaultView.CSS.highlights.delete(name);
+      }
+    }
+  }
+
+  /** Removes every highlight and the style sheet. */
+  remove() {
+    for (const [doc, named] of this.#highlights) {
+      for (const key of named.keys()) doc.defaultView?.CSS.highlights.delete(`${this.name}-${key}`);
+    }
+    this.#highlights.clear();
+    this.#ranges.clear();
+    this.#byElement.clear();
+    this.#current = null;
+    this.#sheet.detach();
+  }
+
+  /** The Highlight for `key` (`t-TYPE`, `n-TYPE` for nested matches, or `focus`) in `doc`. */
+  #highlight(doc, key, priority) {
+    let named = this.#highlights.get(doc);
+    if (!named) this.#highlights.set(doc, (named = new Map()));
+    let h = named.get(key);
+    if (!h) {
+      const view = doc.defaultView;
+      h = new view.Highlight();
+      h.priority = priority;
+      named.set(key, h);
+      if (key === 'focus' || !this.#hidden.has(key.slice(2))) view.CSS.highlights.set(`${this.name}-${key}`, h);
+    }
+    return h;
+  }
+}
