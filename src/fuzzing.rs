@@ -11,6 +11,7 @@ use crate::normalize::{form_key, normalize, Fold};
 /// - spans are sorted by start (then longest first) and, in `longest` mode, do not
 ///   overlap;
 /// - a span never starts or ends between a letter and its combining marks;
+/// - the UTF-16 offsets are those of the byte offsets;
 /// - the normalised text of every span equals a normalised form (name, alias or
 ///   short form) of the entity it names, or of one of its candidates.
 ///
@@ -48,6 +49,12 @@ pub fn check_invariants(matcher: &Matcher, text: &str, overlap: Overlap) {
                 assert!(pe <= s, "spans {ps}..{pe} and {s}..{e} overlap in {text:?}");
             }
         }
+        let units = crate::utf16_offsets(text, &[s, e]);
+        assert_eq!(
+            (units[0], units[1]),
+            (m.start_utf16, m.end_utf16),
+            "UTF-16 offsets of {s}..{e} wrong in {text:?}"
+        );
         previous = Some((s, e));
         assert!(
             !m.candidates.is_empty() && m.candidates[0] == m.entity,

@@ -5,9 +5,7 @@ use std::process::ExitCode;
 
 use serde::Serialize;
 use sorot::lint::{lint, Reviewed, StopWords};
-use sorot::{
-    default_gazetteer, utf16_offsets, Duplicates, FindOptions, Format, Gazetteer, Matcher, Overlap,
-};
+use sorot::{default_gazetteer, Duplicates, FindOptions, Format, Gazetteer, Matcher, Overlap};
 
 const USAGE: &str = "\
 usage:
@@ -182,15 +180,10 @@ fn print_matches(
     options: FindOptions,
 ) -> io::Result<()> {
     let matches = matcher.find_with(text, options);
-    let bytes: Vec<usize> = matches
-        .iter()
-        .flat_map(|m| [m.start_byte, m.end_byte])
-        .collect();
-    let units = utf16_offsets(text, &bytes);
     let entities = matcher.gazetteer().entities();
     let mut line_no = 1;
     let mut counted = 0;
-    for (i, m) in matches.iter().enumerate() {
+    for m in &matches {
         let e = &entities[m.entity];
         let line = line.unwrap_or_else(|| {
             line_no += text.as_bytes()[counted..m.start_byte]
@@ -203,8 +196,8 @@ fn print_matches(
         let found = Found {
             file: if file == "-" { "-" } else { file },
             line,
-            start: units[2 * i],
-            end: units[2 * i + 1],
+            start: m.start_utf16,
+            end: m.end_utf16,
             text: &text[m.start_byte..m.end_byte],
             id: &e.id,
             type_key: &e.type_key,

@@ -2,13 +2,14 @@
 //! (short forms, ambiguity, overlaps).
 
 use std::cmp::Reverse;
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use aho_corasick::{AhoCorasick, MatchKind};
 
 use crate::error::Error;
 use crate::gazetteer::{CaseRule, Diacritics, Gazetteer};
 use crate::normalize::{self, Fold, Normalized};
+use crate::utf16::utf16_offsets;
 
 /// Which matches [`Matcher::find_with`] returns where spans overlap.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
@@ -54,6 +55,10 @@ pub struct Match {
     pub start_byte: usize,
     /// End of the mention, a UTF-8 byte offset into the text (exclusive).
     pub end_byte: usize,
+    /// Start of the mention in UTF-16 code units (as JavaScript counts).
+    pub start_utf16: usize,
+    /// End of the mention in UTF-16 code units (exclusive).
+    pub end_utf16: usize,
     /// Index of the chosen entity in [`Gazetteer::entities`].
     pub entity: usize,
     /// Every entity this surface form could name, the chosen one first.
@@ -106,11 +111,54 @@ pub struct Matcher {
     scanners: Vec<Scanner>,
 }
 
+#[derive(Clone, Copy)]
 struct Candidate {
     start: usize,
     end: usize,
+    start16: usize,
+    end16: usize,
     entity: u32,
     short: bool,
+}
+
+/// What [`Matcher::find_blocks`] remembers of each block it has scanned, so that a
+/// document that changes is scanned again only where it changed. Keyed by the
+/// block's text; blocks not seen in the last call are forgotten.
+#[derive(Default)]
+pub struct BlockCache {
+    blocks: HashMap<String, ScannedBlock>,
+    generation: u64,
+    scanned: usize,
+}
+
+struct ScannedBlock {
+    len16: usize,
+    /// Candidates with offsets relative to the block.
+    candidates: Vec<Candidate>,
+    generation: u64,
+}
+
+impl BlockCache {
+    /// An empty cache.
+    pub fn new() -> BlockCache {
+        BlockCache::default()
+    }
+
+    /// The number of distinct blocks remembered.
+    pub fn len(&self) -> usize {
+        self.blocks.len()
+    }
+
+    /// Whether nothing is remembered.
+    pub fn is_empty(&self) -> bool {
+        self.blocks.is_empty()
+    }
+
+    /// How many blocks the last [`Matcher::find_blocks`] call had to scan (those
+    /// not remembered from the call before).
+    pub fn scanned(&self) -> usize {
+        self.scanned
+    }
 }
 
 impl Matcher {
@@ -128,7 +176,7 @@ impl Matcher {
             };
             let mut patterns: Vec<String> = Vec::new();
             let mut forms: Vec<Vec<Form>> = Vec::new();
-            let mut index = std::collections::HashMap::new();
+            let mut index = HashMap::new();
             for (i, e) in gazetteer.entities().iter().enumerate() {
                 if e.diacritics != diacritics {
                     continue;
@@ -198,6 +246,72 @@ impl Matcher {
         self.resolve(candidates, options)
     }
 
+    /// Finds entity mentions in a document given as blocks: the same matches, with
+    /// the same offsets, as [`Matcher::find_with`] on the blocks joined with U+2029
+    /// (a paragraph separator, which no match crosses). Only blocks whose text is
+    /// not in `cache` are scanned; the cache then keeps the blocks of this call.
+    ///
+    /// ```
+    /// use sorot::{BlockCache, FindOptions, Gazetteer, Matcher};
+    /// let g = Gazetteer::from_json(r#"{"entities": [
+    ///     {"id": "kim", "name": "Kim Jong Un", "type": "PER", "short": ["Kim"]}]}"#, "t").unwrap();
+    /// let m = Matcher::new(g).unwrap();
+    /// let mut cache = BlockCache::new();
+    /// let blocks = ["Kim tiba.", "Kim Jong Un bicara."];
+    /// let found = m.find_blocks(&blocks, &mut cache, FindOptions::default());
+    /// assert_eq!(found, m.find_with(&blocks.join("\u{2029}"), FindOptions::default()));
+    /// assert_eq!((found.len(), cache.scanned()), (2, 2));
+    /// // One block added: only it is scanned; the short form still counts.
+    /// let more = ["Kim tiba.", "Kim Jong Un bicara.", "Kim pergi."];
+    /// assert_eq!(m.find_blocks(&more, &mut cache, FindOptions::default()).len(), 3);
+    /// assert_eq!(cache.scanned(), 1);
+    /// ```
+    pub fn find_blocks<S: AsRef<str>>(
+        &self,
+        blocks: &[S],
+        cache: &mut BlockCache,
+        options: FindOptions,
+    ) -> Vec<Match> {
+        cache.generation += 1;
+        cache.scanned = 0;
+        let generation = cache.generation;
+        let mut candidates = Vec::new();
+        let (mut offset, mut offset16) = (0, 0);
+        for (i, block) in blocks.iter().enumerate() {
+            let block = block.as_ref();
+            if i > 0 {
+                offset += normalize::PARAGRAPH.len_utf8();
+                offset16 += 1;
+            }
+            let scanned = match cache.blocks.get_mut(block) {
+                Some(scanned) => scanned,
+                None => {
+                    cache.scanned += 1;
+                    cache
+                        .blocks
+                        .entry(block.to_string())
+                        .or_insert(ScannedBlock {
+                            len16: block.encode_utf16().count(),
+                            candidates: self.candidates(block),
+                            generation,
+                        })
+                }
+            };
+            scanned.generation = generation;
+            candidates.extend(scanned.candidates.iter().map(|c| Candidate {
+                start: c.start + offset,
+                end: c.end + offset,
+                start16: c.start16 + offset16,
+                end16: c.end16 + offset16,
+                ..*c
+            }));
+            offset += block.len();
+            offset16 += scanned.len16;
+        }
+        cache.blocks.retain(|_, b| b.generation == generation);
+        self.resolve(candidates, options)
+    }
+
     /// Every place where a form matches as a whole word with the right case.
     fn candidates(&self, text: &str) -> Vec<Candidate> {
         let mut out = Vec::new();
@@ -233,11 +347,19 @@ impl Matcher {
                     out.push(Candidate {
                         start,
                         end,
+                        start16: 0,
+                        end16: 0,
                         entity: form.entity,
                         short: form.short,
                     });
                 }
             }
+        }
+        let bytes: Vec<usize> = out.iter().flat_map(|c| [c.start, c.end]).collect();
+        let units = utf16_offsets(text, &bytes);
+        for (c, u) in out.iter_mut().zip(units.chunks(2)) {
+            c.start16 = u[0];
+            c.end16 = u[1];
         }
         out
     }
@@ -255,19 +377,17 @@ impl Matcher {
         candidates.dedup_by_key(|c| (c.start, c.end, c.entity));
 
         struct Span {
-            start: usize,
-            end: usize,
+            first: Candidate,
             entities: Vec<(u32, bool)>,
         }
         let mut spans: Vec<Span> = Vec::new();
         for c in candidates {
             match spans.last_mut() {
-                Some(s) if s.start == c.start && s.end == c.end => {
+                Some(s) if s.first.start == c.start && s.first.end == c.end => {
                     s.entities.push((c.entity, c.short))
                 }
                 _ => spans.push(Span {
-                    start: c.start,
-                    end: c.end,
+                    first: c,
                     entities: vec![(c.entity, c.short)],
                 }),
             }
@@ -282,12 +402,12 @@ impl Matcher {
         let mut last_end = 0;
         for span in spans {
             if options.overlap == Overlap::Longest {
-                if span.start < last_end {
+                if span.first.start < last_end {
                     continue;
                 }
-                last_end = span.end;
+                last_end = span.first.end;
             }
-            out.push(self.choose(span.start, span.end, span.entities, &unambiguous));
+            out.push(self.choose(&span.first, span.entities, &unambiguous));
         }
         out
     }
@@ -296,8 +416,7 @@ impl Matcher {
     /// in the document, then the highest priority, then the first in gazetteer order.
     fn choose(
         &self,
-        start: usize,
-        end: usize,
+        span: &Candidate,
         mut entities: Vec<(u32, bool)>,
         unambiguous: &HashSet<u32>,
     ) -> Match {
@@ -327,8 +446,10 @@ impl Matcher {
             [] => Reason::Only,
         };
         Match {
-            start_byte: start,
-            end_byte: end,
+            start_byte: span.start,
+            end_byte: span.end,
+            start_utf16: span.start16,
+            end_utf16: span.end16,
             entity: entities[0].0 as usize,
             short: entities[0].1,
             candidates: entities.iter().map(|e| e.0 as usize).collect(),
@@ -346,8 +467,10 @@ fn whole_word(text: &str, start: usize, end: usize) -> bool {
     let (Some(first), Some(last)) = (inner.chars().next(), inner.chars().next_back()) else {
         return false;
     };
+    // A combining mark belongs to the character before it, unless that is a space
+    // or a block boundary (a mark after one belongs to nothing, as at the start).
     let joins = |left: char, right: char| {
-        normalize::is_combining_mark(right)
+        (normalize::is_combining_mark(right) && !left.is_whitespace())
             || (normalize::is_word_char(left)
                 && normalize::is_word_char(right)
                 && !normalize::is_unspaced_script(left)

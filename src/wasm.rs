@@ -7,7 +7,9 @@
 
 use wasm_bindgen::prelude::*;
 
-use crate::{utf16_offsets, Duplicates, FindOptions, Format, Gazetteer, Matcher, Overlap, Reason};
+use crate::{
+    BlockCache, Duplicates, FindOptions, Format, Gazetteer, Match, Matcher, Overlap, Reason,
+};
 
 /// Installs a panic hook that reports panics on the console.
 #[wasm_bindgen(start)]
@@ -57,34 +59,81 @@ impl Engine {
     /// low byte: 0 only, 1 mentioned, 2 priority, 3 order; bit 8 set for a short
     /// form), `n`, then the `n` candidate entity indexes (the chosen one first).
     pub fn find(&self, text: &str, all_overlaps: bool) -> Vec<u32> {
-        let options = FindOptions {
-            overlap: if all_overlaps {
-                Overlap::All
-            } else {
-                Overlap::Longest
-            },
-        };
-        let matches = self.matcher.find_with(text, options);
-        let bytes: Vec<usize> = matches
-            .iter()
-            .flat_map(|m| [m.start_byte, m.end_byte])
-            .collect();
-        let units = utf16_offsets(text, &bytes);
-        let mut out = Vec::with_capacity(matches.len() * 6);
-        for (i, m) in matches.iter().enumerate() {
-            let reason = match m.reason {
-                Reason::Only => 0,
-                Reason::Mentioned => 1,
-                Reason::Priority => 2,
-                Reason::Order => 3,
-            };
-            out.push(units[2 * i] as u32);
-            out.push(units[2 * i + 1] as u32);
-            out.push(m.entity as u32);
-            out.push(reason | (u32::from(m.short) << 8));
-            out.push(m.candidates.len() as u32);
-            out.extend(m.candidates.iter().map(|&c| c as u32));
-        }
-        out
+        encode(&self.matcher.find_with(text, options(all_overlaps)))
     }
+
+    /// Finds entities in one document given as its blocks (the document's text split
+    /// at U+2029): the same result as [`Engine::find`] on the joined text, but only
+    /// the blocks that `cache` has not seen are scanned again.
+    #[wasm_bindgen(js_name = findBlocks)]
+    pub fn find_blocks(
+        &self,
+        cache: &mut DocumentCache,
+        blocks: Vec<String>,
+        all_overlaps: bool,
+    ) -> Vec<u32> {
+        encode(
+            &self
+                .matcher
+                .find_blocks(&blocks, &mut cache.cache, options(all_overlaps)),
+        )
+    }
+}
+
+/// What one changing document's blocks gave last time (see [`Engine::find_blocks`]).
+#[wasm_bindgen]
+#[derive(Default)]
+pub struct DocumentCache {
+    cache: BlockCache,
+}
+
+#[wasm_bindgen]
+impl DocumentCache {
+    /// An empty cache.
+    #[wasm_bindgen(constructor)]
+    pub fn new() -> DocumentCache {
+        DocumentCache::default()
+    }
+
+    /// The number of distinct blocks remembered.
+    #[wasm_bindgen(getter)]
+    pub fn size(&self) -> usize {
+        self.cache.len()
+    }
+
+    /// How many blocks the last `findBlocks` call scanned (the others were known).
+    #[wasm_bindgen(getter)]
+    pub fn scanned(&self) -> usize {
+        self.cache.scanned()
+    }
+}
+
+fn options(all_overlaps: bool) -> FindOptions {
+    FindOptions {
+        overlap: if all_overlaps {
+            Overlap::All
+        } else {
+            Overlap::Longest
+        },
+    }
+}
+
+/// Matches as the flat array described at [`Engine::find`].
+fn encode(matches: &[Match]) -> Vec<u32> {
+    let mut out = Vec::with_capacity(matches.len() * 6);
+    for m in matches {
+        let reason = match m.reason {
+            Reason::Only => 0,
+            Reason::Mentioned => 1,
+            Reason::Priority => 2,
+            Reason::Order => 3,
+        };
+        out.push(m.start_utf16 as u32);
+        out.push(m.end_utf16 as u32);
+        out.push(m.entity as u32);
+        out.push(reason | (u32::from(m.short) << 8));
+        out.push(m.candidates.len() as u32);
+        out.extend(m.candidates.iter().map(|&c| c as u32));
+    }
+    out
 }

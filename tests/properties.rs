@@ -3,7 +3,7 @@
 
 use proptest::prelude::*;
 use sorot::fuzzing::{check_invariants, fuzz_find};
-use sorot::{Gazetteer, Matcher, Overlap};
+use sorot::{BlockCache, FindOptions, Gazetteer, Matcher, Overlap};
 
 /// Pieces that exercise normalisation: case forms that change length, combining
 /// marks, compatibility forms, unspaced scripts, surrogate pairs, whitespace and
@@ -40,7 +40,10 @@ fn gazetteer(forms: &[String], exact_case: bool) -> Option<Matcher> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 400, ..ProptestConfig::default() })]
+    // 400 cases each in `cargo test`; PROPTEST_CASES=100000 for a longer hunt.
+    #![proptest_config(ProptestConfig::with_cases(
+        std::env::var("PROPTEST_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(400)
+    ))]
 
     #[test]
     fn invariants_hold_on_composed_text(forms in prop::collection::vec(atoms(5), 1..6), text in atoms(60), exact in any::<bool>()) {
@@ -61,6 +64,30 @@ proptest! {
         if let Some(m) = gazetteer(&forms, false) {
             check_invariants(&m, &text, Overlap::Longest);
             check_invariants(&m, &text, Overlap::All);
+        }
+    }
+
+    #[test]
+    fn blocks_give_what_the_joined_text_gives(
+        forms in prop::collection::vec(atoms(5), 1..6),
+        blocks in prop::collection::vec(atoms(20), 1..6),
+        edit in any::<prop::sample::Index>(),
+        replacement in atoms(20),
+    ) {
+        if let Some(m) = gazetteer(&forms, false) {
+            let mut cache = BlockCache::new();
+            for overlap in [Overlap::Longest, Overlap::All] {
+                let options = FindOptions { overlap };
+                let joined = blocks.join("\u{2029}");
+                prop_assert_eq!(m.find_blocks(&blocks, &mut cache, options), m.find_with(&joined, options));
+                // After one block changes, only it is new to the cache; the result is
+                // still that of the whole text.
+                let mut changed = blocks.clone();
+                changed[edit.index(blocks.len())] = replacement.clone();
+                let joined = changed.join("\u{2029}");
+                prop_assert_eq!(m.find_blocks(&changed, &mut cache, options), m.find_with(&joined, options));
+                prop_assert!(cache.len() <= changed.len());
+            }
         }
     }
 

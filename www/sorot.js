@@ -11,8 +11,8 @@
 // finds the entities, a renderer (render-highlight.js or render-mark.js) draws
 // them, interact.js shows the card, observe.js follows changes.
 
-import init, { Engine } from './pkg/sorot.js';
-import { TextCollector, locate, OWNER_ATTRIBUTE } from './collect.js';
+import init, { DocumentCache, Engine } from './pkg/sorot.js';
+import { BLOCK_SEPARATOR, TextCollector, locate, OWNER_ATTRIBUTE } from './collect.js';
 import { MarkRenderer } from './render-mark.js';
 import { HighlightApiRenderer } from './render-highlight.js';
 import { Interaction } from './interact.js';
@@ -166,6 +166,11 @@ export class Highlighter {
     return this.#engine;
   }
 
+  /** Whether {@link Highlighter#free} was called. */
+  get freed() {
+    return this.#engine === null;
+  }
+
   #decode(text, raw) {
     const matches = [];
     for (let i = 0; i < raw.length;) {
@@ -228,8 +233,16 @@ export class Highlighter {
       if (h.root === root || h.root.contains(root) || root.contains(h.root)) h.remove();
     }
     const all = settings.overlap === 'all';
-    const find = (text) => this.#decode(text, this.#engineOrThrow().find(text, all));
-    const handle = new Highlight(this, root, settings, find, () => this.#active.delete(handle));
+    // A page that changes is matched block by block: the engine scans again only the
+    // blocks whose text it has not seen (document-wide rules still apply to all).
+    const cache = settings.observe ? new DocumentCache() : null;
+    const find = cache
+      ? (text) => this.#decode(text, this.#engineOrThrow().findBlocks(cache, text.split(BLOCK_SEPARATOR), all))
+      : (text) => this.#decode(text, this.#engineOrThrow().find(text, all));
+    const handle = new Highlight(this, root, settings, find, () => {
+      this.#active.delete(handle);
+      cache?.free();
+    }, cache);
     this.#active.add(handle);
     return handle;
   }
@@ -332,6 +345,8 @@ const FIGHT_WINDOW_MS = 500;
 export class Highlight {
   #settings;
   #find;
+  #highlighter;
+  #cache;
   #collector;
   #renderer;
   #interaction;
@@ -343,7 +358,7 @@ export class Highlight {
   #removed = false;
 
   /** @hideconstructor */
-  constructor(highlighter, root, settings, find, onRemove) {
+  constructor(highlighter, root, settings, find, onRemove, cache = null) {
     /** The highlighted root. */
     this.root = root;
     /** The renderer in use: `highlight-api` or `mark`. */
@@ -355,8 +370,16 @@ export class Highlight {
      * @type {Match[]}
      */
     this.matches = [];
+    /**
+     * With `observe`: after each update, `{blocks, scanned}`: the document's distinct
+     * blocks, and how many of them had to be matched again (the others were known).
+     * @type {{blocks: number, scanned: number} | undefined}
+     */
+    this.lastUpdate = undefined;
     this.#settings = settings;
     this.#find = find;
+    this.#highlighter = highlighter;
+    this.#cache = cache;
     this.#onRemove = onRemove;
     this.#collector = new TextCollector(root, { exclude: settings.exclude, frames: settings.frames, cache: settings.observe });
     this.#renderer = new RENDERERS[settings.renderer]({
@@ -475,16 +498,15 @@ export class Highlight {
       item.match.ranges = drawn.ranges;
     }
     this.matches = next.map((item) => item.match);
+    if (this.#cache) this.lastUpdate = { blocks: this.#cache.size, scanned: this.#cache.scanned };
     if (gone.length > 0 || released.length > 0) this.#interaction.forget(new Set([...gone, ...released]));
     return collected;
   }
 
   #onMutations(records) {
     if (this.#removed) return;
-    try {
-      this.#find('');
-    } catch {
-      this.#watcher.disconnect(); // the highlighter was freed: the highlights stay as they are
+    if (this.#highlighter.freed) {
+      this.#watcher.disconnect(); // the highlights stay as they are
       return;
     }
     const changed = [];

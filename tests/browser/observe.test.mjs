@@ -29,13 +29,14 @@ async function observedPage(html, options, root = 'document.body') {
     const { painted } = await import('/__test/inspect.mjs');
     window.hl = await sorot.createHighlighter({ gazetteer, keyboard: true });
     window.updates = 0;
+    window.updateLog = [];
     let waiting = null;
     // eslint-disable-next-line no-new-func
     const target = new Function(`return ${root}`)();
     window.h = await window.hl.highlight(target, {
       ...options,
       observe: true,
-      onUpdate: () => { window.updates += 1; waiting?.(); },
+      onUpdate: (h) => { window.updates += 1; window.updateLog.push(h.lastUpdate); waiting?.(); },
     });
     window.painted = () => painted(window.hl.owner).map((p) => p.text);
     window.frames = (n) => new Promise((resolve) => {
@@ -70,6 +71,8 @@ for (const renderer of ['highlight-api', 'mark']) {
       painted: ['Sergey Lavrov', 'Moskow', 'Lavrov', 'Kim Jong Un', 'Jakarta'],
       matches: ['Sergey Lavrov', 'Moskow', 'Lavrov', 'Kim Jong Un', 'Jakarta'],
     });
+    // Only the new paragraph was matched again: the engine knew the other block.
+    assert.deepEqual(await page.evaluate(async () => { await window.frames(3); return window.updateLog; }), [{ blocks: 2, scanned: 1 }]);
     // The unchanged paragraph was not drawn again: same match, same ranges or marks.
     assert.equal(await page.evaluate(() => window.h.matches[0] === window.first
       && [...window.first.ranges, ...window.first.elements].every((x, i) => x === window.firstDrawn[i])), true);
@@ -80,6 +83,7 @@ for (const renderer of ['highlight-api', 'mark']) {
       document.getElementById('art').append(p);`);
     assert.deepEqual((await step(page, `document.getElementById('p3').firstChild.data = 'Tiba di Jakarta.';`)).painted,
       ['Sergey Lavrov', 'Moskow', 'Lavrov', 'Kim Jong Un', 'Jakarta', 'Jakarta']);
+    assert.deepEqual(await page.evaluate(async () => { await window.frames(3); return window.updateLog.slice(-1); }), [{ blocks: 3, scanned: 1 }]);
 
     // The full name goes: the short form in the other paragraph is no longer one.
     assert.deepEqual((await step(page, `document.getElementById('p1').textContent = 'Menlu Rusia tiba di Moskow.';`)).painted,
