@@ -166,22 +166,34 @@ test('bad input rejects with an Error that says what and where', async () => {
   await page.close();
 });
 
-test('the default gazetteer loads when none is given, and TSV text is accepted', async () => {
+test('the default gazetteer loads when none is given; TSV, CSV and JSON Lines text is accepted', async () => {
   const page = await blankPage(env.browser, env.url);
   const result = await page.evaluate(async () => {
     const { createHighlighter } = await import('/sorot.js');
     const hl = await createHighlighter();
-    const tsv = await createHighlighter({ gazetteer: 'id\ttype\tname\taliases\njkt\tLOC\tJakarta\tDKI\n' });
+    const found = async (gazetteer, text) => (await (await createHighlighter({ gazetteer })).find(text)).map((m) => `${m.text}=${m.id}`);
+    let csvError;
+    try {
+      await createHighlighter({ gazetteer: 'id,type,name\njkt,LOC,"Jakarta\n' });
+    } catch (err) {
+      csvError = err.message;
+    }
     return {
       types: Object.values(hl.types).map((t) => t.label),
       found: (await hl.find('Menlu Rusia Sergey Lavrov di Pyongyang')).map((m) => m.id),
-      tsv: (await tsv.find('DKI Jakarta')).map((m) => m.text),
+      tsv: await found('id\ttype\tname\taliases\njkt\tLOC\tJakarta\tDKI\n', 'DKI Jakarta'),
+      csv: await found('id,type,name,aliases,description\njkt,LOC,Jakarta,"DKI|Batavia","Ibu kota, dulu"\n', 'Batavia'),
+      jsonl: await found('{"id": "jkt", "name": "Jakarta", "type": "LOC"}\n{"id": "bdg", "name": "Bandung", "type": "LOC"}\n', 'Bandung, Jakarta'),
+      csvError,
     };
   });
   assert.deepEqual(result, {
     types: ['Orang', 'Tempat', 'Organisasi'],
     found: ['russia', 'sergey-lavrov', 'pyongyang'],
-    tsv: ['DKI', 'Jakarta'],
+    tsv: ['DKI=jkt', 'Jakarta=jkt'],
+    csv: ['Batavia=jkt'],
+    jsonl: ['Bandung=bdg', 'Jakarta=jkt'],
+    csvError: 'gazetteer: line 2: a quoted field is not closed',
   });
   await page.close();
 });
