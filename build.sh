@@ -4,6 +4,7 @@
 #   ./build.sh serve [P]  build, then serve www/ on http://localhost:P (default 8080)
 #   ./build.sh test       build, then run every test (Rust, CLI, browser)
 #   ./build.sh eval [...] the quality benchmark on annotated news (docs/quality.md)
+#   ./build.sh bench [...] the highlighting benchmark against mark.js (bench/README.md)
 # A second run skips every step whose result is already there.
 set -eu
 cd "$(dirname "$0")"
@@ -143,6 +144,13 @@ run_eval() {
   "$py" scripts/eval/quality.py "$@"
 }
 
+run_bench() {
+  build
+  need_chromium
+  step "highlighting benchmark (node bench/highlight.mjs $*)"
+  node bench/highlight.mjs "$@"
+}
+
 case "${1:-build}" in
   build) build ;;
   serve)
@@ -153,5 +161,6 @@ case "${1:-build}" in
     ;;
   test) run_tests ;;
   eval) shift; run_eval "$@" ;;
-  *) die "unknown command '$1' (use: build, serve [PORT], test, eval)" ;;
+  bench) shift; run_bench "$@" ;;
+  *) die "unknown command '$1' (use: build, serve [PORT], test, eval, bench)" ;;
 esac
