@@ -102,6 +102,9 @@ export async function createHighlighter(options = {}) {
   } catch (err) {
     throw asError(err);
   }
+  // The browser compiles each wasm function on its first call: pay that here, in
+  // set-up, rather than on the first page highlighted.
+  engine.find('Warm up, “Kim Jong Un” di Jakarta-nya.\u2029São Paulo', false);
   return new Highlighter(engine, prefix, defaults);
 }
 
