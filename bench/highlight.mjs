@@ -10,12 +10,12 @@
 // Each page is loaded afresh for every system and every run, with the network and
 // the page's own scripts blocked (as the real-pages test suite does), and
 // document.body is highlighted once.
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { setup, ROOT } from '../tests/browser/helpers.mjs';
+import { CORPUS, listPages, pagesHandler } from '../scripts/corpus-pages.mjs';
 
-const CORPUS = path.resolve(ROOT, '../shared/corpus/pages');
 const SAMPLE = path.join(ROOT, 'www/sample/lavrov-kim-id.txt');
 const SYNTHETIC = '__synthetic.html';
 const SYSTEMS = ['sorot', 'sorot-mark', 'mark.js', 'advanced-mark.js'];
@@ -86,16 +86,6 @@ const LABELS = {
   'mark.js-array': `mark.js ${version('mark.js')} mark(array)`,
 };
 
-function listPages(dir) {
-  const out = [];
-  for (const name of readdirSync(dir).sort()) {
-    const file = path.join(dir, name);
-    if (statSync(file).isDirectory()) out.push(...listPages(file));
-    else if (name.endsWith('.html')) out.push(path.relative(CORPUS, file));
-  }
-  return out;
-}
-
 /** `n` items evenly spread over `list` (all of it when n is 0 or too large). */
 function spread(list, n) {
   if (n === 0 || n >= list.length) return list;
@@ -111,7 +101,7 @@ function syntheticPage() {
   return `<!doctype html><html lang="id"><head><meta charset="utf-8"><title>synthetic</title></head><body>\n${articles}\n</body></html>`;
 }
 
-const corpusPages = existsSync(CORPUS) && !opt.synthetic ? listPages(CORPUS) : [];
+const corpusPages = opt.synthetic ? [] : listPages();
 const only = opt.pages ? new RegExp(opt.pages) : null;
 const synthetic = corpusPages.length === 0;
 const pages = synthetic ? [SYNTHETIC] : spread(corpusPages.filter((p) => !only || only.test(p)), limit);
@@ -119,36 +109,7 @@ if (pages.length === 0) fail(`no corpus page matches --pages ${opt.pages}`);
 const pageBytes = (name) => (name === SYNTHETIC ? Buffer.byteLength(syntheticPage()) : statSync(path.join(CORPUS, name)).size);
 
 const env = await setup({
-  handle: (req, res) => {
-    if (!req.url.startsWith('/__pages/')) return false;
-    const origin = `http://${req.headers.host}/`;
-    const rel = decodeURIComponent(new URL(req.url, origin).pathname.slice('/__pages/'.length));
-    let html;
-    if (rel === SYNTHETIC) {
-      html = syntheticPage();
-    } else {
-      const file = path.resolve(CORPUS, rel);
-      if (!file.startsWith(CORPUS + path.sep) || !existsSync(file)) {
-        res.writeHead(404).end();
-        return true;
-      }
-      // A page's own policy could forbid WebAssembly: switched off, ours applies.
-      html = readFileSync(file, 'utf8')
-        .replace(/http-equiv\s*=\s*(["']?)content-security-policy\1/gi, 'data-bench-disabled-csp');
-    }
-    res.writeHead(200, {
-      'content-type': 'text/html; charset=utf-8',
-      // Only sorot, the peers' libraries and the benchmark's module run; the
-      // page's scripts do not.
-      'content-security-policy': [
-        "default-src 'none'",
-        `script-src ${origin}__sorot/ ${origin}__bench/ 'wasm-unsafe-eval'`,
-        `connect-src ${origin}__sorot/`,
-        "style-src 'unsafe-inline'",
-      ].join('; '),
-    }).end(html);
-    return true;
-  },
+  handle: pagesHandler(['/__sorot/', '/__bench/'], (rel) => (rel === SYNTHETIC ? syntheticPage() : null)),
   mounts: [
     { prefix: '/__sorot/', root: path.join(ROOT, 'www') },
     { prefix: '/__bench/lib/mark.js/', root: path.join(ROOT, 'node_modules/mark.js/dist') },

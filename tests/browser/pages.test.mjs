@@ -13,11 +13,10 @@
 // SOROT_PAGES=REGEX runs only the pages whose path matches.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
+import { CORPUS, listPages, pagesHandler } from '../../scripts/corpus-pages.mjs';
 import { setup, ROOT } from './helpers.mjs';
 
-const CORPUS = path.resolve(ROOT, '../shared/corpus/pages');
 /**
  * Console errors that cannot come from sorot: the browser fetching a page's icons
  * (after `load`) and being refused by the suite's policy. sorot loads no images.
@@ -26,18 +25,8 @@ const PAGE_ICON_REFUSED = /^Loading the image '[^']+' violates the following Con
 /** Elements left alone on every page (checked: nothing inside them is painted). */
 const EXCLUDE = 'nav, footer, aside';
 
-function listPages(dir) {
-  const out = [];
-  for (const name of readdirSync(dir).sort()) {
-    const file = path.join(dir, name);
-    if (statSync(file).isDirectory()) out.push(...listPages(file));
-    else if (name.endsWith('.html')) out.push(path.relative(CORPUS, file));
-  }
-  return out;
-}
-
 const only = process.env.SOROT_PAGES ? new RegExp(process.env.SOROT_PAGES) : null;
-const pages = existsSync(CORPUS) ? listPages(CORPUS).filter((p) => !only || only.test(p)) : [];
+const pages = listPages().filter((p) => !only || only.test(p));
 
 if (pages.length === 0) {
   const why = `no pages at ${CORPUS} (the shared test corpus, read in place from ../shared/corpus relative to the repository; it is not part of the repository)`;
@@ -52,28 +41,7 @@ if (pages.length === 0) {
 
   before(async () => {
     env = await setup({
-      handle: (req, res) => {
-        if (!req.url.startsWith('/__pages/')) return false;
-        const origin = `http://${req.headers.host}/`;
-        const rel = decodeURIComponent(new URL(req.url, origin).pathname.slice('/__pages/'.length));
-        const file = path.resolve(CORPUS, rel);
-        if (!file.startsWith(CORPUS + path.sep) || !existsSync(file)) {
-          res.writeHead(404).end();
-          return true;
-        }
-        const html = readFileSync(file, 'utf8')
-          .replace(/http-equiv\s*=\s*(["']?)content-security-policy\1/gi, 'data-suite-disabled-csp');
-        res.writeHead(200, {
-          'content-type': 'text/html; charset=utf-8',
-          'content-security-policy': [
-            "default-src 'none'",
-            `script-src ${origin}__sorot/ ${origin}__test/ 'wasm-unsafe-eval'`,
-            `connect-src ${origin}__sorot/`,
-            "style-src 'unsafe-inline'",
-          ].join('; '),
-        }).end(html);
-        return true;
-      },
+      handle: pagesHandler(['/__sorot/', '/__test/']),
       mounts: [{ prefix: '/__sorot/', root: path.join(ROOT, 'www') }],
     });
     context = await env.browser.newContext({ serviceWorkers: 'block' });
