@@ -398,8 +398,11 @@ impl Matcher {
             .map(|s| s.entities[0].0)
             .collect();
 
-        let mut out = Vec::new();
+        let mut out: Vec<Match> = Vec::new();
         let mut last_end = 0;
+        // With `All`: the matches that may still contain the next one (spans come
+        // sorted by start, longest first).
+        let mut open: Vec<usize> = Vec::new();
         for span in spans {
             if options.overlap == Overlap::Longest {
                 if span.first.start < last_end {
@@ -407,7 +410,18 @@ impl Matcher {
                 }
                 last_end = span.first.end;
             }
-            out.push(self.choose(&span.first, span.entities, &unambiguous));
+            let m = self.choose(&span.first, span.entities, &unambiguous);
+            if options.overlap == Overlap::All {
+                open.retain(|&i| out[i].end_byte > m.start_byte);
+                // A match inside a match of the same entity ("Putin" in "Vladimir
+                // Putin") adds nothing: only other entities are nested.
+                let same = |&i: &usize| out[i].entity == m.entity && out[i].end_byte >= m.end_byte;
+                if open.iter().any(same) {
+                    continue;
+                }
+                open.push(out.len());
+            }
+            out.push(m);
         }
         out
     }

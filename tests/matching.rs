@@ -362,4 +362,17 @@ fn overlap_all_returns_nested_matches() {
         .map(|x| &text[x.start_byte..x.end_byte])
         .collect();
     assert_eq!(all, ["Dewan Keamanan Rusia", "Rusia"]);
+    // A match inside a match of the same entity is not repeated.
+    let text = "Presiden Vladimir Putin dan Kim Jong Un";
+    let all: Vec<&str> = m
+        .find_with(
+            text,
+            FindOptions {
+                overlap: Overlap::All,
+            },
+        )
+        .iter()
+        .map(|x| &text[x.start_byte..x.end_byte])
+        .collect();
+    assert_eq!(all, ["Vladimir Putin", "Kim Jong Un"]);
 }
