@@ -281,20 +281,6 @@ function flatParent(node) {
 }
 
 /**
- * Collects the text under `root` in one pass over the tree.
- * Skips scripts, styles, form fields, editable regions, elements that are not
- * rendered, highlighter elements and whatever matches `exclude`.
- * @param {Node} root
- * @param {object} [options]
- * @param {string} [options.exclude] a CSS selector list of elements to leave alone
- * @param {boolean} [options.frames] also walk into same-origin iframes
- * @returns {Collected}
- */
-export function collectText(root, options = {}) {
-  return new TextCollector(root, options).collect();
-}
-
-/**
  * A piece of one Text node: what renderers draw.
  * @typedef {object} Segment
  * @property {Text} node
