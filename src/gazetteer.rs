@@ -126,6 +126,14 @@ impl Entity {
     pub fn full_forms(&self) -> impl Iterator<Item = &Surface> {
         std::iter::once(&self.name).chain(&self.aliases)
     }
+
+    /// Every form, each with whether it is a short form: the name, the aliases, then
+    /// the short forms.
+    pub fn forms(&self) -> impl Iterator<Item = (&Surface, bool)> {
+        self.full_forms()
+            .map(|s| (s, false))
+            .chain(self.short.iter().map(|s| (s, true)))
+    }
 }
 
 /// What [`Gazetteer::merge`] does with an id that a later part uses again.

@@ -129,11 +129,7 @@ pub fn lint(g: &Gazetteer, stop_words: &StopWords, reviewed: &Reviewed) -> Vec<W
     // Forms by normalised key: (form, entity index, short?).
     let mut by_key: BTreeMap<String, Vec<(&Surface, usize, bool)>> = BTreeMap::new();
     for (i, e) in g.entities().iter().enumerate() {
-        let forms = e
-            .full_forms()
-            .map(|s| (s, false))
-            .chain(e.short.iter().map(|s| (s, true)));
-        for (s, short) in forms {
+        for (s, short) in e.forms() {
             let list = by_key.entry(form_key(&s.text, FOLD)).or_default();
             if !list.iter().any(|(_, j, _)| *j == i) {
                 list.push((s, i, short));

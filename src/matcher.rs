@@ -181,11 +181,7 @@ impl Matcher {
                 if e.diacritics != diacritics {
                     continue;
                 }
-                let all = e
-                    .full_forms()
-                    .map(|s| (s, false))
-                    .chain(e.short.iter().map(|s| (s, true)));
-                for (surface, short) in all {
+                for (surface, short) in e.forms() {
                     let key = normalize::form_key(&surface.text, fold);
                     let rule = surface.case_rule(e.case);
                     let exact = match rule {

@@ -52,6 +52,14 @@ fn found(m: &Matcher, text: &str) -> Vec<(String, String)> {
         .collect()
 }
 
+/// The texts of the matches, in order.
+fn spans<'t>(m: &Matcher, text: &'t str, overlap: Overlap) -> Vec<&'t str> {
+    m.find_with(text, FindOptions { overlap })
+        .iter()
+        .map(|x| &text[x.start_byte..x.end_byte])
+        .collect()
+}
+
 #[test]
 fn rules() {
     // (case, text, expected (text, id) pairs)
@@ -339,40 +347,19 @@ fn gazetteer_case_fold_turns_the_case_rules_off() {
     .unwrap();
     let m = Matcher::new(g).unwrap();
     let text = "bulan as xl XL";
-    let found: Vec<&str> = m
-        .find(text)
-        .iter()
-        .map(|x| &text[x.start_byte..x.end_byte])
-        .collect();
-    assert_eq!(found, ["bulan", "as", "XL"]);
+    assert_eq!(spans(&m, text, Overlap::Longest), ["bulan", "as", "XL"]);
 }
 
 #[test]
 fn overlap_all_returns_nested_matches() {
     let m = matcher();
-    let text = "Dewan Keamanan Rusia";
-    let all: Vec<&str> = m
-        .find_with(
-            text,
-            FindOptions {
-                overlap: Overlap::All,
-            },
-        )
-        .iter()
-        .map(|x| &text[x.start_byte..x.end_byte])
-        .collect();
-    assert_eq!(all, ["Dewan Keamanan Rusia", "Rusia"]);
+    assert_eq!(
+        spans(&m, "Dewan Keamanan Rusia", Overlap::All),
+        ["Dewan Keamanan Rusia", "Rusia"]
+    );
     // A match inside a match of the same entity is not repeated.
-    let text = "Presiden Vladimir Putin dan Kim Jong Un";
-    let all: Vec<&str> = m
-        .find_with(
-            text,
-            FindOptions {
-                overlap: Overlap::All,
-            },
-        )
-        .iter()
-        .map(|x| &text[x.start_byte..x.end_byte])
-        .collect();
-    assert_eq!(all, ["Vladimir Putin", "Kim Jong Un"]);
+    assert_eq!(
+        spans(&m, "Presiden Vladimir Putin dan Kim Jong Un", Overlap::All),
+        ["Vladimir Putin", "Kim Jong Un"]
+    );
 }
