@@ -1,8 +1,10 @@
 #!/bin/sh
 # sorot build script. Installs what is missing, then:
 #   ./build.sh            build the WebAssembly module, its JS glue and the default gazetteer
-#   ./build.sh serve [P]  build, then serve www/ on http://localhost:P (default 8080)
-#   ./build.sh test       build, then run every test (Rust, CLI, browser)
+#                         (dist/pkg/), and stage the npm package (dist/package/)
+#   ./build.sh serve [P]  build, then serve the demo on http://localhost:P (default 8080)
+#   ./build.sh package    build, then write the npm tarball dist/sorot-VERSION.tgz
+#   ./build.sh test       build, then run every test (Rust, CLI, types, package, browser)
 #   ./build.sh eval [...] the quality benchmark on annotated news (docs/quality.md)
 #   ./build.sh bench [...] the highlighting benchmark against mark.js (bench/README.md)
 # A second run skips every step whose result is already there.
@@ -13,7 +15,8 @@ step() { printf '==> %s\n' "$*" >&2; }
 die() { printf 'build.sh: %s\n' "$*" >&2; exit 1; }
 
 WASM=target/wasm32-unknown-unknown/release/sorot.wasm
-PKG=www/pkg
+PKG=dist/pkg
+STAGE=dist/package
 
 # newer A B...: true when A is missing or older than any B.
 newer_than() {
@@ -59,8 +62,8 @@ build_wasm() {
   step "building the core for wasm32 (release)"
   cargo build --quiet --release --target wasm32-unknown-unknown --lib
   if newer_than "$PKG/sorot_bg.wasm" "$WASM" build.sh; then
-    step "generating the JS glue (wasm-bindgen --target web)"
-    wasm-bindgen --target web --no-typescript --out-dir "$PKG" "$WASM"
+    step "generating the JS glue and its types (wasm-bindgen --target web)"
+    wasm-bindgen --target web --out-dir "$PKG" "$WASM"
     step "optimising the wasm (wasm-opt -Oz)"
     node_modules/.bin/wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int \
       --enable-sign-ext --enable-mutable-globals --enable-reference-types --enable-multivalue \
@@ -83,6 +86,35 @@ build_gazetteer() {
   fi
 }
 
+# The npm package, staged from its one copy of each file: the library's modules
+# (www/lib/), the wasm, its glue and the default gazetteer (dist/pkg/), the types
+# (from the JSDoc, by tsc), README.md and LICENSE.
+stage_package() {
+  if newer_than "$STAGE/.staged" www/lib "$PKG" README.md LICENSE build.sh; then
+    step "staging the npm package in $STAGE/ (types from the JSDoc: tsc)"
+    rm -rf "$STAGE"
+    mkdir -p "$STAGE/pkg"
+    cp www/lib/*.js www/lib/package.json README.md LICENSE "$STAGE/"
+    for f in sorot.js sorot.d.ts sorot_bg.wasm sorot_bg.wasm.d.ts default-gazetteer.json; do
+      cp "$PKG/$f" "$STAGE/pkg/"
+    done
+    node_modules/.bin/tsc --declaration --allowJs --emitDeclarationOnly --skipLibCheck \
+      --target es2022 --module es2022 --moduleResolution bundler --lib es2022,dom,dom.iterable \
+      --outDir "$STAGE/types" "$STAGE"/*.js
+    touch "$STAGE/.staged"
+  fi
+}
+
+build_package() {
+  version=$(node -p "require('./www/lib/package.json').version")
+  tarball="dist/sorot-$version.tgz"
+  if newer_than "$tarball" "$STAGE/.staged"; then
+    step "packing $tarball (npm pack)"
+    (cd dist && npm pack --silent ./package >/dev/null)
+  fi
+  printf '%s: %s bytes\n' "$tarball" "$(wc -c < "$tarball")" >&2
+}
+
 build() {
   need_tools
   need_wasm_target
@@ -91,6 +123,7 @@ build() {
   build_wasm
   build_cli
   build_gazetteer
+  stage_package
 }
 
 need_chromium() {
@@ -131,8 +164,14 @@ run_tests() {
     step "skipping the quality benchmark's own tests: python3 not found"
   fi
   need_chromium
+  step "type tests (tsc --noEmit --strict on tests/types/, against the staged package)"
+  node_modules/.bin/tsc -p tests/types/tsconfig.json
+  build_package
   step "browser tests (node --test, headless Chromium: $CHROMIUM)"
   node --test --test-concurrency=1 tests/browser/
+  step "the browser API suite again, with the engine in a module Worker"
+  SOROT_TEST_ENGINE=worker node --test --test-concurrency=1 \
+    tests/browser/api.test.mjs tests/browser/renderers.test.mjs tests/browser/observe.test.mjs
 }
 
 run_eval() {
@@ -156,11 +195,12 @@ case "${1:-build}" in
   serve)
     build
     port=${2:-8080}
-    step "serving www/ (Ctrl-C to stop)"
-    exec node scripts/serve.mjs www "$port"
+    step "serving the demo (www/demo/, the library at /lib/; Ctrl-C to stop)"
+    exec node scripts/serve.mjs site "$port"
     ;;
+  package) build; build_package ;;
   test) run_tests ;;
   eval) shift; run_eval "$@" ;;
   bench) shift; run_bench "$@" ;;
-  *) die "unknown command '$1' (use: build, serve [PORT], test, eval, bench)" ;;
+  *) die "unknown command '$1' (use: build, serve [PORT], package, test, eval, bench)" ;;
 esac

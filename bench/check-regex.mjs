@@ -25,7 +25,7 @@ const only = opt.pages ? new RegExp(opt.pages) : null;
 const files = existsSync(CORPUS) ? listPages(CORPUS).filter((f) => !only || only.test(f)) : [];
 const texts = files.length > 0
   ? files.map((f) => ({ name: path.relative(CORPUS, f), html: readFileSync(f, 'utf8') }))
-  : [{ name: 'www/sample/lavrov-kim-id.txt', html: `<p>${readFileSync(path.join(ROOT, 'www/sample/lavrov-kim-id.txt'), 'utf8')}</p>` }];
+  : [{ name: 'www/demo/sample/lavrov-kim-id.txt', html: `<p>${readFileSync(path.join(ROOT, 'www/demo/sample/lavrov-kim-id.txt'), 'utf8')}</p>` }];
 
 const env = await setup({ mounts: [{ prefix: '/__bench/', root: path.join(ROOT, 'bench') }] });
 let failures = 0;
@@ -33,7 +33,7 @@ try {
   const page = await blankPage(env.browser, env.url);
   await page.evaluate(async () => {
     const { surfaceForms, buildRegExp } = await import('/__bench/regex.mjs');
-    const forms = surfaceForms(await (await fetch('/pkg/default-gazetteer.json')).json());
+    const forms = surfaceForms(await (await fetch('/lib/pkg/default-gazetteer.json')).json());
     window.shapes = {};
     for (const caseAware of [false, true]) {
       for (const shape of ['flat', 'trie']) window.shapes[`${shape}${caseAware ? ', case-aware' : ''}`] = buildRegExp(forms, { shape, caseAware }).regexp;

@@ -12,11 +12,12 @@
 // document.body is highlighted once.
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
+import { siteMounts } from '../scripts/site.mjs';
 import { parseArgs } from 'node:util';
 import { setup, ROOT } from '../tests/browser/helpers.mjs';
 import { CORPUS, listPages, pagesHandler } from '../scripts/corpus-pages.mjs';
 
-const SAMPLE = path.join(ROOT, 'www/sample/lavrov-kim-id.txt');
+const SAMPLE = path.join(ROOT, 'www/demo/sample/lavrov-kim-id.txt');
 const SYNTHETIC = '__synthetic.html';
 const SYSTEMS = ['sorot', 'sorot-mark', 'mark.js', 'advanced-mark.js'];
 
@@ -73,7 +74,7 @@ const systems = opt.systems.split(',').map((s) => s.trim()).filter(Boolean);
 for (const s of systems) if (!SYSTEMS.includes(s)) fail(`unknown system ${JSON.stringify(s)}`);
 if (!['trie', 'flat'].includes(opt.shape)) fail(`--shape must be trie or flat, not ${JSON.stringify(opt.shape)}`);
 const regexOptions = { shape: opt.shape, caseAware: opt['case-aware'] };
-for (const f of ['www/pkg/sorot_bg.wasm', 'www/pkg/default-gazetteer.json', 'node_modules/mark.js/dist/mark.es6.min.js', 'node_modules/advanced-mark.js/dist/mark.es6.min.js']) {
+for (const f of ['dist/pkg/sorot_bg.wasm', 'dist/pkg/default-gazetteer.json', 'node_modules/mark.js/dist/mark.es6.min.js', 'node_modules/advanced-mark.js/dist/mark.es6.min.js']) {
   if (!existsSync(path.join(ROOT, f))) fail(`${f} is missing: run ./build.sh first`);
 }
 
@@ -111,7 +112,7 @@ const pageBytes = (name) => (name === SYNTHETIC ? Buffer.byteLength(syntheticPag
 const env = await setup({
   handle: pagesHandler(['/__sorot/', '/__bench/'], (rel) => (rel === SYNTHETIC ? syntheticPage() : null)),
   mounts: [
-    { prefix: '/__sorot/', root: path.join(ROOT, 'www') },
+    ...siteMounts('/__sorot/'),
     { prefix: '/__bench/lib/mark.js/', root: path.join(ROOT, 'node_modules/mark.js/dist') },
     { prefix: '/__bench/lib/advanced-mark.js/', root: path.join(ROOT, 'node_modules/advanced-mark.js/dist') },
     { prefix: '/__bench/', root: path.join(ROOT, 'bench') },

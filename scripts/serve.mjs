@@ -1,5 +1,6 @@
 // A small static file server for the demo and the browser tests.
-// Usage: node scripts/serve.mjs [ROOT] [PORT]   (defaults: www, 8080)
+// Usage: node scripts/serve.mjs [ROOT] [PORT]   (defaults: the demo site, 8080)
+//   With no ROOT, or ROOT `site`, serves the demo site of scripts/site.mjs.
 import { createServer } from 'node:http';
 import { createReadStream, promises as fs } from 'node:fs';
 import path from 'node:path';
@@ -77,9 +78,11 @@ export async function startServer({ root, port = 0, handle, headers = {}, mounts
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  const root = process.argv[2] || 'www';
+  const { siteMounts, SITE_ROOT } = await import('./site.mjs');
+  const site = !process.argv[2] || process.argv[2] === 'site';
+  const root = site ? SITE_ROOT : process.argv[2];
   const port = Number(process.argv[3] || 8080);
-  startServer({ root, port }).then(
+  startServer({ root, port, mounts: site ? siteMounts() : [] }).then(
     ({ url }) => console.log(`sorot demo: ${url}  (Ctrl-C to stop)`),
     (err) => {
       console.error(`cannot serve on port ${port}: ${err.message}`);

@@ -26,6 +26,7 @@
 mod color;
 mod default;
 mod error;
+pub mod flat;
 pub mod fuzzing;
 mod gazetteer;
 pub mod lint;

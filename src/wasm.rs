@@ -7,9 +7,8 @@
 
 use wasm_bindgen::prelude::*;
 
-use crate::{
-    BlockCache, Duplicates, FindOptions, Format, Gazetteer, Match, Matcher, Overlap, Reason,
-};
+use crate::flat::encode;
+use crate::{BlockCache, Duplicates, FindOptions, Format, Gazetteer, Matcher, Overlap};
 
 /// Installs a panic hook that reports panics on the console.
 #[wasm_bindgen(start)]
@@ -54,10 +53,8 @@ impl Engine {
         self.matcher.gazetteer().to_json().to_string()
     }
 
-    /// Finds entities in one document. Returns, per match, in order:
-    /// `start, end` (UTF-16 code units), `entity` (index), `flags` (reason in the
-    /// low byte: 0 only, 1 mentioned, 2 priority, 3 order; bit 8 set for a short
-    /// form), `n`, then the `n` candidate entity indexes (the chosen one first).
+    /// Finds entities in one document. Returns the matches in the flat layout of
+    /// [`crate::flat`] (UTF-16 offsets).
     pub fn find(&self, text: &str, all_overlaps: bool) -> Vec<u32> {
         encode(&self.matcher.find_with(text, options(all_overlaps)))
     }
@@ -116,24 +113,4 @@ fn options(all_overlaps: bool) -> FindOptions {
             Overlap::Longest
         },
     }
-}
-
-/// Matches as the flat array described at [`Engine::find`].
-fn encode(matches: &[Match]) -> Vec<u32> {
-    let mut out = Vec::with_capacity(matches.len() * 6);
-    for m in matches {
-        let reason = match m.reason {
-            Reason::Only => 0,
-            Reason::Mentioned => 1,
-            Reason::Priority => 2,
-            Reason::Order => 3,
-        };
-        out.push(m.start_utf16 as u32);
-        out.push(m.end_utf16 as u32);
-        out.push(m.entity as u32);
-        out.push(reason | (u32::from(m.short) << 8));
-        out.push(m.candidates.len() as u32);
-        out.extend(m.candidates.iter().map(|&c| c as u32));
-    }
-    out
 }

@@ -5,7 +5,7 @@ use sorot::{default_gazetteer, Matcher};
 
 #[test]
 fn sample_article_gives_every_entity_and_nothing_else() {
-    let text = include_str!("../www/sample/lavrov-kim-id.txt");
+    let text = include_str!("../www/demo/sample/lavrov-kim-id.txt");
     let expected: Vec<(usize, String, String, String)> =
         include_str!("fixtures/lavrov-kim-id.expected.tsv")
             .lines()

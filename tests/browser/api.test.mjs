@@ -1,4 +1,4 @@
-// The public JS API (www/sorot.js) in headless Chromium: the wasm binding, the DOM
+// The public JS API (www/lib/sorot.js) in headless Chromium: the wasm binding, the DOM
 // layer and the card, through what a page author calls.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -25,7 +25,7 @@ const GAZETTEER = {
 async function inPage(html, fn, args = {}) {
   const page = await blankPage(env.browser, env.url, html);
   const result = await page.evaluate(async ({ source, gazetteer, args }) => {
-    const sorot = await import('/sorot.js');
+    const sorot = await import('/__test/sorot.mjs');
     const hl = await sorot.createHighlighter({ gazetteer });
     window.hl = hl;
     // eslint-disable-next-line no-new-func
@@ -109,7 +109,7 @@ test('[highlight-api] two highlighters paint side by side; removing one leaves t
 test('bad input rejects with an Error that says what and where', async () => {
   const page = await blankPage(env.browser, env.url);
   const errors = await page.evaluate(async () => {
-    const { createHighlighter } = await import('/sorot.js');
+    const { createHighlighter } = await import('/__test/sorot.mjs');
     const attempt = async (options) => {
       try {
         await createHighlighter(options);
@@ -150,8 +150,8 @@ test('bad input rejects with an Error that says what and where', async () => {
   assert.deepEqual(errors, [
     'Error: gazetteer: 3 problems:\n  entities[0]: "id" must be a string\n  entities[0]: missing "type"\n  entities[0]: missing "name"',
     'Error: gazetteer: entities[0] ("x"): url "javascript:alert(1)" is not an http: or https: link',
-    'Error: /no-such-gazetteer.json: cannot load the gazetteer: HTTP 404',
-    'Error: gazetteer 2: expected a gazetteer object, JSON or TSV text, or {url}, not number',
+    `Error: ${env.url}no-such-gazetteer.json: cannot load the gazetteer: HTTP 404`,
+    'Error: gazetteer 2: expected a gazetteer object, JSON, JSON Lines, TSV or CSV text, or {url}, not number',
     'Error: prefix "Bad Prefix" must be lower-case letters, digits and "-", starting with a letter',
     'Error: renderer: "canvas" is not one of "auto", "highlight-api", "mark"',
     'Error: find() takes a string, not number',
@@ -169,7 +169,7 @@ test('bad input rejects with an Error that says what and where', async () => {
 test('the default gazetteer loads when none is given; TSV, CSV and JSON Lines text is accepted', async () => {
   const page = await blankPage(env.browser, env.url);
   const result = await page.evaluate(async () => {
-    const { createHighlighter } = await import('/sorot.js');
+    const { createHighlighter } = await import('/__test/sorot.mjs');
     const hl = await createHighlighter();
     const found = async (gazetteer, text) => (await (await createHighlighter({ gazetteer })).find(text)).map((m) => `${m.text}=${m.id}`);
     let csvError;

@@ -175,7 +175,7 @@ test('pasted text is highlighted, one paragraph per line, as find() sees it', as
   await page.waitForFunction(() => document.querySelectorAll('#article p').length === 2);
   // The same text given to find() as plain text, the lines as paragraphs.
   const expected = await page.evaluate(async (text) => {
-    const { createHighlighter } = await import('/sorot.js');
+    const { createHighlighter } = await import('/__test/sorot.mjs');
     return (await (await createHighlighter()).find(text)).map((m) => m.text);
   }, lines.join('\u2029'));
   assert.deepEqual(expected, ['Vladimir Putin', 'Moskow', 'Putin', 'Pyongyang']);

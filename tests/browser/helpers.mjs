@@ -1,30 +1,37 @@
-// Shared set-up for the browser tests: a static server for www/ and headless Chromium.
+// Shared set-up for the browser tests: a static server for the demo site (the
+// demo at /, the library at /lib/: scripts/site.mjs) and headless Chromium.
+//
+// SOROT_TEST_ENGINE=worker makes every test that imports /__test/sorot.mjs run
+// with the engine in a module Worker (`createHighlighter({worker: true})`).
 import { chromium } from 'playwright-core';
 import path from 'node:path';
 import { inflateSync } from 'node:zlib';
-import { fileURLToPath } from 'node:url';
 import { startServer } from '../../scripts/serve.mjs';
+import { ROOT, SITE_ROOT, siteMounts } from '../../scripts/site.mjs';
 
-export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+export { ROOT };
+
+/** Where the API suites run their engine: `page` (default) or `worker`. */
+export const TEST_ENGINE = process.env.SOROT_TEST_ENGINE === 'worker' ? 'worker' : 'page';
 
 const CHROMIUM_FLAGS = [
   '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
   '--disable-background-networking', '--disable-component-update', '--disable-sync',
 ];
 
-/** A blank page on the test server, from which tests import /sorot.js (and /__test/inspect.mjs). */
+/** A blank page on the test server, from which tests import /__test/sorot.mjs (and /__test/inspect.mjs). */
 const BLANK = '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>test</title><link rel="icon" href="data:,"></head><body></body></html>';
 
 /**
- * Starts the server (serving www/, and tests/browser/page/ under /__test/) and the browser.
+ * Starts the server (the demo site, and tests/browser/page/ under /__test/) and the browser.
  * @param {object} [options]
  * @param {(req, res) => boolean} [options.handle] extra routes
  * @param {object[]} [options.mounts] more folders to serve (see scripts/serve.mjs)
  */
 export async function setup({ handle, mounts = [] } = {}) {
   const server = await startServer({
-    root: path.join(ROOT, 'www'),
-    mounts: [{ prefix: '/__test/', root: path.join(ROOT, 'tests/browser/page') }, ...mounts],
+    root: SITE_ROOT,
+    mounts: [{ prefix: '/__test/', root: path.join(ROOT, 'tests/browser/page') }, ...mounts, ...siteMounts()],
     handle: (req, res) => {
       if (req.url === '/__blank.html') {
         res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(BLANK);
@@ -53,6 +60,7 @@ export async function setup({ handle, mounts = [] } = {}) {
  */
 export async function newPage(browser) {
   const page = await browser.newPage();
+  if (TEST_ENGINE === 'worker') await page.addInitScript(() => { globalThis.SOROT_TEST_ENGINE = 'worker'; });
   page.errors = [];
   page.on('console', (msg) => { if (msg.type() === 'error') page.errors.push(`console: ${msg.text()}`); });
   page.on('pageerror', (err) => page.errors.push(`exception: ${err.message}`));
@@ -60,7 +68,7 @@ export async function newPage(browser) {
 }
 
 /**
- * Opens the blank test page with `html` as its body, ready to import /sorot.js.
+ * Opens the blank test page with `html` as its body, ready to import /__test/sorot.mjs.
  * @param {import('playwright-core').Browser} browser
  * @param {string} base server URL
  * @param {string} html body markup (test fixtures only)

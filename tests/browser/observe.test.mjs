@@ -25,7 +25,7 @@ const GAZETTEER = {
 async function observedPage(html, options, root = 'document.body') {
   const page = await blankPage(env.browser, env.url, html);
   await page.evaluate(async ({ gazetteer, options, root }) => {
-    const sorot = await import('/sorot.js');
+    const sorot = await import('/__test/sorot.mjs');
     const { painted } = await import('/__test/inspect.mjs');
     window.hl = await sorot.createHighlighter({ gazetteer, keyboard: true });
     window.updates = 0;
@@ -147,7 +147,7 @@ for (const renderer of ['highlight-api', 'mark']) {
     const page = await blankPage(env.browser, env.url, '<div id="host"></div>');
     await page.evaluate(() => { document.getElementById('host').attachShadow({ mode: 'open' }).innerHTML = '<p>Kim Jong Un</p>'; });
     const painted = await page.evaluate(async ({ gazetteer, renderer }) => {
-      const sorot = await import('/sorot.js');
+      const sorot = await import('/__test/sorot.mjs');
       const { painted } = await import('/__test/inspect.mjs');
       const hl = await sorot.createHighlighter({ gazetteer });
       let resolve;

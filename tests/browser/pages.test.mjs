@@ -14,6 +14,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
+import { siteMounts } from '../../scripts/site.mjs';
 import { CORPUS, listPages, pagesHandler } from '../../scripts/corpus-pages.mjs';
 import { setup, ROOT } from './helpers.mjs';
 
@@ -42,7 +43,7 @@ if (pages.length === 0) {
   before(async () => {
     env = await setup({
       handle: pagesHandler(['/__sorot/', '/__test/']),
-      mounts: [{ prefix: '/__sorot/', root: path.join(ROOT, 'www') }],
+      mounts: [...siteMounts('/__sorot/')],
     });
     context = await env.browser.newContext({ serviceWorkers: 'block' });
     await context.route('**/*', (route) => {

@@ -38,7 +38,7 @@ async function inPage(html, fn, args = {}) {
 /** Like inPage, on an open page; `{defaultGazetteer: true}` in args uses the default gazetteer. */
 async function run(page, fn, args = {}) {
   return page.evaluate(async ({ source, gazetteer, args }) => {
-    const sorot = await import('/sorot.js');
+    const sorot = await import('/__test/sorot.mjs');
     const inspect = await import('/__test/inspect.mjs');
     window.hl ??= await sorot.createHighlighter(args.defaultGazetteer ? {} : { gazetteer });
     // eslint-disable-next-line no-new-func
@@ -315,7 +315,7 @@ for (const renderer of RENDERERS) {
 }
 
 test('[highlight-api] changes nothing in the DOM and moves nothing, even with the card shown', async () => {
-  const text = readFileSync(path.join(ROOT, 'www/sample/lavrov-kim-id.txt'), 'utf8');
+  const text = readFileSync(path.join(ROOT, 'www/demo/sample/lavrov-kim-id.txt'), 'utf8');
   const page = await blankPage(env.browser, env.url, '');
   await page.evaluate((t) => {
     for (const line of t.split('\n').filter((l) => l.trim())) document.body.append(Object.assign(document.createElement('p'), { textContent: line }));
@@ -347,7 +347,7 @@ test('[highlight-api] changes nothing in the DOM and moves nothing, even with th
 });
 
 test('[mark] marks move no box of the sample article, even when the page restyles mark', async () => {
-  const text = readFileSync(path.join(ROOT, 'www/sample/lavrov-kim-id.txt'), 'utf8');
+  const text = readFileSync(path.join(ROOT, 'www/demo/sample/lavrov-kim-id.txt'), 'utf8');
   const page = await blankPage(env.browser, env.url, '');
   await page.evaluate((t) => {
     const style = document.createElement('style');

@@ -26,7 +26,9 @@ export class Watcher {
     this.#onChange = onChange;
     this.#ignore = ignore;
     this.#observer = new view.MutationObserver((records) => {
-      this.#pending.push(...records);
+      const changes = records.filter((r) => !this.#ignore(r));
+      if (changes.length === 0) return;
+      this.#pending.push(...changes);
       this.#schedule();
     });
   }
@@ -43,6 +45,25 @@ export class Watcher {
   /** Drops the records of mutations made until now (the highlighter's own). */
   discard() {
     this.#observer.takeRecords();
+  }
+
+  /**
+   * Takes the records the observer holds but has not delivered yet; true when a
+   * change of the page is waiting to be handled (its batch is then scheduled).
+   * @returns {boolean}
+   */
+  takePending() {
+    const records = this.#observer.takeRecords().filter((r) => !this.#ignore(r));
+    if (records.length > 0) {
+      this.#pending.push(...records);
+      this.#schedule();
+    }
+    return this.#pending.length > 0;
+  }
+
+  /** Whether a batch of changes is waiting for its frame. */
+  get busy() {
+    return this.#frame !== 0 || this.#pending.length > 0;
   }
 
   /** Stops watching; pending records are dropped. */

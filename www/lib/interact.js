@@ -27,8 +27,8 @@ export class Interaction {
    * @param {object} options
    * @param {object} options.renderer a renderer (see render-mark.js, render-highlight.js)
    * @param {string} options.owner the highlighter's owner token
-   * @param {() => import('./render-mark.js').RenderItem[]} options.items the drawn items, in document order
-   * @param {(item: import('./render-mark.js').RenderItem) => import('./card.js').CardInfo} options.info
+   * @param {() => import('./renderer.js').RenderItem[]} options.items the drawn items, in document order
+   * @param {(item: import('./renderer.js').RenderItem) => import('./card.js').CardInfo} options.info
    * @param {boolean} options.cards show the card on hover
    * @param {boolean} options.keyboard bind the keys
    */
@@ -66,7 +66,7 @@ export class Interaction {
 
   /**
    * Forgets items that are no longer drawn.
-   * @param {Set<import('./render-mark.js').RenderItem>} gone
+   * @param {Set<import('./renderer.js').RenderItem>} gone
    */
   forget(gone) {
     if (this.#shown && gone.has(this.#shown.item)) this.hide();
@@ -79,6 +79,28 @@ export class Interaction {
    */
   hideType(type) {
     if (this.#shown?.item.match.type === type) this.hide();
+  }
+
+  /**
+   * Scrolls an item into view, makes it the current one and shows its card.
+   * @param {import('./renderer.js').RenderItem} item
+   */
+  reveal(item) {
+    const node = item.segments[0]?.node;
+    const doc = node?.ownerDocument;
+    if (!doc) return;
+    const view = doc.defaultView;
+    const first = () => this.renderer.rectsOf(item)[0];
+    const outside = (r) => !r || r.bottom < 0 || r.top > view.innerHeight || r.right < 0 || r.left > view.innerWidth;
+    if (outside(first())) {
+      (this.renderer.drawing(item).elements[0] ?? node.parentElement)?.scrollIntoView({ block: 'center', inline: 'nearest' });
+      const r = first();
+      if (r && outside(r)) view.scrollBy(0, r.top - view.innerHeight / 2);
+    }
+    this.#current = item;
+    this.renderer.focus(item);
+    const rect = first();
+    if (rect) this.#show(item, rect, doc, false);
   }
 
   /** Hides the card. */

@@ -12,7 +12,10 @@ import { checkedTypes, isTypeKey, scopeOf, SharedSheet } from './styles.js';
 
 let renderers = 0;
 
-/** Draws matches with the CSS Custom Highlight API. */
+/**
+ * Draws matches with the CSS Custom Highlight API.
+ * @implements {import('./renderer.js').Renderer}
+ */
 export class HighlightApiRenderer {
   /** The renderer's name, as given to `highlight({renderer})`. */
   static kind = 'highlight-api';
@@ -27,9 +30,9 @@ export class HighlightApiRenderer {
     return Boolean(view && view.CSS && view.CSS.highlights && typeof view.Highlight === 'function');
   }
 
-  /** @type {Map<import('./render-mark.js').RenderItem, Range[]>} */
+  /** @type {Map<import('./renderer.js').RenderItem, Range[]>} */
   #ranges = new Map();
-  /** @type {Map<Node, Set<{item: import('./render-mark.js').RenderItem, range: Range}>>} ranges by the element around their text */
+  /** @type {Map<Node, Set<{item: import('./renderer.js').RenderItem, range: Range}>>} ranges by the element around their text */
   #byElement = new Map();
   /** @type {Map<Document, Map<string, Highlight>>} */
   #highlights = new Map();
@@ -62,7 +65,7 @@ export class HighlightApiRenderer {
 
   /**
    * Draws the items (adds to what is drawn).
-   * @param {import('./render-mark.js').RenderItem[]} items
+   * @param {import('./renderer.js').RenderItem[]} items
    */
   render(items) {
     for (const item of items) {
@@ -91,7 +94,7 @@ export class HighlightApiRenderer {
 
   /**
    * Stops drawing the items.
-   * @param {import('./render-mark.js').RenderItem[]} items
+   * @param {import('./renderer.js').RenderItem[]} items
    */
   unrender(items) {
     const gone = new Set(items);
@@ -117,7 +120,7 @@ export class HighlightApiRenderer {
 
   /**
    * What is drawn for an item.
-   * @param {import('./render-mark.js').RenderItem} item
+   * @param {import('./renderer.js').RenderItem} item
    * @returns {{elements: HTMLElement[], ranges: Range[]}} no elements; a Range per Text node
    */
   drawing(item) {
@@ -138,7 +141,7 @@ export class HighlightApiRenderer {
    * The item under the pointer of a mouse event (the innermost when matches nest),
    * found among the ranges in the text of the element under the pointer.
    * @param {MouseEvent} event
-   * @returns {{item: import('./render-mark.js').RenderItem, rect: DOMRect}|null}
+   * @returns {{item: import('./renderer.js').RenderItem, rect: DOMRect}|null}
    */
   hitTest(event) {
     const target = event.composedPath?.()[0] ?? event.target;
@@ -161,7 +164,7 @@ export class HighlightApiRenderer {
 
   /**
    * Where an item is on screen.
-   * @param {import('./render-mark.js').RenderItem} item
+   * @param {import('./renderer.js').RenderItem} item
    * @returns {DOMRect[]}
    */
   rectsOf(item) {
@@ -170,7 +173,7 @@ export class HighlightApiRenderer {
 
   /**
    * Makes the item the current one (drawn in the focus colour) and scrolls it into view.
-   * @param {import('./render-mark.js').RenderItem} item
+   * @param {import('./renderer.js').RenderItem} item
    */
   focus(item) {
     const ranges = this.#ranges.get(item);

@@ -8,14 +8,7 @@
 import { OWNER_ATTRIBUTE } from './collect.js';
 import { checkedTypes, isTypeKey, scopeOf, SharedSheet } from './styles.js';
 
-/**
- * What both renderers draw: one match and the pieces of Text nodes it covers.
- * @typedef {object} RenderItem
- * @property {{start: number, end: number, id: string, type: string}} match
- * @property {number} serial a number unique to this match within its highlight
- * @property {number} depth how many other matches contain this one (0 with `overlap: 'longest'`)
- * @property {import('./collect.js').Segment[]} segments
- */
+/** @typedef {import('./renderer.js').RenderItem} RenderItem */
 
 // `:not(#_)` adds an id's weight to a selector, so that the reset beats page
 // rules such as `#content mark { ... !important }`.
@@ -41,7 +34,10 @@ function markCss(owner, prefix, types) {
   return rules.join('\n');
 }
 
-/** Draws matches as <mark> elements. */
+/**
+ * Draws matches as <mark> elements.
+ * @implements {import('./renderer.js').Renderer}
+ */
 export class MarkRenderer {
   /** The renderer's name, as given to `highlight({renderer})`. */
   static kind = 'mark';

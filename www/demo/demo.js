@@ -2,8 +2,7 @@
 // toggles, the time taken, switches for the renderer and for overlapping names,
 // and the reader's own text and gazetteer.
 
-import { createHighlighter, DEFAULT_GAZETTEER_URL } from './sorot.js';
-import { isHexColor } from './styles.js';
+import { createHighlighter, DEFAULT_GAZETTEER_URL } from 'sorot';
 
 const $ = (id) => document.getElementById(id);
 const article = $('article');
@@ -51,7 +50,7 @@ function renderLegend() {
     });
     const swatch = document.createElement('span');
     swatch.className = 'swatch';
-    if (isHexColor(type.color)) swatch.style.backgroundColor = type.color;
+    swatch.style.backgroundColor = type.color; // through the CSSOM: a value that is not a colour is ignored
     const name = document.createElement('span');
     name.textContent = `${type.label} (${key})`;
     const count = document.createElement('span');

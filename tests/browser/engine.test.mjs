@@ -1,0 +1,203 @@
+// The engine seam: the flat result layout decoded in JavaScript (the same fixture
+// as tests/flat.rs), and the three engines (in the page, in a module Worker, over
+// a port) in headless Chromium: identical matches, the Worker really matching off
+// the main thread, late answers dropped, dead Workers and closed ports rejecting.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { decodeMatches } from '../../www/lib/flat.js';
+import { setup, blankPage, newPage, ROOT } from './helpers.mjs';
+
+const FIXTURE = JSON.parse(readFileSync(path.join(ROOT, 'tests/fixtures/flat-layout.json'), 'utf8'));
+
+test('the flat layout fixture decodes to its matches in JavaScript (tests/flat.rs reads the same file)', () => {
+  assert.deepEqual(decodeMatches(FIXTURE.flat, FIXTURE.text, FIXTURE.gazetteer.entities), FIXTURE.matches);
+  assert.throws(() => decodeMatches([4, 15, 0, 0, 2, 0], FIXTURE.text, FIXTURE.gazetteer.entities),
+    /engine answer: candidates truncated at word 0/);
+  assert.throws(() => decodeMatches([4, 15, 99, 0, 0], FIXTURE.text, FIXTURE.gazetteer.entities),
+    /engine answer: entity 99 out of range/);
+});
+
+let env;
+before(async () => { env = await setup(); });
+after(async () => { await env?.close(); });
+
+const ARTICLE = '<article><h1>Lavrov dan Kim</h1><p>Menlu Rusia Sergey Lavrov bertemu Kim Jong Un di Moskow.</p>'
+  + '<p>Setelah itu <a href="#">Kim</a> Jong <b>Un</b> kembali ke Pyongyang; Paris Hilton di Georgia. Paris juga.</p></article>';
+
+const GAZETTEER = {
+  ...FIXTURE.gazetteer,
+  entities: [...FIXTURE.gazetteer.entities,
+    { id: 'sergey-lavrov', name: 'Sergey Lavrov', type: 'PER', short: ['Lavrov'] },
+    { id: 'moskow', name: 'Moskow', type: 'LOC' },
+    { id: 'pyongyang', name: 'Pyongyang', type: 'LOC' }],
+};
+
+test('the engine in the page, in a Worker and over a MessageChannel give the same matches', async () => {
+  const page = await blankPage(env.browser, env.url, ARTICLE);
+  const result = await page.evaluate(async ({ gazetteer, text }) => {
+    const sorot = await import('/lib/sorot.js');
+    const { loadEngine, serveEngine } = await import('/lib/engine.js');
+    const dom = await import('/lib/dom.js');
+    const { port1, port2 } = new MessageChannel();
+    serveEngine(port2, { engine: await loadEngine({ gazetteer }) });
+    const highlighters = {
+      page: await sorot.createHighlighter({ gazetteer }),
+      worker: await sorot.createHighlighter({ gazetteer, worker: true }),
+      port: await dom.createHighlighter({ port: port1 }),
+    };
+    const out = {};
+    for (const [name, hl] of Object.entries(highlighters)) {
+      const found = await hl.find(text);
+      const h = await hl.highlight(document.querySelector('article'), { renderer: 'highlight-api', observe: true });
+      out[name] = { found, drawn: h.matches.map(({ start, end, id, text: t }) => ({ start, end, id, text: t })) };
+      h.remove();
+      hl.free();
+    }
+    return out;
+  }, { gazetteer: GAZETTEER, text: FIXTURE.text });
+  assert.deepEqual(result.page.found, FIXTURE.matches);
+  assert.deepEqual(result.worker, result.page);
+  assert.deepEqual(result.port, result.page);
+  assert.deepEqual(result.page.drawn.map((m) => m.text),
+    ['Lavrov', 'Kim', 'Sergey Lavrov', 'Kim Jong Un', 'Moskow', 'Kim Jong Un', 'Pyongyang', 'Paris Hilton', 'Georgia', 'Paris']);
+  await page.close();
+});
+
+test('with worker: true the WebAssembly module is instantiated only in the Worker', async () => {
+  const page = await newPage(env.browser);
+  // Count every way the main thread could compile or instantiate WebAssembly.
+  await page.addInitScript(() => {
+    window.wasmCalls = [];
+    for (const name of ['instantiate', 'instantiateStreaming', 'compile', 'compileStreaming']) {
+      const original = WebAssembly[name];
+      WebAssembly[name] = function counted(...args) {
+        window.wasmCalls.push(name);
+        return original.apply(this, args);
+      };
+    }
+    const Module = WebAssembly.Module;
+    WebAssembly.Module = function counted(...args) { window.wasmCalls.push('Module'); return new Module(...args); };
+  });
+  await page.goto(`${env.url}__blank.html`);
+  const result = await page.evaluate(async ({ gazetteer, html }) => {
+    document.body.innerHTML = html;
+    const { createHighlighter } = await import('/lib/sorot.js');
+    const hl = await createHighlighter({ gazetteer, worker: true });
+    const h = await hl.highlight(document.body);
+    const wasmFetched = performance.getEntriesByType('resource').some((r) => r.name.endsWith('.wasm'));
+    const inWorker = { matches: h.matches.length, calls: [...window.wasmCalls], wasmFetched };
+    // The same page with the engine in the page does instantiate here: the count works.
+    const local = await createHighlighter({ gazetteer });
+    await local.find('Kim Jong Un');
+    return { inWorker, inPage: { calls: [...window.wasmCalls] } };
+  }, { gazetteer: GAZETTEER, html: ARTICLE });
+  assert.equal(result.inWorker.matches, 10);
+  assert.deepEqual(result.inWorker.calls, []);
+  assert.equal(result.inWorker.wasmFetched, false);
+  assert.ok(result.inPage.calls.length > 0, 'the in-page engine instantiates on the main thread');
+  assert.deepEqual(page.errors, []);
+  await page.close();
+});
+
+test('an update whose answer arrives after a newer change is dropped, never drawn', async () => {
+  const page = await blankPage(env.browser, env.url, '<p id="p">Sergey Lavrov di Moskow.</p>');
+  const result = await page.evaluate(async ({ gazetteer }) => {
+    const { loadEngine } = await import('/lib/engine.js');
+    const { createHighlighter } = await import('/lib/dom.js');
+    const { painted } = await import('/__test/inspect.mjs');
+    const inner = await loadEngine({ gazetteer });
+    // An engine whose answers wait until the test lets them go, one at a time.
+    const held = [];
+    let hold = false;
+    const slow = {
+      gazetteer: () => inner.gazetteer(),
+      find: (text, o) => inner.find(text, o),
+      closeDocument: (doc) => inner.closeDocument(doc),
+      free: () => inner.free(),
+      findBlocks: (doc, blocks, o) => {
+        const answer = inner.findBlocks(doc, blocks, o);
+        if (!hold) return answer;
+        return new Promise((resolve) => held.push({ blocks, release: () => resolve(answer) }));
+      },
+    };
+    const hl = await createHighlighter({ engine: slow });
+    const updates = [];
+    const h = await hl.highlight(document.body, { renderer: 'highlight-api', observe: true, onUpdate: (x) => updates.push(x.matches.map((m) => m.text)) });
+    const frames = (n) => new Promise((r) => { const f = (k) => (k ? requestAnimationFrame(() => f(k - 1)) : r()); f(n); });
+    const p = document.getElementById('p');
+    const log = { first: painted(hl.owner).map((x) => x.text) };
+    hold = true;
+    p.textContent = 'Kim Jong Un di Pyongyang.';
+    await frames(2);
+    log.asked = held.map((x) => x.blocks);
+    // A newer change while the first answer is on its way.
+    p.textContent = 'Paris Hilton di Georgia.';
+    await frames(2);
+    hold = false;
+    held.shift().release();
+    await frames(3);
+    log.afterStale = { painted: painted(hl.owner).map((x) => x.text), updates: [...updates], matches: h.matches.map((m) => m.text) };
+    await h.idle();
+    log.final = { painted: painted(hl.owner).map((x) => x.text), updates: [...updates] };
+    return log;
+  }, { gazetteer: GAZETTEER });
+  assert.deepEqual(result.first, ['Sergey Lavrov', 'Moskow']);
+  assert.deepEqual(result.asked, [['Kim Jong Un di Pyongyang.']]);
+  // The answer for "Kim Jong Un di Pyongyang." came after the text changed again:
+  // nothing of it was drawn, and no update was reported for it.
+  assert.ok(!result.afterStale.painted.includes('Kim Jong Un') && !result.afterStale.painted.includes('Pyongyang'));
+  assert.ok(!result.afterStale.matches.includes('Kim Jong Un'));
+  assert.deepEqual(result.final.painted, ['Paris Hilton', 'Georgia']);
+  assert.deepEqual(result.final.updates, [['Paris Hilton', 'Georgia']]);
+  await page.close();
+});
+
+test('free() and remove() release the Worker, the port and the document; later calls reject with an Error', async () => {
+  const page = await blankPage(env.browser, env.url, ARTICLE);
+  const result = await page.evaluate(async ({ gazetteer }) => {
+    const sorot = await import('/lib/sorot.js');
+    const { loadEngine, serveEngine } = await import('/lib/engine.js');
+    const dom = await import('/lib/dom.js');
+    const out = {};
+    const message = async (promise) => {
+      const timeout = new Promise((resolve) => setTimeout(() => resolve('hung'), 5000));
+      return Promise.race([promise.then(() => 'resolved', (e) => (e instanceof Error ? `Error: ${e.message}` : 'not an Error')), timeout]);
+    };
+    // A Worker engine, freed.
+    const worker = await sorot.createHighlighter({ gazetteer, worker: true });
+    worker.free();
+    out.freedWorker = await message(worker.find('Kim Jong Un'));
+    out.freedHighlight = await message(worker.highlight(document.body));
+    // A port engine whose other end closes: the client hears nothing (a MessagePort
+    // has no close event) and gives up after its timeout instead of hanging.
+    const { port1, port2 } = new MessageChannel();
+    const inner = await loadEngine({ gazetteer });
+    const closed = [];
+    const engine = { ...inner, closeDocument: (doc) => { closed.push(doc); return inner.closeDocument(doc); } };
+    serveEngine(port2, { engine: { gazetteer: () => inner.gazetteer(), find: (t, o) => inner.find(t, o), findBlocks: (d, b, o) => inner.findBlocks(d, b, o), closeDocument: engine.closeDocument, free: () => inner.free() } });
+    const remote = new dom.RemoteEngine(port1, { timeout: 400 });
+    const viaPort = await dom.createHighlighter({ engine: remote });
+    const h = await viaPort.highlight(document.body, { observe: true });
+    out.matchesViaPort = h.matches.length;
+    h.remove();
+    await new Promise((r) => setTimeout(r, 100));
+    out.closedDocuments = closed.length;
+    port2.close();
+    out.closedPort = await message(viaPort.find('Kim Jong Un'));
+    out.afterClosed = await message(viaPort.find('Kim Jong Un'));
+    // A Worker that dies: its script fails to load.
+    const broken = new dom.RemoteEngine(new Worker('/no-such-worker.js', { type: 'module' }));
+    out.deadWorker = await message(broken.find('Kim Jong Un'));
+    return out;
+  }, { gazetteer: GAZETTEER });
+  assert.equal(result.freedWorker, 'Error: this highlighter was freed');
+  assert.equal(result.freedHighlight, 'Error: this highlighter was freed');
+  assert.equal(result.matchesViaPort, 10);
+  assert.equal(result.closedDocuments, 1, 'remove() closes the document on the engine');
+  assert.equal(result.closedPort, "Error: engine: no answer for 0.4 s (the engine's end of the port is closed or stuck)");
+  assert.match(result.afterClosed, /^Error: engine: no answer for 0\.4 s/);
+  assert.match(result.deadWorker, /^Error: engine: the Worker failed/);
+  await page.close();
+});

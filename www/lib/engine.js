@@ -1,0 +1,289 @@
+// The engine alone: the WebAssembly core and its gazetteer, with no DOM. It runs
+// in a page, a module Worker (worker.js), or an extension's service worker, and
+// is what `sorot/engine` exports.
+//
+//   import { loadEngine, serveEngine } from 'sorot/engine';
+//   const engine = await loadEngine({ gazetteer });      // in this context
+//   serveEngine(port, { engine });                       // answer a DOM layer elsewhere
+
+import init, { DocumentCache, Engine as WasmEngine } from './pkg/sorot.js';
+import { fetchSources, gazetteerSources } from './gazetteer.js';
+import { VERSION, isProtocolMessage, wrapPort } from './protocol.js';
+
+export { decodeMatches } from './flat.js';
+
+/** URL of the WebAssembly module shipped with the library. */
+const PACKAGED_WASM = new URL('./pkg/sorot_bg.wasm', import.meta.url).href;
+
+/** URL of the default gazetteer (people, places and organisations in Indonesian and English news). */
+export const DEFAULT_GAZETTEER_URL = new URL('./pkg/default-gazetteer.json', import.meta.url).href;
+
+/**
+ * Where the WebAssembly module and the default gazetteer are, given the `assets`
+ * option (a folder URL, for a CDN or another path) or the library's own folder.
+ * @param {string|URL} [assets]
+ * @returns {{wasm: string, gazetteer: string}}
+ */
+export function assetUrls(assets) {
+  if (assets === undefined) return { wasm: PACKAGED_WASM, gazetteer: DEFAULT_GAZETTEER_URL };
+  let base;
+  try {
+    base = new URL(String(assets), globalThis.document?.baseURI ?? globalThis.location?.href);
+  } catch {
+    throw new Error(`assets: ${JSON.stringify(String(assets))} is not a URL`);
+  }
+  if (!base.pathname.endsWith('/')) base.pathname += '/';
+  return { wasm: new URL('sorot_bg.wasm', base).href, gazetteer: new URL('default-gazetteer.json', base).href };
+}
+
+const wasmLoads = new Map();
+
+/** Instantiates the WebAssembly module once per URL (it is shared by every engine of this context). */
+function loadWasm(url) {
+  if (!wasmLoads.has(url)) {
+    const load = (async () => {
+      let response;
+      try {
+        response = await fetch(url);
+      } catch (err) {
+        throw new Error(`${url}: cannot load the WebAssembly module: ${err.message}`);
+      }
+      if (!response.ok) throw new Error(`${url}: cannot load the WebAssembly module: HTTP ${response.status}`);
+      try {
+        await init({ module_or_path: response });
+      } catch (err) {
+        throw new Error(`${url}: cannot start the WebAssembly module: ${err.message}`);
+      }
+    })();
+    wasmLoads.set(url, load);
+    load.catch(() => wasmLoads.delete(url));
+  }
+  return wasmLoads.get(url);
+}
+
+function asError(err) {
+  return err instanceof Error ? err : new Error(String(err));
+}
+
+/**
+ * Options of {@link loadEngine}.
+ * @typedef {object} EngineOptions
+ * @property {import('./gazetteer.js').GazetteerInput} [gazetteer] default: the default gazetteer
+ * @property {string|URL} [assets] the folder holding `sorot_bg.wasm` and
+ *   `default-gazetteer.json`, when they are not next to the library (a CDN)
+ */
+
+/**
+ * An engine: finds entities for the DOM layer. Every method answers with a
+ * promise, wherever the engine runs; offsets are UTF-16 code units.
+ * @typedef {object} EngineLike
+ * @property {() => Promise<string>} gazetteer the merged gazetteer as JSON text
+ * @property {(text: string, options?: {overlap?: 'longest'|'all'}) => Promise<Uint32Array>} find
+ *   one document's matches in the flat layout (flat.js)
+ * @property {(doc: string, blocks: string[], options?: {overlap?: 'longest'|'all'}) =>
+ *   Promise<{flat: Uint32Array, blocks: number, scanned: number}>} findBlocks
+ *   a changing document given as its blocks; only blocks the engine has not seen
+ *   for `doc` are scanned again
+ * @property {(doc: string) => Promise<void>} closeDocument forgets a document's blocks
+ * @property {() => void} free releases the engine (a Worker ends, a port closes)
+ */
+
+/**
+ * The engine in this context (a page, a Worker, a service worker).
+ * @implements {EngineLike}
+ */
+export class LocalEngine {
+  #wasm;
+  #docs = new Map();
+
+  /** @hideconstructor */
+  constructor(wasm) {
+    this.#wasm = wasm;
+  }
+
+  #live() {
+    if (!this.#wasm) throw new Error('this engine was freed');
+    return this.#wasm;
+  }
+
+  /** @returns {Promise<string>} */
+  async gazetteer() {
+    return this.#live().gazetteerJson();
+  }
+
+  /**
+   * @param {string} text
+   * @param {{overlap?: 'longest'|'all'}} [options]
+   * @returns {Promise<Uint32Array>}
+   */
+  async find(text, options = {}) {
+    return this.findNow(text, options);
+  }
+
+  /**
+   * {@link LocalEngine#find} without the promise (for callers in the same context).
+   * @param {string} text
+   * @param {{overlap?: 'longest'|'all'}} [options]
+   * @returns {Uint32Array}
+   */
+  findNow(text, options = {}) {
+    if (typeof text !== 'string') throw new Error(`find() takes a string, not ${typeof text}`);
+    return this.#live().find(text, options.overlap === 'all');
+  }
+
+  /**
+   * @param {string} doc
+   * @param {string[]} blocks
+   * @param {{overlap?: 'longest'|'all'}} [options]
+   * @returns {Promise<{flat: Uint32Array, blocks: number, scanned: number}>}
+   */
+  async findBlocks(doc, blocks, options = {}) {
+    const wasm = this.#live();
+    let cache = this.#docs.get(doc);
+    if (!cache) this.#docs.set(doc, (cache = new DocumentCache()));
+    const flat = wasm.findBlocks(cache, blocks, options.overlap === 'all');
+    return { flat, blocks: cache.size, scanned: cache.scanned };
+  }
+
+  /** @param {string} doc */
+  async closeDocument(doc) {
+    this.#docs.get(doc)?.free();
+    this.#docs.delete(doc);
+  }
+
+  /** Releases the WebAssembly memory of this engine. */
+  free() {
+    for (const cache of this.#docs.values()) cache.free();
+    this.#docs.clear();
+    this.#wasm?.free();
+    this.#wasm = null;
+  }
+}
+
+/**
+ * Loads the WebAssembly module (once per context) and compiles the gazetteer.
+ * @param {EngineOptions} [options]
+ * @returns {Promise<LocalEngine>} rejects with an Error that says what is wrong and where
+ */
+export async function loadEngine(options = {}) {
+  const urls = assetUrls(options.assets);
+  const sources = gazetteerSources(options.gazetteer, urls.gazetteer);
+  return loadEngineFrom(sources, urls.wasm);
+}
+
+/**
+ * {@link loadEngine} for sources already checked (see gazetteer.js).
+ * @param {import('./gazetteer.js').GazetteerSource[]} sources
+ * @param {string} wasmUrl
+ * @returns {Promise<LocalEngine>}
+ */
+async function loadEngineFrom(sources, wasmUrl) {
+  const [texts] = await Promise.all([fetchSources(sources), loadWasm(wasmUrl)]);
+  let wasm;
+  try {
+    wasm = new WasmEngine(texts.map((s) => s.text), texts.map((s) => s.origin));
+  } catch (err) {
+    throw asError(err);
+  }
+  // The browser compiles each wasm function on its first call: pay that here, in
+  // set-up, rather than on the first page highlighted.
+  wasm.find('Warm up, “Kim Jong Un” di Jakarta-nya.\u2029São Paulo', false);
+  return new LocalEngine(wasm);
+}
+
+/**
+ * Answers the protocol's requests (protocol.js) arriving on a port with an engine
+ * of this context: in a Worker (`serveEngine(self)`), or in an extension's service
+ * worker for each content script's port.
+ * @param {import('./protocol.js').EnginePort} port
+ * @param {object} [options]
+ * @param {EngineLike|Promise<EngineLike>|(() => EngineLike|Promise<EngineLike>)} [options.engine]
+ *   the engine to answer with (or a function giving it, called on the first
+ *   request); without it, the client's `load` request loads one
+ * @param {boolean} [options.freeOnClose] free the engine when the port closes
+ *   (default: when this function loaded it)
+ * @returns {{close: () => void}}
+ */
+export function serveEngine(port, options = {}) {
+  const channel = wrapPort(port);
+  let engine = null; // a promise of the engine
+  let owned = false;
+  const docs = new Set();
+  const given = options.engine;
+  const current = () => {
+    if (!engine && given !== undefined) engine = Promise.resolve(typeof given === 'function' ? given() : given);
+    if (!engine) throw new Error('the engine is not loaded (send a load request first)');
+    return engine;
+  };
+  const handle = async (request) => {
+    if (request.sorot !== VERSION) {
+      throw new Error(`the page speaks engine protocol version ${request.sorot}, this engine version ${VERSION}`);
+    }
+    switch (request.kind) {
+      case 'ping':
+        return 'pong';
+      case 'load': {
+        if (given !== undefined) return undefined; // the host chose the engine
+        if (engine) throw new Error('the engine is already loaded');
+        owned = true;
+        const urls = assetUrls(request.assets);
+        engine = loadEngineFrom(request.gazetteer ?? gazetteerSources(undefined, urls.gazetteer), urls.wasm);
+        engine.catch(() => { engine = null; });
+        await engine;
+        return undefined;
+      }
+      case 'gazetteer':
+        return (await current()).gazetteer();
+      case 'find':
+        return (await current()).find(request.text, { overlap: request.overlap });
+      case 'findBlocks':
+        docs.add(request.doc);
+        return (await current()).findBlocks(request.doc, request.blocks, { overlap: request.overlap });
+      case 'closeDocument':
+        docs.delete(request.doc);
+        return (await current()).closeDocument(request.doc);
+      default:
+        throw new Error(`unknown engine request ${JSON.stringify(request.kind)}`);
+    }
+  };
+  const plain = (value) => {
+    // Extension ports carry JSON: typed arrays go as plain arrays there.
+    if (channel.structured || !value || typeof value !== 'object') return value;
+    if (ArrayBuffer.isView(value)) return Array.from(value);
+    if (ArrayBuffer.isView(value.flat)) return { ...value, flat: Array.from(value.flat) };
+    return value;
+  };
+  channel.listen(async (request) => {
+    if (!isProtocolMessage(request)) return;
+    let answer;
+    try {
+      const value = await handle(request);
+      answer = { sorot: VERSION, id: request.id, ok: true, value: plain(value) };
+    } catch (err) {
+      answer = { sorot: VERSION, id: request.id, ok: false, error: asError(err).message };
+    }
+    const transfer = [];
+    const flat = answer.value?.flat ?? answer.value;
+    if (channel.structured && ArrayBuffer.isView(flat)) transfer.push(flat.buffer);
+    try {
+      channel.send(answer, transfer);
+    } catch {
+      // The client went away: nothing to answer.
+    }
+  });
+  const release = async () => {
+    if (!engine) return;
+    const e = await engine.catch(() => null);
+    if (!e) return;
+    if (options.freeOnClose ?? owned) e.free();
+    else for (const doc of docs) e.closeDocument(doc);
+    docs.clear();
+  };
+  channel.onClose(() => { release(); });
+  return {
+    close: () => {
+      release();
+      channel.close();
+    },
+  };
+}

@@ -1,0 +1,76 @@
+// The flat result layout: how matches cross from the engine (wasm, a Worker, a
+// service worker) to the DOM layer. Defined here for JavaScript and in
+// `src/flat.rs` for Rust; `tests/fixtures/flat-layout.json` is decoded by both.
+//
+// One Uint32Array; per match, in document order:
+//   start, end   UTF-16 code units of the document's text (end exclusive)
+//   entity       index into the gazetteer's `entities`
+//   flags        the reason in the low byte (0 only, 1 mentioned, 2 priority,
+//                3 order); bit 8 set for a short form
+//   n            how many candidates follow
+//   n indexes    every entity the form could name, the chosen one first
+//
+// This module has no dependencies: the DOM layer decodes what any engine sends.
+
+/** Words per match before its candidates. */
+export const HEADER_WORDS = 5;
+
+/** `reason` by the low byte of `flags`. */
+export const REASONS = Object.freeze(['only', 'mentioned', 'priority', 'order']);
+
+/** Bit of `flags` set for a short form. */
+export const SHORT_FLAG = 0x100;
+
+/**
+ * The display name of an entity in the JSON format (`name` is a string or a form
+ * object `{text, lang, case}`).
+ * @param {{name: string|{text: string}}} entity
+ * @returns {string}
+ */
+export function entityName(entity) {
+  return typeof entity.name === 'string' ? entity.name : entity.name.text;
+}
+
+/**
+ * Decodes the flat array into matches.
+ * @param {ArrayLike<number>} raw the engine's answer
+ * @param {string} text the document's text the offsets point into
+ * @param {ReadonlyArray<{id: string, type: string, name: string|{text: string}}>} entities
+ *   the gazetteer's entities, in its order
+ * @returns {import('./highlighter.js').Match[]} sorted by position
+ * @throws {Error} when the array does not follow the layout (a mismatched engine)
+ */
+export function decodeMatches(raw, text, entities) {
+  const matches = [];
+  const bad = (what) => new Error(`engine answer: ${what} (the engine and the page use different gazetteers or versions)`);
+  for (let i = 0; i < raw.length;) {
+    if (i + HEADER_WORDS > raw.length) throw bad(`truncated at word ${i}`);
+    const start = raw[i];
+    const end = raw[i + 1];
+    const entity = entities[raw[i + 2]];
+    const flags = raw[i + 3];
+    const n = raw[i + 4];
+    if (!entity) throw bad(`entity ${raw[i + 2]} out of range`);
+    if (end < start || end > text.length) throw bad(`span ${start}..${end} outside a text of ${text.length}`);
+    if (i + HEADER_WORDS + n > raw.length) throw bad(`candidates truncated at word ${i}`);
+    const candidates = [];
+    for (let k = 0; k < n; k++) {
+      const c = entities[raw[i + HEADER_WORDS + k]];
+      if (!c) throw bad(`candidate ${raw[i + HEADER_WORDS + k]} out of range`);
+      candidates.push(c.id);
+    }
+    matches.push({
+      start,
+      end,
+      text: text.slice(start, end),
+      id: entity.id,
+      type: entity.type,
+      name: entityName(entity),
+      reason: REASONS[flags & 0xff] ?? 'only',
+      short: (flags & SHORT_FLAG) !== 0,
+      candidates,
+    });
+    i += HEADER_WORDS + n;
+  }
+  return matches;
+}

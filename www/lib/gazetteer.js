@@ -1,0 +1,72 @@
+// Gazetteer inputs: what `createHighlighter({gazetteer})` accepts, turned into
+// sources an engine can load wherever it runs (the page, a Worker, a service
+// worker). No DOM here.
+//
+// Accepted: an object in the JSON format; JSON, JSON Lines, TSV or CSV text;
+// `{url}` to fetch one; or an array of these, merged in order (a later entity with
+// an id already seen replaces the earlier one).
+
+/**
+ * A gazetteer as accepted by `createHighlighter`.
+ * @typedef {object|string|{url: string|URL}|Array<object|string|{url: string|URL}>} GazetteerInput
+ */
+
+/**
+ * A gazetteer ready to send to an engine: its text, or an absolute URL to fetch.
+ * @typedef {{text: string, origin: string} | {url: string, origin: string}} GazetteerSource
+ */
+
+/**
+ * Checks a gazetteer input and turns it into sources (objects written as JSON text,
+ * relative URLs made absolute against `base`). Nothing is fetched yet.
+ * @param {GazetteerInput|undefined} input `undefined` means the default gazetteer
+ * @param {string} defaultUrl the default gazetteer's URL
+ * @param {string|URL} [base] what relative URLs are relative to (default: the document's or worker's URL)
+ * @returns {GazetteerSource[]}
+ * @throws {Error} naming the bad item
+ */
+export function gazetteerSources(input, defaultUrl, base = globalThis.document?.baseURI ?? globalThis.location?.href) {
+  const list = input === undefined ? [{ url: defaultUrl }] : Array.isArray(input) ? input : [input];
+  if (list.length === 0) throw new Error('gazetteer: the list is empty');
+  return list.map((g, i) => {
+    const origin = list.length > 1 ? `gazetteer ${i + 1}` : 'gazetteer';
+    if (typeof g === 'string') return { text: g, origin };
+    if (g && typeof g === 'object' && (typeof g.url === 'string' || g.url instanceof URL) && !('entities' in g)) {
+      let url;
+      try {
+        url = new URL(g.url, base).href;
+      } catch {
+        throw new Error(`${origin}: ${JSON.stringify(String(g.url))} is not a URL`);
+      }
+      return { url, origin: url };
+    }
+    if (g && typeof g === 'object') {
+      try {
+        return { text: JSON.stringify(g), origin };
+      } catch (err) {
+        throw new Error(`${origin}: cannot be written as JSON: ${err.message}`);
+      }
+    }
+    throw new Error(`${origin}: expected a gazetteer object, JSON, JSON Lines, TSV or CSV text, or {url}, not ${g === null ? 'null' : typeof g}`);
+  });
+}
+
+/**
+ * Fetches the sources that are URLs.
+ * @param {GazetteerSource[]} sources
+ * @returns {Promise<{text: string, origin: string}[]>}
+ * @throws {Error} `URL: cannot load the gazetteer: ...`
+ */
+export async function fetchSources(sources) {
+  return Promise.all(sources.map(async (s) => {
+    if ('text' in s) return s;
+    let response;
+    try {
+      response = await fetch(s.url);
+    } catch (err) {
+      throw new Error(`${s.url}: cannot load the gazetteer: ${err.message}`);
+    }
+    if (!response.ok) throw new Error(`${s.url}: cannot load the gazetteer: HTTP ${response.status}`);
+    return { text: await response.text(), origin: s.origin };
+  }));
+}

@@ -1,0 +1,396 @@
+// The Highlight handle: what one `highlight(root)` call made, kept up to date with
+// `observe`, and taken away by remove().
+//
+// An update reads the text under the root (collect.js), asks the engine (which
+// may answer later: a Worker, a service worker), and draws what changed. An
+// answer that arrives after the page changed again is dropped, never drawn: its
+// offsets may point into text that is gone, and a newer update is on its way.
+
+import { TextCollector, locate, OWNER_ATTRIBUTE } from './collect.js';
+import { Interaction } from './interact.js';
+import { Watcher } from './observe.js';
+import { RENDERERS } from './renderer.js';
+
+/** A number per Text node, for the keys of drawn items. */
+const nodeIds = new WeakMap();
+let nextNodeId = 0;
+function nodeId(node) {
+  let id = nodeIds.get(node);
+  if (id === undefined) nodeIds.set(node, (id = nextNodeId++));
+  return id;
+}
+
+/** For each match, how many other matches contain it (only `overlap: 'all'` nests). */
+function nestingDepths(matches) {
+  const depths = new Array(matches.length).fill(0);
+  const order = matches.map((_, i) => i)
+    .sort((a, b) => matches[a].start - matches[b].start || matches[b].end - matches[a].end || a - b);
+  const open = [];
+  for (const i of order) {
+    const m = matches[i];
+    while (open.length > 0 && matches[open[open.length - 1]].end <= m.start) open.pop();
+    depths[i] = open.filter((j) => matches[j].end >= m.end).length;
+    open.push(i);
+    open.sort((a, b) => matches[b].end - matches[a].end);
+  }
+  return depths;
+}
+
+/** Times a page may undo the highlights of one block, each right after they were drawn, before that block is left alone. */
+const MAX_FIGHTS = 3;
+const FIGHT_WINDOW_MS = 500;
+
+/**
+ * One entity found in a highlighted root, for lists (an extension's popup, a
+ * CMS panel): see {@link Highlight#entities}.
+ * @typedef {object} EntitySummary
+ * @property {string} id
+ * @property {string} name the entity's canonical name
+ * @property {string} type the type key (`PER`, `LOC`, `ORG`, ...)
+ * @property {string} typeLabel the type's label
+ * @property {number} mentions how many matches name it
+ * @property {boolean} ambiguous whether any of those matches could also name another entity
+ * @property {string[]} candidates the other entities its ambiguous mentions could name
+ * @property {import('./highlighter.js').Match} first its first mention, for {@link Highlight#reveal}
+ */
+
+/**
+ * What a Highlight is made with (internal).
+ * @typedef {object} HighlightContext
+ * @property {import('./highlighter.js').Highlighter} highlighter
+ * @property {(text: string, blocks: string[]) => Promise<{matches: import('./highlighter.js').Match[],
+ *   stats?: {blocks: number, scanned: number}}>} find
+ * @property {() => void} onRemove
+ */
+
+/** The highlights made by one `Highlighter#highlight` call. */
+export class Highlight {
+  #settings;
+  #context;
+  #collector;
+  #renderer;
+  #interaction;
+  #watcher = null;
+  /** @type {import('./renderer.js').RenderItem[]} */
+  #items = [];
+  #serial = 0;
+  #fights = new WeakMap(); // block → {count, at}
+  #removed = false;
+  #generation = 0;
+  #running = null; // the update in flight
+  #queued = null; // nodes changed while an update was in flight
+  #pageChanged = false;
+  #reportedError = false;
+
+  /**
+   * @hideconstructor
+   * @param {Element|Document|DocumentFragment|ShadowRoot} root
+   * @param {ReturnType<typeof import('./options.js').checkOptions>} settings
+   * @param {HighlightContext} context
+   */
+  constructor(root, settings, context) {
+    const { highlighter } = context;
+    /** The highlighted root. */
+    this.root = root;
+    /** The renderer in use: `highlight-api` or `mark`. */
+    this.renderer = settings.renderer;
+    /**
+     * The matches in document order, each with its `ranges` (live Ranges over its
+     * text) and `elements` (its marks; none with the Highlight API). With
+     * `observe`, a new array after each change.
+     * @type {import('./highlighter.js').Match[]}
+     */
+    this.matches = [];
+    /**
+     * With `observe`: after each update, `{blocks, scanned}`: the document's distinct
+     * blocks, and how many of them had to be matched again (the others were known).
+     * @type {{blocks: number, scanned: number} | undefined}
+     */
+    this.lastUpdate = undefined;
+    this.#settings = settings;
+    this.#context = context;
+    this.#collector = new TextCollector(root, { exclude: settings.exclude, frames: settings.frames, cache: settings.observe });
+    this.#renderer = new RENDERERS[settings.renderer]({
+      owner: highlighter.owner, prefix: highlighter.prefix, keyboard: settings.keyboard, types: highlighter.types,
+    });
+    this.#interaction = new Interaction({
+      renderer: this.#renderer,
+      owner: highlighter.owner,
+      items: () => this.#items,
+      info: (item) => highlighter.cardInfo(item.match),
+      cards: settings.cards,
+      keyboard: settings.keyboard,
+    });
+  }
+
+  /**
+   * Draws the first time and starts observing (internal: `Highlighter#highlight` awaits it).
+   * @returns {Promise<void>}
+   */
+  async start() {
+    const doc = this.root.ownerDocument ?? this.root;
+    this.#interaction.watch(doc);
+    if (this.#settings.observe) {
+      // Watching starts before the first read, so a change made while the engine
+      // answers is not missed.
+      this.#watcher = new Watcher(doc.defaultView, (records) => this.#onMutations(records), ownCardChange);
+      this.#watcher.observe(this.root);
+    }
+    const first = this.#update(null);
+    this.#running = first;
+    try {
+      await first;
+    } finally {
+      this.#running = null;
+    }
+    this.#next();
+  }
+
+  /** Number of matches per entity type. */
+  get counts() {
+    /** @type {Record<string, number>} */
+    const counts = {};
+    for (const m of this.matches) counts[m.type] = (counts[m.type] ?? 0) + 1;
+    return counts;
+  }
+
+  /**
+   * The entities found, in the order of their first mention.
+   * @returns {EntitySummary[]}
+   */
+  entities() {
+    const { highlighter } = this.#context;
+    /** @type {Map<string, EntitySummary>} */
+    const byId = new Map();
+    for (const m of this.matches) {
+      let e = byId.get(m.id);
+      if (!e) {
+        e = {
+          id: m.id, name: m.name, type: m.type, typeLabel: highlighter.types[m.type]?.label ?? m.type,
+          mentions: 0, ambiguous: false, candidates: [], first: m,
+        };
+        byId.set(m.id, e);
+      }
+      e.mentions += 1;
+      if (m.candidates.length > 1) {
+        e.ambiguous = true;
+        for (const c of m.candidates) if (c !== m.id && !e.candidates.includes(c)) e.candidates.push(c);
+      }
+    }
+    return [...byId.values()];
+  }
+
+  /**
+   * Scrolls a match into view and shows its card (with `cards`); it becomes the
+   * current one for the keyboard.
+   * @param {import('./highlighter.js').Match|EntitySummary} target a match of
+   *   {@link Highlight#matches}, or an entity of {@link Highlight#entities} (its first mention)
+   * @returns {boolean} false when the match is no longer drawn
+   */
+  reveal(target) {
+    if (this.#removed) return false;
+    const match = target && 'first' in target ? target.first : target;
+    const item = this.#items.find((i) => i.match === match)
+      ?? this.#items.find((i) => match && i.match.start === match.start && i.match.end === match.end && i.match.id === match.id);
+    if (!item || !this.#renderer.drawing(item).ranges.length) return false;
+    this.#interaction.reveal(item);
+    return true;
+  }
+
+  /**
+   * Shows or hides the highlights of one entity type.
+   * @param {string} type
+   * @param {boolean} visible
+   */
+  setTypeVisible(type, visible) {
+    if (typeof type !== 'string') throw new Error(`setTypeVisible() takes a type key, not ${typeof type}`);
+    this.#renderer.setTypeVisible(type, Boolean(visible));
+    if (!visible) this.#interaction.hideType(type);
+  }
+
+  /**
+   * The match drawn by this element (a mark), or null.
+   * @param {Element} element
+   * @returns {import('./highlighter.js').Match|null}
+   */
+  matchOf(element) {
+    return this.#renderer.itemOfElement(element)?.match ?? null;
+  }
+
+  /**
+   * Resolves when every change seen so far is drawn (with `observe`; at once otherwise).
+   * @returns {Promise<void>}
+   */
+  async idle() {
+    const view = (this.root.ownerDocument ?? this.root).defaultView;
+    const wait = () => new Promise((resolve) => {
+      if (view?.requestAnimationFrame) view.requestAnimationFrame(() => resolve());
+      else setTimeout(resolve, 16);
+    });
+    while (!this.#removed && (this.#running || this.#queued || this.#watcher?.busy)) {
+      await Promise.race([this.#running ?? wait(), wait()]);
+    }
+  }
+
+  /** Whether {@link Highlight#remove} was called (or the root's highlighter highlighted it again). */
+  get removed() {
+    return this.#removed;
+  }
+
+  /** Removes the highlights, stops observing, and puts the page back exactly as it was. */
+  remove() {
+    if (this.#removed) return;
+    this.#removed = true;
+    this.#watcher?.disconnect();
+    this.#interaction.destroy();
+    this.#renderer.remove();
+    this.#items = [];
+    this.#context.onRemove();
+  }
+
+  /** Observes and listens in the shadow roots and frames found by a walk. */
+  #follow(scopes) {
+    for (const scope of scopes) {
+      this.#watcher?.observe(scope);
+      if (scope.nodeType === Node.DOCUMENT_NODE) this.#interaction.watch(scope);
+    }
+  }
+
+  /**
+   * Reads the text again (only the blocks around `changed` are walked; the others
+   * come from the collector's cache), asks the engine, and draws what changed
+   * unless the page changed meanwhile.
+   * @param {Set<Node>|null} changed
+   */
+  async #update(changed) {
+    const renderer = this.#renderer;
+    if (changed) {
+      const chain = this.#collector.invalidate(changed);
+      // The renderer's own nodes go before the changed blocks are walked again.
+      const released = this.#items.filter((item) => chain.has(item.owner));
+      if (released.length > 0) {
+        renderer.unrender(released);
+        this.#watcher?.discard();
+        const gone = new Set(released);
+        this.#items = this.#items.filter((item) => !gone.has(item));
+        this.#interaction.forget(gone);
+      }
+    }
+    const collected = this.#collector.collect();
+    const data = collected.nodes.map((n) => n.data);
+    const generation = ++this.#generation;
+    this.#pageChanged = false;
+    let found;
+    try {
+      found = await this.#context.find(collected.text);
+    } catch (err) {
+      if (changed === null) throw err; // highlight() rejects
+      this.#reportError(err);
+      return;
+    }
+    if (this.#removed || generation !== this.#generation) return;
+    if (this.#pageChanged || this.#watcher?.takePending()) return; // a newer update redraws
+    this.#draw(collected, data, found);
+    this.#follow(collected.scopes);
+    if (changed) this.#settings.onUpdate?.(this);
+  }
+
+  #draw(collected, data, { matches, stats }) {
+    const renderer = this.#renderer;
+    const depths = nestingDepths(matches);
+    const old = new Map();
+    for (const item of this.#items) old.set(item.key, item);
+    const next = [];
+    const added = [];
+    matches.forEach((match, i) => {
+      const segments = locate(collected, match.start, match.end);
+      if (segments.length === 0) return;
+      // Without `observe` nothing tells of a change made while the engine answered:
+      // text that changed is not drawn. (A node the mark renderer replaced is out
+      // of the page but unchanged: its marks stand for it.)
+      if (segments.some((s) => s.node.data !== data[s.index])) return;
+      const owner = collected.owners[segments[0].index];
+      const key = `${segments.map((s) => `${nodeId(s.node)}:${s.start}:${s.end}`).join(',')}|${match.id}|${depths[i]}`;
+      let item = old.get(key);
+      if (item) {
+        old.delete(key);
+        Object.assign(item.match, match);
+        item.segments = segments;
+        item.owner = owner;
+      } else {
+        item = { match, serial: this.#serial++, segments, owner, depth: depths[i], key };
+        added.push(item);
+      }
+      next.push(item);
+    });
+    const gone = [...old.values()];
+    renderer.unrender(gone);
+    renderer.render(added.filter((item) => (this.#fights.get(item.owner)?.count ?? 0) < MAX_FIGHTS));
+    this.#watcher?.discard();
+    this.#items = next;
+    for (const item of next) {
+      const drawn = renderer.drawing(item);
+      item.match.elements = drawn.elements;
+      item.match.ranges = drawn.ranges;
+    }
+    this.matches = next.map((item) => item.match);
+    if (stats) this.lastUpdate = stats;
+    if (gone.length > 0) this.#interaction.forget(new Set(gone));
+  }
+
+  #reportError(err) {
+    if (this.#settings.onError) {
+      this.#settings.onError(err);
+    } else if (!this.#reportedError) {
+      this.#reportedError = true;
+      console.error(`sorot: the highlights no longer follow the page: ${err.message}`);
+    }
+  }
+
+  /** Starts the update that waits for the one in flight, if any. */
+  #next() {
+    if (this.#running || !this.#queued || this.#removed) return;
+    const changed = this.#queued;
+    this.#queued = null;
+    const run = this.#update(changed);
+    this.#running = run;
+    run.finally(() => {
+      this.#running = null;
+      this.#next();
+    });
+  }
+
+  #onMutations(records) {
+    if (this.#removed) return;
+    if (this.#context.highlighter.freed) {
+      this.#watcher.disconnect(); // the highlights stay as they are
+      return;
+    }
+    this.#queued ??= new Set();
+    const fought = new Set();
+    for (const r of records) {
+      this.#queued.add(r.target);
+      for (const n of r.addedNodes) this.#queued.add(n);
+      // The page changed the renderer's own nodes (a mark, a piece of text).
+      for (const n of [r.target, ...r.removedNodes]) {
+        for (const item of this.#renderer.itemsOf(n)) fought.add(item.owner);
+      }
+    }
+    const now = performance.now();
+    for (const block of fought) {
+      const last = this.#fights.get(block);
+      const count = last && now - last.at < FIGHT_WINDOW_MS ? last.count + 1 : 1;
+      this.#fights.set(block, { count, at: now });
+    }
+    this.#pageChanged = true;
+    this.#next();
+  }
+}
+
+/** Whether a mutation only added or removed a highlighter's card (never a change to the page). */
+function ownCardChange(record) {
+  if (record.type !== 'childList') return false;
+  const nodes = [...record.addedNodes, ...record.removedNodes];
+  return nodes.length > 0 && nodes.every((n) => n.nodeType === Node.ELEMENT_NODE
+    && n.hasAttribute(OWNER_ATTRIBUTE) && n.localName !== 'mark');
+}

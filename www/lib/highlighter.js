@@ -1,0 +1,241 @@
+// The DOM layer given an engine: a compiled gazetteer seen from the page. It finds
+// and highlights entities by asking an engine (engine.js in the page, remote.js
+// for a Worker or a port), and never imports the WebAssembly module itself.
+
+import { decodeMatches, entityName } from './flat.js';
+import { checkOptions, checkPrefix, definedOnly, DEFAULTS } from './options.js';
+import { chooseRenderer } from './renderer.js';
+import { Highlight } from './highlight.js';
+import { newDocumentId } from './remote.js';
+import { BLOCK_SEPARATOR } from './collect.js';
+
+/**
+ * One entity mention.
+ * @typedef {object} Match
+ * @property {number} start UTF-16 code unit offset (inclusive) in the text
+ * @property {number} end UTF-16 code unit offset (exclusive)
+ * @property {string} text the text as it stands in the document
+ * @property {string} id entity id
+ * @property {string} type entity type key (`PER`, `LOC`, `ORG`, ...)
+ * @property {string} name the entity's canonical name
+ * @property {'only'|'mentioned'|'priority'|'order'} reason why this entity was chosen
+ * @property {boolean} short whether the mention is a short form ("Lavrov")
+ * @property {string[]} candidates ids of every entity this form could name, the chosen first
+ * @property {Range[]} [ranges] with `highlight()`: live Ranges over its text, one per Text node
+ * @property {HTMLElement[]} [elements] with `highlight()` and the `mark` renderer: its marks
+ */
+
+/**
+ * An entity type of the gazetteer.
+ * @typedef {object} EntityType
+ * @property {string} label
+ * @property {string} color `#rrggbb` or `#rrggbbaa`
+ */
+
+/**
+ * An entity, as the gazetteer's JSON format has it.
+ * @typedef {object} Entity
+ * @property {string} id
+ * @property {string} type
+ * @property {string|{text: string, lang?: string, case?: string}} name
+ * @property {Array<string|{text: string, lang?: string, case?: string}>} [aliases]
+ * @property {Array<string|{text: string, lang?: string, case?: string}>} [short]
+ * @property {string} [description]
+ * @property {string} [url]
+ */
+
+/**
+ * Defaults a highlighter gives every `highlight()` call.
+ * @typedef {object} HighlighterOptions
+ * @property {string} [prefix] class and data-attribute prefix (default `sorot`);
+ *   give each highlighter on a page its own
+ * @property {boolean} [cards] default of `HighlightOptions.cards`
+ * @property {boolean} [keyboard] default of `HighlightOptions.keyboard`
+ * @property {'auto'|'highlight-api'|'mark'} [renderer] default of `HighlightOptions.renderer`
+ */
+
+let instances = 0;
+
+/** A compiled gazetteer; finds and highlights its entities. */
+export class Highlighter {
+  #engine;
+  #defaults;
+  /** @type {Map<string, Entity>} */
+  #byId;
+  /** @type {Set<Highlight>} */
+  #active = new Set();
+
+  /**
+   * @hideconstructor
+   * @param {import('./engine.js').EngineLike} engine
+   * @param {string} gazetteerJson the engine's merged gazetteer
+   * @param {string} prefix
+   * @param {object} defaults
+   */
+  constructor(engine, gazetteerJson, prefix, defaults) {
+    this.#engine = engine;
+    const gazetteer = JSON.parse(gazetteerJson);
+    /**
+     * The entities, in gazetteer order, in the JSON format.
+     * @type {Entity[]}
+     */
+    this.entities = gazetteer.entities;
+    /**
+     * The entity types: key → {label, color}.
+     * @type {Record<string, EntityType>}
+     */
+    this.types = gazetteer.types ?? {};
+    /** The gazetteer's name. */
+    this.name = /** @type {string} */ (gazetteer.name ?? '');
+    /** The class and attribute prefix. */
+    this.prefix = prefix;
+    /** The token on every element this highlighter adds to a page. */
+    this.owner = `${prefix}-${++instances}-${Math.random().toString(36).slice(2, 8)}`;
+    this.#defaults = defaults;
+    this.#byId = new Map(this.entities.map((e) => [e.id, e]));
+  }
+
+  #engineOrThrow() {
+    if (!this.#engine) throw new Error('this highlighter was freed');
+    return this.#engine;
+  }
+
+  /** Whether {@link Highlighter#free} was called. */
+  get freed() {
+    return this.#engine === null;
+  }
+
+  /**
+   * Finds the entities in `text`, one document.
+   * @param {string} text
+   * @param {{overlap?: 'longest'|'all'}} [options]
+   * @returns {Promise<Match[]>} sorted by position
+   */
+  async find(text, options = {}) {
+    if (typeof text !== 'string') throw new Error(`find() takes a string, not ${typeof text}`);
+    const overlap = options.overlap ?? 'longest';
+    if (overlap !== 'longest' && overlap !== 'all') throw new Error(`overlap: ${JSON.stringify(overlap)} is not one of "longest", "all"`);
+    const raw = await this.#engineOrThrow().find(text, { overlap });
+    return decodeMatches(raw, text, this.entities);
+  }
+
+  /**
+   * Highlights every entity in the text under `root` (one document). Highlighting
+   * the same root again replaces this highlighter's earlier highlights there.
+   * @param {Element|Document|DocumentFragment|ShadowRoot} root
+   * @param {import('./options.js').HighlightOptions} [options]
+   * @returns {Promise<Highlight>} rejects with an Error on a bad root or option
+   */
+  async highlight(root, options = {}) {
+    const engine = this.#engineOrThrow();
+    if (!root || typeof root.nodeType !== 'number' || ![1, 9, 11].includes(root.nodeType)) {
+      throw new Error('highlight() takes an Element, Document, DocumentFragment or ShadowRoot');
+    }
+    if (options === null || typeof options !== 'object') throw new Error('highlight(): options must be an object');
+    const settings = checkOptions(this.#defaults, definedOnly(options), 'highlight()');
+    const doc = root.ownerDocument ?? /** @type {Document} */ (root);
+    settings.renderer = chooseRenderer(settings.renderer, doc);
+    if (settings.observe && !doc.defaultView) throw new Error('observe: the root is in a document without a window');
+    if (settings.exclude !== '') {
+      try {
+        doc.createDocumentFragment().querySelector(settings.exclude);
+      } catch {
+        throw new Error(`exclude: ${JSON.stringify(settings.exclude)} is not a valid CSS selector list`);
+      }
+    }
+    for (const h of [...this.#active]) {
+      if (h.root === root || h.root.contains(root) || root.contains(h.root)) h.remove();
+    }
+    const overlap = settings.overlap;
+    // A page that changes is matched block by block: the engine scans again only the
+    // blocks whose text it has not seen for this document (document-wide rules still
+    // apply to all).
+    const documentId = settings.observe ? newDocumentId() : null;
+    const find = async (text) => {
+      const current = this.#engineOrThrow();
+      if (documentId) {
+        const answer = await current.findBlocks(documentId, text.split(BLOCK_SEPARATOR), { overlap });
+        return { matches: decodeMatches(answer.flat, text, this.entities), stats: { blocks: answer.blocks, scanned: answer.scanned } };
+      }
+      return { matches: decodeMatches(await current.find(text, { overlap }), text, this.entities) };
+    };
+    const handle = new Highlight(root, settings, {
+      highlighter: this,
+      find,
+      onRemove: () => {
+        this.#active.delete(handle);
+        if (documentId && this.#engine) engine.closeDocument(documentId).catch(() => {});
+      },
+    });
+    this.#active.add(handle);
+    try {
+      await handle.start();
+    } catch (err) {
+      handle.remove();
+      throw err instanceof Error ? err : new Error(String(err));
+    }
+    return handle;
+  }
+
+  /**
+   * The card text for a match: name, type, description, link, and why.
+   * @param {Match} match
+   * @returns {import('./card.js').CardInfo}
+   */
+  cardInfo(match) {
+    const e = this.#byId.get(match.id);
+    const type = this.types[match.type] ?? { label: match.type, color: '#dddddd' };
+    const notes = [];
+    if (match.short) notes.push('Short form: the full name appears in this document.');
+    if (match.candidates.length > 1) {
+      const others = match.candidates.slice(1).map((id) => {
+        const o = this.#byId.get(id);
+        return o ? entityName(o) : id;
+      });
+      const why = {
+        mentioned: 'it is named unambiguously elsewhere in the document',
+        priority: 'it has the higher priority',
+        order: 'it comes first in the gazetteer',
+      }[match.reason] ?? '';
+      notes.push(`Could also be: ${others.join(', ')}${why ? `; chosen because ${why}` : ''}.`);
+    }
+    return {
+      name: match.name,
+      typeLabel: type.label,
+      color: type.color,
+      description: e?.description,
+      url: e?.url,
+      note: notes.join(' '),
+    };
+  }
+
+  /**
+   * Releases the engine (in the page: its WebAssembly memory; in a Worker: the
+   * Worker ends; over a port: the port closes). Highlights already made stay
+   * until removed, and stop following changes.
+   */
+  free() {
+    this.#engine?.free();
+    this.#engine = null;
+  }
+}
+
+/**
+ * A highlighter over an engine that is ready.
+ * @param {import('./engine.js').EngineLike} engine
+ * @param {HighlighterOptions} [options]
+ * @returns {Promise<Highlighter>}
+ */
+export async function highlighterFor(engine, options = {}) {
+  const prefix = checkPrefix(options.prefix ?? 'sorot');
+  const defaults = checkOptions(DEFAULTS,
+    definedOnly({ cards: options.cards, keyboard: options.keyboard, renderer: options.renderer }), 'createHighlighter()');
+  let json;
+  try {
+    json = await engine.gazetteer();
+  } catch (err) {
+    engine.free();
+    throw err instanceof Error ? err : new Error(String(err));
+  }
+  return new Highlighter(engine, json, prefix, defaults);
+}

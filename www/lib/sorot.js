@@ -1,0 +1,80 @@
+// sorot: the public JavaScript API (the package's main entry).
+//
+//   import { createHighlighter } from 'sorot';
+//   const hl = await createHighlighter();                // the default gazetteer
+//   await hl.find(text);                                 // [{start, end, text, id, type, name, ...}]
+//   const h = await hl.highlight(document.body);         // highlights every entity under it
+//   h.remove();                                          // puts it back exactly as it was
+//   hl.free();
+//
+// The engine runs in the page by default, or in a module Worker (`worker: true`).
+// The modules: engine.js (WebAssembly, no DOM), gazetteer.js (inputs), remote.js
+// (engines elsewhere, protocol.js), highlighter.js and highlight.js (the DOM
+// layer), collect.js (text from the DOM), renderer.js (the renderer contract) with
+// render-highlight.js and render-mark.js, interact.js and card.js (the card),
+// observe.js (changes).
+
+import { assetUrls, DEFAULT_GAZETTEER_URL, loadEngine } from './engine.js';
+import { gazetteerSources } from './gazetteer.js';
+import { highlighterFor } from './highlighter.js';
+import { bootstrapWorker, RemoteEngine, startWorkerEngine } from './remote.js';
+
+export { DEFAULT_GAZETTEER_URL } from './engine.js';
+export { Highlighter } from './highlighter.js';
+export { Highlight } from './highlight.js';
+export { RemoteEngine } from './remote.js';
+
+/**
+ * Options of {@link createHighlighter}.
+ * @typedef {import('./highlighter.js').HighlighterOptions & {
+ *   gazetteer?: import('./gazetteer.js').GazetteerInput,
+ *   assets?: string | URL,
+ *   worker?: boolean,
+ *   engine?: import('./engine.js').EngineLike,
+ *   port?: import('./protocol.js').EnginePort | (() => import('./protocol.js').EnginePort),
+ * }} CreateOptions
+ */
+
+const KEYS = new Set(['gazetteer', 'assets', 'worker', 'engine', 'port', 'prefix', 'cards', 'keyboard', 'renderer']);
+
+/**
+ * Loads the engine and compiles the gazetteer.
+ * @param {CreateOptions} [options]
+ *   - `gazetteer`: an object in the JSON format; JSON, JSON Lines, TSV or CSV text;
+ *     `{url}`; or an array of these, merged in order (default: the default gazetteer)
+ *   - `assets`: the folder of `sorot_bg.wasm` and `default-gazetteer.json` when they
+ *     are not next to this module (a CDN)
+ *   - `worker`: run the engine in a module Worker (matching never blocks the page)
+ *   - `engine` or `port`: use an engine that lives elsewhere (see `sorot/dom`)
+ *   - `prefix`, `cards`, `keyboard`, `renderer`: defaults of every `highlight()`
+ * @returns {Promise<import('./highlighter.js').Highlighter>} rejects with an Error that
+ *   says what is wrong (with the gazetteer, and where; or which asset could not load)
+ */
+export async function createHighlighter(options = {}) {
+  if (options === null || typeof options !== 'object') throw new Error('createHighlighter(): options must be an object');
+  for (const key of Object.keys(options)) {
+    if (!KEYS.has(key)) throw new Error(`createHighlighter(): unknown option ${JSON.stringify(key)}`);
+  }
+  const { gazetteer, assets, worker = false, engine, port, ...defaults } = options;
+  if (typeof worker !== 'boolean') throw new Error(`worker: must be true or false, not ${JSON.stringify(worker)}`);
+  if (engine !== undefined || port !== undefined) {
+    if (engine !== undefined && port !== undefined) throw new Error('createHighlighter(): give {engine} or {port}, not both');
+    if (gazetteer !== undefined || assets !== undefined || worker) {
+      throw new Error('createHighlighter(): gazetteer, assets and worker belong to the engine; with {engine} or {port} it is already chosen');
+    }
+    return highlighterFor(engine ?? new RemoteEngine(port), defaults);
+  }
+  if (!worker) return highlighterFor(await loadEngine({ gazetteer, assets }), defaults);
+  const urls = assetUrls(assets);
+  const sources = gazetteerSources(gazetteer, urls.gazetteer);
+  const remote = await startWorkerEngine({ gazetteer: sources, assets: assets === undefined ? undefined : String(urls.wasm).replace(/[^/]*$/, '') }, libraryWorker());
+  return highlighterFor(remote, defaults);
+}
+
+/** The module Worker running worker.js (a bootstrap when this module comes from another origin). */
+function libraryWorker() {
+  if (typeof Worker !== 'function') throw new Error('worker: this browser has no module Worker');
+  const here = globalThis.location?.origin;
+  if (here && new URL(import.meta.url).origin !== here) return bootstrapWorker(new URL('./worker.js', import.meta.url).href);
+  return new Worker(new URL('./worker.js', import.meta.url), { type: 'module' });
+}
