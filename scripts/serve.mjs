@@ -54,7 +54,7 @@ export async function startServer({ root, port = 0, handle, headers = {}, mounts
         stat = await fs.stat(file).catch(() => null);
       }
       if (!stat || !stat.isFile()) {
-        res.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
+        res.writeHead(404, { 'content-type': 'text/plain', ...folder.headers }).end('not found');
         return;
       }
       const type = TYPES[path.extname(file).toLowerCase()] || 'application/octet-stream';

@@ -106,6 +106,49 @@ test('[highlight-api] two highlighters paint side by side; removing one leaves t
   await page.close();
 });
 
+for (const renderer of ['highlight-api', 'mark']) {
+  test(`[${renderer}] entities() lists what the page names; reveal() scrolls to a mention and shows its card`, async () => {
+    const filler = '<p style="height: 3000px">Awal.</p>';
+    const gazetteer = {
+      ...GAZETTEER,
+      entities: [...GAZETTEER.entities,
+        { id: 'georgia', name: 'Georgia', type: 'LOC', priority: 2 },
+        { id: 'georgia-us', name: 'Georgia (U.S. state)', type: 'LOC', aliases: ['Georgia'] }],
+    };
+    const page = await blankPage(env.browser, env.url, `<p>Kim Jong Un di Moskow.</p>${filler}<p id="far">Kim kembali dari Georgia dan Moscow.</p>`);
+    const result = await page.evaluate(async ({ gazetteer, renderer }) => {
+      const { createHighlighter } = await import('/__test/sorot.mjs');
+      const hl = await createHighlighter({ gazetteer });
+      const h = await hl.highlight(document.body, { renderer });
+      const entities = h.entities().map(({ first, ...e }) => ({ ...e, first: first.text }));
+      const before = window.scrollY;
+      const georgia = h.entities().find((e) => e.id === 'georgia');
+      const revealed = h.reveal(georgia);
+      await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
+      const rect = georgia.first.ranges[0].getBoundingClientRect();
+      const host = document.querySelector('[data-sorot-owner]:not(mark)');
+      const card = host?.shadowRoot.querySelector('.card');
+      return {
+        entities, revealed, scrolled: window.scrollY > before,
+        inView: rect.top >= 0 && rect.bottom <= innerHeight,
+        card: card ? [card.querySelector('.name').textContent, card.querySelector('.note').textContent] : null,
+        stale: h.reveal({ start: 0, end: 3, id: 'nobody' }),
+      };
+    }, { gazetteer, renderer });
+    assert.deepEqual(result.entities, [
+      { id: 'kim-jong-un', name: 'Kim Jong Un', type: 'PER', typeLabel: 'Orang', mentions: 2, ambiguous: false, candidates: [], first: 'Kim Jong Un' },
+      { id: 'moskow', name: 'Moskow', type: 'LOC', typeLabel: 'Tempat', mentions: 2, ambiguous: false, candidates: [], first: 'Moskow' },
+      { id: 'georgia', name: 'Georgia', type: 'LOC', typeLabel: 'Tempat', mentions: 1, ambiguous: true, candidates: ['georgia-us'], first: 'Georgia' },
+    ]);
+    assert.equal(result.revealed, true);
+    assert.equal(result.scrolled, true);
+    assert.equal(result.inView, true);
+    assert.deepEqual(result.card, ['Georgia', 'Could also be: Georgia (U.S. state); chosen because it has the higher priority.']);
+    assert.equal(result.stale, false);
+    await page.close();
+  });
+}
+
 test('bad input rejects with an Error that says what and where', async () => {
   const page = await blankPage(env.browser, env.url);
   const errors = await page.evaluate(async () => {

@@ -7,8 +7,33 @@
 // an id already seen replaces the earlier one).
 
 /**
- * A gazetteer as accepted by `createHighlighter`.
- * @typedef {object|string|{url: string|URL}|Array<object|string|{url: string|URL}>} GazetteerInput
+ * A name, alias or short form: its text, or the text with how it matches.
+ * @typedef {string | {text: string, lang?: string, case?: 'exact'|'fold'}} Form
+ */
+
+/**
+ * Text in the gazetteer's language, or per language (`{"id": "…", "en": "…"}`).
+ * @typedef {string | Record<string, string>} LocalText
+ */
+
+/**
+ * An entity in the JSON format (unknown fields are kept).
+ * @typedef {{id: string, name: Form, type: string, aliases?: Form[], short?: Form[],
+ *   description?: LocalText, url?: LocalText, case?: 'exact'|'fold', priority?: number,
+ *   diacritics?: 'exact'|'fold'} & Record<string, unknown>} EntityJson
+ */
+
+/**
+ * A gazetteer in the JSON format (see the README, "Gazetteer format").
+ * @typedef {{entities: EntityJson[], version?: number, name?: string, lang?: string,
+ *   types?: Record<string, {label?: LocalText, color?: string}>, case?: 'exact'|'fold',
+ *   diacritics?: 'exact'|'fold'} & Record<string, unknown>} GazetteerJson
+ */
+
+/**
+ * A gazetteer as accepted by `createHighlighter`: an object in the JSON format;
+ * JSON, JSON Lines, TSV or CSV text; `{url}`; or a list of these, merged in order.
+ * @typedef {GazetteerJson | string | {url: string|URL} | Array<GazetteerJson | string | {url: string|URL}>} GazetteerInput
  */
 
 /**

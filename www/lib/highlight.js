@@ -92,8 +92,11 @@ export class Highlight {
     const { highlighter } = context;
     /** The highlighted root. */
     this.root = root;
-    /** The renderer in use: `highlight-api` or `mark`. */
-    this.renderer = settings.renderer;
+    /**
+     * The renderer in use: `highlight-api` or `mark` (what `auto` chose).
+     * @type {'highlight-api'|'mark'}
+     */
+    this.renderer = /** @type {'highlight-api'|'mark'} */ (settings.renderer);
     /**
      * The matches in document order, each with its `ranges` (live Ranges over its
      * text) and `elements` (its marks; none with the Highlight API). With

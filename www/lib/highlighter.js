@@ -32,17 +32,7 @@ import { BLOCK_SEPARATOR } from './collect.js';
  * @property {string} color `#rrggbb` or `#rrggbbaa`
  */
 
-/**
- * An entity, as the gazetteer's JSON format has it.
- * @typedef {object} Entity
- * @property {string} id
- * @property {string} type
- * @property {string|{text: string, lang?: string, case?: string}} name
- * @property {Array<string|{text: string, lang?: string, case?: string}>} [aliases]
- * @property {Array<string|{text: string, lang?: string, case?: string}>} [short]
- * @property {string} [description]
- * @property {string} [url]
- */
+/** @typedef {import('./gazetteer.js').EntityJson} Entity */
 
 /**
  * Defaults a highlighter gives every `highlight()` call.

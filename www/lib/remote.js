@@ -5,6 +5,8 @@
 
 import { VERSION, isProtocolMessage, wrapPort } from './protocol.js';
 
+/** @typedef {import('./engine.js').EngineLike} EngineLike */
+
 let documents = 0;
 
 /**
@@ -19,7 +21,7 @@ export function newDocumentId() {
 
 /**
  * An engine answering over a port (see protocol.js).
- * @implements {import('./engine.js').EngineLike}
+ * @implements {EngineLike}
  */
 export class RemoteEngine {
   #channel = null;

@@ -10,11 +10,13 @@
 
 import { checkedTypes, isTypeKey, scopeOf, SharedSheet } from './styles.js';
 
+/** @typedef {import('./renderer.js').Renderer} Renderer */
+
 let renderers = 0;
 
 /**
  * Draws matches with the CSS Custom Highlight API.
- * @implements {import('./renderer.js').Renderer}
+ * @implements {Renderer}
  */
 export class HighlightApiRenderer {
   /** The renderer's name, as given to `highlight({renderer})`. */

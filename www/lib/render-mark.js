@@ -8,6 +8,8 @@
 import { OWNER_ATTRIBUTE } from './collect.js';
 import { checkedTypes, isTypeKey, scopeOf, SharedSheet } from './styles.js';
 
+/** @typedef {import('./renderer.js').Renderer} Renderer */
+
 /** @typedef {import('./renderer.js').RenderItem} RenderItem */
 
 // `:not(#_)` adds an id's weight to a selector, so that the reset beats page
@@ -36,7 +38,7 @@ function markCss(owner, prefix, types) {
 
 /**
  * Draws matches as <mark> elements.
- * @implements {import('./renderer.js').Renderer}
+ * @implements {Renderer}
  */
 export class MarkRenderer {
   /** The renderer's name, as given to `highlight({renderer})`. */
