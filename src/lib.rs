@@ -28,6 +28,7 @@ mod default;
 mod error;
 pub mod fuzzing;
 mod gazetteer;
+mod lang;
 pub mod lint;
 mod matcher;
 mod normalize;
@@ -41,5 +42,6 @@ pub use error::Error;
 pub use gazetteer::{
     Case, CaseRule, Diacritics, Duplicates, Entity, EntityType, Format, Gazetteer, Surface,
 };
+pub use lang::{is_language_tag, Localized};
 pub use matcher::{BlockCache, FindOptions, Match, Matcher, Overlap, Reason};
 pub use utf16::utf16_offsets;
