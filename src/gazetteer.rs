@@ -6,6 +6,7 @@ use serde_json::{Map, Value};
 
 use crate::color;
 use crate::error::Error;
+use crate::lang::{is_language_tag, Localized};
 use crate::normalize::{self, Fold};
 
 /// How the letter case of a surface form is compared with the text.
@@ -34,7 +35,9 @@ pub struct Surface {
     pub text: String,
     /// The case rule for this form, overriding the entity's and the default rule.
     pub case: Option<Case>,
-    /// The language of this form, informative only (BCP 47 tag, e.g. `ru`).
+    /// The language of this form (a language tag, e.g. `ru`): it picks the
+    /// entity's title in a reader's language ([`Entity::title`]) and is not used for
+    /// matching.
     pub lang: Option<String>,
 }
 
@@ -85,8 +88,8 @@ impl Surface {
 pub struct EntityType {
     /// The key entities use: `[A-Za-z][A-Za-z0-9_-]*`, at most 32 characters.
     pub key: String,
-    /// The label shown to readers ("Orang").
-    pub label: String,
+    /// The label shown to readers ("Orang"), in one language or several.
+    pub label: Localized,
     /// The colour, always `#rrggbb` or `#rrggbbaa`.
     pub color: String,
     /// Whether the gazetteer declared the type (rather than only using it).
@@ -107,10 +110,10 @@ pub struct Entity {
     /// Short mentions, which count only when the name or an alias occurs in the same
     /// document.
     pub short: Vec<Surface>,
-    /// One line describing the entity.
-    pub description: Option<String>,
-    /// A link (`http:` or `https:` only).
-    pub url: Option<String>,
+    /// One line describing the entity, in one language or several.
+    pub description: Option<Localized>,
+    /// A link (`http:` or `https:` only), or one per language.
+    pub url: Option<Localized>,
     /// The entity's case rule for all its forms, unless a form has its own.
     pub case: Option<Case>,
     /// Breaks ties between entities that share a surface form (higher wins).
@@ -213,7 +216,7 @@ impl Format {
 /// let g = sorot::Gazetteer::from_json(r#"{"entities": [
 ///     {"id": "jakarta", "name": "Jakarta", "type": "LOC"}]}"#, "example").unwrap();
 /// assert_eq!(g.entities().len(), 1);
-/// assert_eq!(g.entity_type("LOC").unwrap().label, "LOC");
+/// assert_eq!(g.entity_type("LOC").unwrap().label.as_plain(), Some("LOC"));
 ///
 /// let err = sorot::Gazetteer::from_json(r#"{"entities": [{"id": "x", "name": "", "type": "LOC"}]}"#, "bad.json")
 ///     .unwrap_err();
@@ -222,6 +225,8 @@ impl Format {
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct Gazetteer {
     name: String,
+    /// The language of its plain descriptions, labels and links.
+    lang: Option<String>,
     types: Vec<EntityType>,
     entities: Vec<Entity>,
     /// Top-level fields the format does not know (`as_of`, `license`, ...).
@@ -260,6 +265,18 @@ impl Gazetteer {
             Some(_) => {
                 p.push(r#""name" must be a string"#.into());
                 String::new()
+            }
+        };
+        let lang = match top.get("lang") {
+            None | Some(Value::Null) => None,
+            Some(Value::String(l)) if is_language_tag(l) => Some(l.clone()),
+            Some(Value::String(l)) => {
+                p.push(format!("\"lang\" {l:?} is not {TAG_HINT}"));
+                None
+            }
+            Some(_) => {
+                p.push(format!("\"lang\" must be a string: {TAG_HINT}"));
+                None
             }
         };
         let diacritics = match top.get("diacritics").map(|v| v.as_str()) {
@@ -305,13 +322,22 @@ impl Gazetteer {
         let extra = top
             .iter()
             .filter(|(k, _)| {
-                !["version", "name", "diacritics", "case", "types", "entities"]
-                    .contains(&k.as_str())
+                ![
+                    "version",
+                    "name",
+                    "lang",
+                    "diacritics",
+                    "case",
+                    "types",
+                    "entities",
+                ]
+                .contains(&k.as_str())
             })
             .map(|(k, v)| (k.clone(), v.clone()))
             .collect();
         let mut g = Gazetteer {
             name,
+            lang,
             types,
             entities,
             extra,
@@ -327,6 +353,20 @@ impl Gazetteer {
     /// by `|`; `description`, `url`, `case`, `priority` are optional; other columns
     /// are kept as extra fields. A form may end with options in braces: `AS {exact}`,
     /// `Сергей Лавров {ru}`, `Georgia {exact,en}`.
+    ///
+    /// Columns `description@LANG` and `url@LANG` (`description@en`) give the
+    /// description or link in language `LANG`. An entity with one of them gets a
+    /// value by language (see [`Localized`]), where its plain `description` or `url`
+    /// (the gazetteer's own language, not stated in the file) has the tag `""`.
+    ///
+    /// ```
+    /// let tsv = "id\ttype\tname\tdescription\tdescription@en\n\
+    ///            lavrov\tPER\tSergey Lavrov\tMenteri Luar Negeri Rusia\tForeign Minister of Russia\n";
+    /// let g = sorot::Gazetteer::from_tsv(tsv, "people.tsv").unwrap();
+    /// let d = g.entities()[0].description.as_ref().unwrap();
+    /// assert_eq!(d.get("en"), Some("Foreign Minister of Russia"));
+    /// assert_eq!(d.get(""), Some("Menteri Luar Negeri Rusia"));
+    /// ```
     pub fn from_tsv(text: &str, origin: &str) -> Result<Gazetteer, Error> {
         let rows = text
             .split('\n')
@@ -346,7 +386,8 @@ impl Gazetteer {
     /// let csv = "id,type,name,aliases,description\njkt,LOC,Jakarta,\"DKI|Batavia\",\"Ibu kota, dulu\"\n";
     /// let g = sorot::Gazetteer::from_csv(csv, "cities.csv").unwrap();
     /// assert_eq!(g.entities()[0].aliases.len(), 2);
-    /// assert_eq!(g.entities()[0].description.as_deref(), Some("Ibu kota, dulu"));
+    /// let description = g.entities()[0].description.as_ref().unwrap();
+    /// assert_eq!(description.as_plain(), Some("Ibu kota, dulu"));
     /// ```
     pub fn from_csv(text: &str, origin: &str) -> Result<Gazetteer, Error> {
         let rows = csv_records(text).map_err(|m| Error::syntax(origin, m))?;
@@ -438,10 +479,47 @@ impl Gazetteer {
                 "empty file: expected a header line naming the columns",
             ));
         };
+        // Column names are read without regard to case, except the language tag of
+        // `description@LANG` and `url@LANG`, kept as written.
         let columns: Vec<String> = header
             .iter()
-            .map(|c| c.trim().to_ascii_lowercase())
+            .map(|c| match c.trim().split_once('@') {
+                Some((base, tag))
+                    if LOCALIZED_COLUMNS.contains(&base.to_ascii_lowercase().as_str()) =>
+                {
+                    format!("{}@{tag}", base.to_ascii_lowercase())
+                }
+                _ => c.trim().to_ascii_lowercase(),
+            })
             .collect();
+        let mut localized_columns: Vec<&str> = Vec::new();
+        for column in &columns {
+            let Some((base, tag)) = column.split_once('@') else {
+                continue;
+            };
+            if LOCALIZED_COLUMNS.contains(&base) {
+                if !is_language_tag(tag) {
+                    return Err(Error::syntax(
+                        origin,
+                        format!("the header line's column {column:?}: {tag:?} is not {TAG_HINT}"),
+                    ));
+                }
+                if localized_columns.contains(&column.as_str()) {
+                    return Err(Error::syntax(
+                        origin,
+                        format!("the header line names the column {column:?} twice"),
+                    ));
+                }
+                localized_columns.push(column);
+            } else if KNOWN_FIELDS.contains(&base) {
+                return Err(Error::syntax(
+                    origin,
+                    format!(
+                        "the header line's column {column:?}: only description and url take a language (a form's language goes in its cell: \"United Nations {{en}}\")"
+                    ),
+                ));
+            }
+        }
         for required in ["id", "type", "name"] {
             if !columns.iter().any(|c| c == required) {
                 return Err(Error::syntax(
@@ -464,9 +542,16 @@ impl Gazetteer {
                 continue;
             }
             let mut entity = Map::new();
+            // description and url by language tag ("" for the plain column).
+            let mut localized: [Map<String, Value>; 2] = Default::default();
             for (column, cell) in columns.iter().zip(&cells) {
                 let cell = cell.trim();
                 if cell.is_empty() {
+                    continue;
+                }
+                let (base, tag) = column.split_once('@').unwrap_or((column, ""));
+                if let Some(i) = LOCALIZED_COLUMNS.iter().position(|c| *c == base) {
+                    localized[i].insert(tag.to_string(), cell.into());
                     continue;
                 }
                 let value = match column.as_str() {
@@ -488,6 +573,20 @@ impl Gazetteer {
                 };
                 entity.insert(column.clone(), value);
             }
+            for (base, mut values) in LOCALIZED_COLUMNS.iter().zip(localized) {
+                let value = match values.remove("") {
+                    Some(plain) if values.is_empty() => plain,
+                    plain => {
+                        let mut all = Map::new();
+                        all.extend(plain.map(|v| (String::new(), v)));
+                        all.extend(values);
+                        Value::Object(all)
+                    }
+                };
+                if value.as_object().is_none_or(|m| !m.is_empty()) {
+                    entity.insert(base.to_string(), value);
+                }
+            }
             entities_in.push((Value::Object(entity), format!("line {line}")));
         }
         let entities = parse_entities(
@@ -505,7 +604,8 @@ impl Gazetteer {
     }
 
     /// Merges gazetteers in order into one: entities in order, types declared later
-    /// override earlier ones, names joined with " + ".
+    /// override earlier ones, names joined with " + "; the first part that gives a
+    /// `lang` gives the merged gazetteer's.
     pub fn merge(
         parts: Vec<(Gazetteer, String)>,
         duplicates: Duplicates,
@@ -517,6 +617,9 @@ impl Gazetteer {
         for (part, origin) in parts {
             if !part.name.is_empty() {
                 names.push(part.name.clone());
+            }
+            if out.lang.is_none() {
+                out.lang = part.lang;
             }
             for (k, v) in part.extra {
                 out.extra.insert(k, v);
@@ -554,6 +657,12 @@ impl Gazetteer {
         &self.name
     }
 
+    /// The gazetteer's own language (its top-level `"lang"`, a language tag): the
+    /// language of its plain descriptions, labels and links. `None` when not given.
+    pub fn lang(&self) -> Option<&str> {
+        self.lang.as_deref()
+    }
+
     /// The entity types, declared ones first, then those used but not declared.
     pub fn types(&self) -> &[EntityType] {
         &self.types
@@ -581,12 +690,15 @@ impl Gazetteer {
         if !self.name.is_empty() {
             top.insert("name".into(), self.name.clone().into());
         }
+        if let Some(lang) = &self.lang {
+            top.insert("lang".into(), lang.clone().into());
+        }
         let types: Map<String, Value> = self
             .types
             .iter()
             .map(|t| {
                 let mut m = Map::new();
-                m.insert("label".into(), t.label.clone().into());
+                m.insert("label".into(), t.label.to_json());
                 m.insert("color".into(), t.color.clone().into());
                 (t.key.clone(), Value::Object(m))
             })
@@ -608,7 +720,7 @@ impl Gazetteer {
                 next += 1;
                 self.types.push(EntityType {
                     key: e.type_key.clone(),
-                    label: e.type_key.clone(),
+                    label: Localized::new(e.type_key.clone()),
                     color,
                     declared: false,
                 });
@@ -635,10 +747,10 @@ fn entity_to_json(e: &Entity) -> Value {
         );
     }
     if let Some(d) = &e.description {
-        m.insert("description".into(), d.clone().into());
+        m.insert("description".into(), d.to_json());
     }
     if let Some(u) = &e.url {
-        m.insert("url".into(), u.clone().into());
+        m.insert("url".into(), u.to_json());
     }
     if let Some(c) = e.case {
         m.insert("case".into(), case_name(c).into());
@@ -761,11 +873,18 @@ fn parse_types(v: &Value, p: &mut Problems) -> Vec<EntityType> {
             continue;
         };
         let label = match def.get("label") {
-            None => key.clone(),
-            Some(Value::String(s)) if !s.trim().is_empty() => s.clone(),
+            None => Localized::new(key.clone()),
+            Some(Value::String(s)) if !s.trim().is_empty() => Localized::new(s.clone()),
+            Some(v @ Value::Object(_)) => {
+                let before = p.list.len() + p.more;
+                match localized(v, &format!("types.{key}"), "label", false, p) {
+                    Some(label) if p.list.len() + p.more == before => label,
+                    _ => continue,
+                }
+            }
             Some(_) => {
                 p.push(format!(
-                    r#"types.{key}: "label" must be a non-empty string"#
+                    r#"types.{key}: "label" must be a non-empty string, or an object of them by language"#
                 ));
                 continue;
             }
@@ -795,6 +914,12 @@ fn parse_types(v: &Value, p: &mut Problems) -> Vec<EntityType> {
     }
     types
 }
+
+/// What a language tag looks like, for messages.
+const TAG_HINT: &str = "a language tag (such as en, id or pt-BR)";
+
+/// The TSV and CSV columns that take a language: `description@en`.
+const LOCALIZED_COLUMNS: [&str; 2] = ["description", "url"];
 
 const KNOWN_FIELDS: &[&str] = &[
     "id",
@@ -892,13 +1017,12 @@ fn parse_entities<'a>(
         };
         let aliases = forms("aliases");
         let short = forms("short");
-        let description = optional_string(obj, "description", &named, p);
-        let url = optional_string(obj, "url", &named, p);
-        if let Some(u) = &url {
-            if !is_web_link(u) {
-                p.push(format!("{named}: url {u:?} is not an http: or https: link"));
-            }
-        }
+        let description = obj
+            .get("description")
+            .and_then(|v| localized(v, &named, "description", false, p));
+        let url = obj
+            .get("url")
+            .and_then(|v| localized(v, &named, "url", true, p));
         let case = match obj.get("case") {
             None | Some(Value::Null) => None,
             Some(v) => parse_case(v, &named, "case", p),
@@ -960,21 +1084,67 @@ fn parse_entities<'a>(
     entities
 }
 
-fn optional_string(
-    obj: &Map<String, Value>,
-    key: &str,
-    named: &str,
-    p: &mut Problems,
-) -> Option<String> {
-    match obj.get(key) {
-        None | Some(Value::Null) => None,
-        Some(Value::String(s)) if s.trim().is_empty() => None,
-        Some(Value::String(s)) => Some(s.trim().to_string()),
-        Some(_) => {
-            p.push(format!("{named}: {key:?} must be a string"));
-            None
+/// A description, link or label: a string (empty or null: none), or an object of
+/// non-empty strings keyed by language tag (`""`: no stated language). With `link`,
+/// every text must be an `http:` or `https:` link.
+fn localized(v: &Value, named: &str, key: &str, link: bool, p: &mut Problems) -> Option<Localized> {
+    let check_link = |at: &str, text: &str, p: &mut Problems| {
+        if link && !is_web_link(text) {
+            p.push(format!(
+                "{named}: {at} {text:?} is not an http: or https: link"
+            ));
+        }
+    };
+    let map = match v {
+        Value::Null => return None,
+        Value::String(s) if s.trim().is_empty() => return None,
+        Value::String(s) => {
+            check_link(key, s.trim(), p);
+            return Some(Localized::new(s.trim()));
+        }
+        Value::Object(map) => map,
+        _ => {
+            p.push(format!(
+                "{named}: {key:?} must be a string, or an object of strings by language ({{\"id\": \"...\", \"en\": \"...\"}})"
+            ));
+            return None;
+        }
+    };
+    if map.is_empty() {
+        p.push(format!(
+            "{named}: {key:?} is an empty object (give a text for at least one language, or leave it out)"
+        ));
+        return None;
+    }
+    let mut values: Vec<(String, String)> = Vec::new();
+    for (tag, text) in map {
+        let at = if tag.is_empty() {
+            key.to_string()
+        } else {
+            format!("{key}.{tag}")
+        };
+        if !tag.is_empty() && !is_language_tag(tag) {
+            p.push(format!("{named}: {key}: key {tag:?} is not {TAG_HINT}"));
+            continue;
+        }
+        if let Some((first, _)) = values.iter().find(|(t, _)| t.eq_ignore_ascii_case(tag)) {
+            p.push(format!(
+                "{named}: {key}: {first:?} and {tag:?} are the same language"
+            ));
+            continue;
+        }
+        match text {
+            Value::String(s) if s.trim().is_empty() => {
+                p.push(format!("{named}: {at} is empty"));
+            }
+            Value::String(s) => {
+                check_link(&at, s.trim(), p);
+                values.push((tag.clone(), s.trim().to_string()));
+            }
+            _ => p.push(format!("{named}: {at} must be a string")),
         }
     }
+    Localized::from_pairs(values)
 }
 
 fn parse_case(v: &Value, named: &str, at: &str, p: &mut Problems) -> Option<Case> {
@@ -1018,7 +1188,11 @@ fn surface(v: &Value, named: &str, at: &str, p: &mut Problems) -> Option<Surface
             };
             let lang = match o.get("lang") {
                 None | Some(Value::Null) => None,
-                Some(Value::String(l)) => Some(l.clone()),
+                Some(Value::String(l)) if is_language_tag(l) => Some(l.clone()),
+                Some(Value::String(l)) => {
+                    p.push(format!("{named}: {at}.lang {l:?} is not {TAG_HINT}"));
+                    None
+                }
                 Some(_) => {
                     p.push(format!("{named}: {at}.lang must be a string"));
                     None
@@ -1139,14 +1313,6 @@ fn csv_records(text: &str) -> Result<Vec<(usize, Vec<String>)>, String> {
         records.push((start_line, fields));
     }
     Ok(records)
-}
-
-fn is_language_tag(s: &str) -> bool {
-    let mut parts = s.split('-');
-    let first = parts.next().unwrap_or("");
-    (2..=3).contains(&first.len())
-        && first.bytes().all(|b| b.is_ascii_lowercase())
-        && parts.all(|p| (1..=8).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_alphanumeric()))
 }
 
 #[cfg(test)]

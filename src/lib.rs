@@ -29,6 +29,7 @@ mod error;
 pub mod flat;
 pub mod fuzzing;
 mod gazetteer;
+mod lang;
 pub mod lint;
 mod matcher;
 mod normalize;
@@ -42,5 +43,6 @@ pub use error::Error;
 pub use gazetteer::{
     Case, CaseRule, Diacritics, Duplicates, Entity, EntityType, Format, Gazetteer, Surface,
 };
+pub use lang::{is_language_tag, Localized};
 pub use matcher::{BlockCache, FindOptions, Match, Matcher, Overlap, Reason};
 pub use utf16::utf16_offsets;

@@ -1,7 +1,8 @@
-//! Warnings about a valid gazetteer: forms shared by several entities, and forms
-//! that are common words and would match ordinary text.
+//! Warnings about a valid gazetteer: forms shared by several entities, forms that
+//! are common words and would match ordinary text, and descriptions missing in some
+//! of the gazetteer's languages.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashSet};
 
 use crate::gazetteer::{CaseRule, Gazetteer, Surface};
 use crate::normalize::{form_key, Fold};
@@ -18,25 +19,42 @@ pub enum WarningKind {
     Ambiguous,
     /// A form is a common word, matched in any case, so ordinary text would match it.
     CommonWord,
+    /// Entities have a description in one language only, while the gazetteer's
+    /// descriptions use several.
+    OneLanguage,
 }
 
 impl WarningKind {
-    /// `ambiguous` or `common-word`, as written in a review file.
+    const ALL: [WarningKind; 3] = [
+        WarningKind::Ambiguous,
+        WarningKind::CommonWord,
+        WarningKind::OneLanguage,
+    ];
+
+    /// `ambiguous`, `common-word` or `one-language`, as written in a review file.
     pub fn as_str(self) -> &'static str {
         match self {
             WarningKind::Ambiguous => "ambiguous",
             WarningKind::CommonWord => "common-word",
+            WarningKind::OneLanguage => "one-language",
         }
     }
 }
+
+/// How many entity ids a one-language warning's message lists.
+const LISTED: usize = 10;
 
 /// One warning about a gazetteer.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Warning {
     /// What it is about.
     pub kind: WarningKind,
-    /// The form, as written in the gazetteer.
+    /// What a review file names to explain it: the form, as written in the
+    /// gazetteer; for [`WarningKind::OneLanguage`], the one language tag (`und` for
+    /// descriptions in no stated language).
     pub form: String,
+    /// The ids of the entities concerned, in gazetteer order.
+    pub entities: Vec<String>,
     /// What is wrong and what to do.
     pub message: String,
     /// The reason given in the review file, when the warning was reviewed.
@@ -70,8 +88,9 @@ impl StopWords {
     }
 }
 
-/// Reviewed warnings: lines `form<TAB>kind<TAB>reason` (kind `ambiguous` or
-/// `common-word`), `#` comments allowed.
+/// Reviewed warnings: lines `form<TAB>kind<TAB>reason` (kind `ambiguous`,
+/// `common-word` or `one-language`; for `one-language` the form is the language the
+/// entities' descriptions have, e.g. `id`), `#` comments allowed.
 #[derive(Clone, Debug, Default)]
 pub struct Reviewed(BTreeMap<(String, WarningKind), String>);
 
@@ -86,16 +105,15 @@ impl Reviewed {
                 continue;
             }
             let cells: Vec<&str> = line.split('\t').map(str::trim).collect();
-            let kind = match cells.get(1) {
-                Some(&"ambiguous") => WarningKind::Ambiguous,
-                Some(&"common-word") => WarningKind::CommonWord,
-                _ => {
-                    problems.push(format!(
-                        "line {}: expected form<TAB>ambiguous|common-word<TAB>reason",
-                        i + 1
-                    ));
-                    continue;
-                }
+            let Some(kind) = WarningKind::ALL
+                .into_iter()
+                .find(|k| cells.get(1) == Some(&k.as_str()))
+            else {
+                problems.push(format!(
+                    "line {}: expected form<TAB>ambiguous|common-word|one-language<TAB>reason",
+                    i + 1
+                ));
+                continue;
             };
             match cells.get(2) {
                 Some(reason) if !reason.is_empty() && !cells[0].is_empty() => {
@@ -121,7 +139,12 @@ impl Reviewed {
 ///   several entities, unless they differ in `priority` (the choice is deliberate) or
 ///   it is only a short form of each (the full name in the document decides);
 /// - a name or alias that is a common word and is matched in any case (make it
-///   `exact` or a short form, or remove it).
+///   `exact` or a short form, or remove it);
+/// - when the descriptions of all entities together use two languages or more
+///   (a plain description, or one in no stated language, counts as the gazetteer's
+///   [`lang`](Gazetteer::lang), or `und` when it has none): the entities whose
+///   description has only one of them, one warning per language, listing the
+///   first ten ids (all are in [`Warning::entities`]).
 ///
 /// A warning listed in `reviewed` carries its reason in [`Warning::explained`].
 pub fn lint(g: &Gazetteer, stop_words: &StopWords, reviewed: &Reviewed) -> Vec<Warning> {
@@ -142,6 +165,7 @@ pub fn lint(g: &Gazetteer, stop_words: &StopWords, reviewed: &Reviewed) -> Vec<W
                 warnings.push(Warning {
                     kind: WarningKind::CommonWord,
                     form: s.text.clone(),
+                    entities: vec![e.id.clone()],
                     explained: reviewed.reason(&s.text, WarningKind::CommonWord),
                     message,
                 });
@@ -171,8 +195,73 @@ pub fn lint(g: &Gazetteer, stop_words: &StopWords, reviewed: &Reviewed) -> Vec<W
             ),
             explained: reviewed.reason(&form, WarningKind::Ambiguous),
             form,
+            entities: list.iter().map(|(_, i, _)| entities[*i].id.clone()).collect(),
         });
     }
+    warnings.extend(one_language(g, reviewed));
     warnings.sort_by(|a, b| (a.kind, &a.form).cmp(&(b.kind, &b.form)));
     warnings
+}
+
+/// The one-language warnings: entities whose description has one language, when
+/// all descriptions together have several.
+fn one_language(g: &Gazetteer, reviewed: &Reviewed) -> Vec<Warning> {
+    let own = g.lang().unwrap_or("und");
+    // Languages compared in lower case, shown as first written.
+    let mut shown: BTreeMap<String, &str> = BTreeMap::new();
+    let mut described: Vec<(&str, BTreeSet<String>)> = Vec::new();
+    for e in g.entities() {
+        let Some(d) = &e.description else { continue };
+        let mut languages = BTreeSet::new();
+        for (tag, _) in d.values() {
+            let tag = if tag.is_empty() { own } else { tag.as_str() };
+            shown.entry(tag.to_ascii_lowercase()).or_insert(tag);
+            languages.insert(tag.to_ascii_lowercase());
+        }
+        described.push((&e.id, languages));
+    }
+    if shown.len() < 2 {
+        return Vec::new();
+    }
+    let mut by_language: BTreeMap<&str, Vec<String>> = BTreeMap::new();
+    for (id, languages) in &described {
+        if let [only] = Vec::from_iter(languages).as_slice() {
+            by_language
+                .entry(shown[*only])
+                .or_default()
+                .push(id.to_string());
+        }
+    }
+    let all_list = Vec::from_iter(shown.values().copied()).join(", ");
+    by_language
+        .into_iter()
+        .map(|(language, ids)| {
+            let missing: Vec<&str> = shown
+                .values()
+                .copied()
+                .filter(|l| *l != language)
+                .collect();
+            let mut listed = ids[..ids.len().min(LISTED)].join(", ");
+            if ids.len() > LISTED {
+                listed.push_str(&format!(" and {} more", ids.len() - LISTED));
+            }
+            let (count, has) = match ids.len() {
+                1 => ("1 entity".to_string(), "has"),
+                n => (format!("{n} entities"), "have"),
+            };
+            let add = match missing.as_slice() {
+                [one] => format!("a description in {one}"),
+                many => format!("descriptions in {}", many.join(", ")),
+            };
+            Warning {
+                kind: WarningKind::OneLanguage,
+                message: format!(
+                    "{count} {has} a description in {language} only, while the gazetteer's descriptions use {all_list}: {listed}; add {add}"
+                ),
+                explained: reviewed.reason(language, WarningKind::OneLanguage),
+                form: language.to_string(),
+                entities: ids,
+            }
+        })
+        .collect()
 }

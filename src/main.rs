@@ -4,28 +4,76 @@ use std::io::{self, BufWriter, Read, Write};
 use std::process::ExitCode;
 
 use serde::Serialize;
-use sorot::lint::{lint, Reviewed, StopWords};
-use sorot::{default_gazetteer, Duplicates, FindOptions, Format, Gazetteer, Matcher, Overlap};
+use sorot::lint::{lint, Reviewed, StopWords, WarningKind};
+use sorot::{
+    default_gazetteer, is_language_tag, Duplicates, FindOptions, Format, Gazetteer, Matcher,
+    Overlap,
+};
 
-const USAGE: &str = "\
-usage:
-  sorot find [--gazetteer FILE]... [--lines] [--overlap longest|all] [FILE ...]
+const FIND_USAGE: &str =
+    "  sorot find [--gazetteer FILE]... [--lines] [--overlap longest|all] [--lang LANG] [FILE ...]
       print one JSON object per match per line:
       {\"file\", \"line\", \"start\", \"end\", \"text\", \"id\", \"type\", \"name\", ...}
       start/end are UTF-16 code units (as in JavaScript) within the file, or within
       the line with --lines (each line is then its own document). Without FILE, or
       with -, reads standard input. Without --gazetteer, uses the default gazetteer;
-      several --gazetteer merge in order.
-  sorot check [--reviewed FILE] [--strict] [FILE...]
+      several --gazetteer merge in order. --lang LANG (a language tag such as en)
+      adds \"label\": the entity's title in LANG (its name or alias in LANG, else
+      its name).
+";
+
+const CHECK_USAGE: &str = "  sorot check [--reviewed FILE] [--strict] [--verbose] [FILE...]
       validate gazetteers (JSON, JSON Lines, TSV or CSV; without FILE, the default
       gazetteer); print counts and warnings (forms several entities share, common
-      words matched in any case), or the errors (exit code 2). A warning listed in
-      the review file (form<TAB>ambiguous|common-word<TAB>reason) is explained.
+      words matched in any case, descriptions in one language only when the
+      gazetteer uses several), or the errors (exit code 2). A warning listed in the
+      review file (form<TAB>ambiguous|common-word|one-language<TAB>reason; for
+      one-language, the form is the language, e.g. id) is explained.
       --strict: exit code 1 when a warning is left unexplained.
-  sorot convert [--compact] [FILE...]
+      --verbose: list every entity of a one-language warning, one per line.
+";
+
+const CONVERT_USAGE: &str = "  sorot convert [--compact] [FILE...]
       print the gazetteer (the files merged, or the default one) as JSON; reads
       JSON, JSON Lines (.jsonl), TSV and CSV (by extension, else by content)
 ";
+
+const OTHER_USAGE: &str = "  sorot --help | sorot COMMAND --help | sorot help [COMMAND]
+      print this usage, or one command's
+  sorot --version
+      print the version
+";
+
+/// The usage of one command, or of all (`None`).
+fn usage(command: Option<&str>) -> String {
+    let text = match command {
+        Some("find") => FIND_USAGE.to_string(),
+        Some("check") => CHECK_USAGE.to_string(),
+        Some("convert") => CONVERT_USAGE.to_string(),
+        _ => format!("{FIND_USAGE}{CHECK_USAGE}{CONVERT_USAGE}{OTHER_USAGE}"),
+    };
+    format!("usage:\n{text}")
+}
+
+/// Whether an argument asks for help.
+fn is_help(arg: &str) -> bool {
+    arg == "-h" || arg == "--help"
+}
+
+/// Prints a command's usage to standard output (asked for: exit code 0).
+fn print_usage(command: Option<&str>) -> Result<(), Failure> {
+    write_result(write!(io::stdout().lock(), "{}", usage(command)))
+}
+
+/// A usage error of `command`: the message, the command's usage, exit code 2.
+fn usage_error(command: &str, message: impl std::fmt::Display) -> Failure {
+    Failure(format!("{message}\n{}", usage(Some(command))), 2)
+}
+
+/// `1 entity`, `2 entities`.
+fn count(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
 
 /// A failure: its message and the exit code.
 struct Failure(String, u8);
@@ -36,12 +84,25 @@ fn main() -> ExitCode {
         Some("find") => find(&args[1..]),
         Some("check") => check(&args[1..]),
         Some("convert") => convert(&args[1..]),
-        Some("-h" | "--help" | "help") => {
-            print!("{USAGE}");
-            Ok(())
-        }
-        Some(other) => Err(Failure(format!("unknown command {other:?}\n{USAGE}"), 2)),
-        None => Err(Failure(USAGE.to_string(), 2)),
+        Some("-h" | "--help") => print_usage(None),
+        Some("help") => match args.get(1).map(String::as_str) {
+            None => print_usage(None),
+            Some(command @ ("find" | "check" | "convert")) => print_usage(Some(command)),
+            Some(other) => Err(Failure(
+                format!("unknown command {other:?}\n{}", usage(None)),
+                2,
+            )),
+        },
+        Some("-V" | "--version") => write_result(writeln!(
+            io::stdout().lock(),
+            "sorot {}",
+            env!("CARGO_PKG_VERSION")
+        )),
+        Some(other) => Err(Failure(
+            format!("unknown command {other:?}\n{}", usage(None)),
+            2,
+        )),
+        None => Err(Failure(usage(None), 2)),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -97,6 +158,8 @@ struct Found<'a> {
     #[serde(rename = "type")]
     type_key: &'a str,
     name: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    label: Option<&'a str>,
     reason: &'a str,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     candidates: Vec<&'a str>,
@@ -106,30 +169,42 @@ fn find(args: &[String]) -> Result<(), Failure> {
     let mut gazetteers = Vec::new();
     let mut files = Vec::new();
     let mut lines = false;
+    let mut lang = None;
     let mut options = FindOptions::default();
     let mut it = args.iter();
     while let Some(arg) = it.next() {
         match arg.as_str() {
+            help if is_help(help) => return print_usage(Some("find")),
             "--gazetteer" | "-g" => match it.next() {
                 Some(path) => gazetteers.push(path.clone()),
-                None => return Err(Failure(format!("--gazetteer needs a file\n{USAGE}"), 2)),
+                None => return Err(usage_error("find", "--gazetteer needs a file")),
             },
             "--lines" => lines = true,
             "--overlap" => {
                 options.overlap = match it.next().map(String::as_str) {
                     Some("longest") => Overlap::Longest,
                     Some("all") => Overlap::All,
-                    _ => {
-                        return Err(Failure(
-                            format!("--overlap takes longest or all\n{USAGE}"),
-                            2,
-                        ))
-                    }
+                    _ => return Err(usage_error("find", "--overlap takes longest or all")),
                 }
             }
+            "--lang" => match it.next() {
+                Some(tag) if is_language_tag(tag) => lang = Some(tag.clone()),
+                Some(tag) => {
+                    return Err(usage_error(
+                        "find",
+                        format!("--lang: {tag:?} is not a language tag (such as en, id or pt-BR)"),
+                    ))
+                }
+                None => {
+                    return Err(usage_error(
+                        "find",
+                        "--lang needs a language tag (such as en, id or pt-BR)",
+                    ))
+                }
+            },
             "-" => files.push(arg.clone()),
             flag if flag.starts_with('-') => {
-                return Err(Failure(format!("unknown option {flag:?}\n{USAGE}"), 2))
+                return Err(usage_error("find", format!("unknown option {flag:?}")))
             }
             _ => files.push(arg.clone()),
         }
@@ -152,10 +227,19 @@ fn find(args: &[String]) -> Result<(), Failure> {
                     line.strip_suffix('\r').unwrap_or(line),
                     Some(i + 1),
                     options,
+                    lang.as_deref(),
                 )
             })
         } else {
-            print_matches(&mut out, &matcher, file, &text, None, options)
+            print_matches(
+                &mut out,
+                &matcher,
+                file,
+                &text,
+                None,
+                options,
+                lang.as_deref(),
+            )
         };
         write_result(write)?;
     }
@@ -178,6 +262,7 @@ fn print_matches(
     text: &str,
     line: Option<usize>,
     options: FindOptions,
+    lang: Option<&str>,
 ) -> io::Result<()> {
     let matches = matcher.find_with(text, options);
     let entities = matcher.gazetteer().entities();
@@ -202,6 +287,7 @@ fn print_matches(
             id: &e.id,
             type_key: &e.type_key,
             name: &e.name.text,
+            label: lang.map(|l| e.title(l)),
             reason: m.reason.as_str(),
             candidates: if m.candidates.len() > 1 {
                 m.candidates
@@ -231,16 +317,19 @@ fn check(args: &[String]) -> Result<(), Failure> {
     let mut files = Vec::new();
     let mut reviewed_path = None;
     let mut strict = false;
+    let mut verbose = false;
     let mut it = args.iter();
     while let Some(arg) = it.next() {
         match arg.as_str() {
+            help if is_help(help) => return print_usage(Some("check")),
             "--reviewed" => match it.next() {
                 Some(path) => reviewed_path = Some(path.clone()),
-                None => return Err(Failure(format!("--reviewed needs a file\n{USAGE}"), 2)),
+                None => return Err(usage_error("check", "--reviewed needs a file")),
             },
             "--strict" => strict = true,
+            "--verbose" | "-v" => verbose = true,
             flag if flag.starts_with('-') && flag != "-" => {
-                return Err(Failure(format!("unknown option {flag:?}\n{USAGE}"), 2))
+                return Err(usage_error("check", format!("unknown option {flag:?}")))
             }
             _ => files.push(arg.clone()),
         }
@@ -279,19 +368,26 @@ fn check(args: &[String]) -> Result<(), Failure> {
         let aliases: usize = entities.iter().map(|e| e.aliases.len()).sum();
         let short: usize = entities.iter().map(|e| e.short.len()).sum();
         println!(
-            "{name}: ok: {} entities, {aliases} aliases, {short} short forms, {} types",
-            entities.len(),
-            g.types().len()
+            "{name}: ok: {}, {}, {}, {}",
+            count(entities.len(), "entity", "entities"),
+            count(aliases, "alias", "aliases"),
+            count(short, "short form", "short forms"),
+            count(g.types().len(), "type", "types")
         );
         let warnings = lint(g, &stop_words, &reviewed);
         let open: Vec<_> = warnings.iter().filter(|w| w.explained.is_none()).collect();
         for w in &open {
             println!("{name}: warning: {}", w.message);
+            if verbose && w.kind == WarningKind::OneLanguage {
+                for id in &w.entities {
+                    println!("{name}:   {id}");
+                }
+            }
         }
         if !warnings.is_empty() {
             println!(
-                "{name}: {} warnings, {} explained in the review file",
-                warnings.len(),
+                "{name}: {}, {} explained in the review file",
+                count(warnings.len(), "warning", "warnings"),
                 warnings.len() - open.len()
             );
         }
@@ -301,7 +397,14 @@ fn check(args: &[String]) -> Result<(), Failure> {
         Err(Failure("the gazetteer has errors".into(), 2))
     } else if strict && unexplained > 0 {
         Err(Failure(
-            format!("{unexplained} warnings are not explained"),
+            format!(
+                "{} not explained",
+                if unexplained == 1 {
+                    "1 warning is".to_string()
+                } else {
+                    format!("{unexplained} warnings are")
+                }
+            ),
             1,
         ))
     } else {
@@ -310,8 +413,18 @@ fn check(args: &[String]) -> Result<(), Failure> {
 }
 
 fn convert(args: &[String]) -> Result<(), Failure> {
-    let compact = args.iter().any(|a| a == "--compact");
-    let files: Vec<String> = args.iter().filter(|a| *a != "--compact").cloned().collect();
+    let mut compact = false;
+    let mut files = Vec::new();
+    for arg in args {
+        match arg.as_str() {
+            help if is_help(help) => return print_usage(Some("convert")),
+            "--compact" => compact = true,
+            flag if flag.starts_with('-') && flag != "-" => {
+                return Err(usage_error("convert", format!("unknown option {flag:?}")))
+            }
+            _ => files.push(arg.clone()),
+        }
+    }
     let g = load_gazetteers(&files)?;
     let json = if compact {
         serde_json::to_string(&g.to_json())

@@ -126,7 +126,12 @@ fn errors_exit_non_zero_with_a_message() {
         ("input not UTF-8", vec!["find"], b"ab\xff", 1,
          "sorot: standard input: not UTF-8 text (invalid byte at offset 2)".into()),
         ("unknown command", vec!["frobnicate"], b"", 2, "sorot: unknown command \"frobnicate\"".into()),
-        ("unknown option", vec!["find", "--fast"], b"", 2, "sorot: unknown option \"--fast\"".into()),
+        ("unknown option", vec!["find", "--fast"], b"", 2, "sorot: unknown option \"--fast\"\nusage:\n  sorot find".into()),
+        ("unknown check option", vec!["check", "--strikt"], b"", 2, "sorot: unknown option \"--strikt\"\nusage:\n  sorot check".into()),
+        ("unknown convert option", vec!["convert", "--compcat"], b"", 2, "sorot: unknown option \"--compcat\"\nusage:\n  sorot convert".into()),
+        ("--lang without a tag", vec!["find", "--lang"], b"", 2, "sorot: --lang needs a language tag (such as en, id or pt-BR)".into()),
+        ("--lang with a bad tag", vec!["find", "--lang", "English"], b"", 2, "sorot: --lang: \"English\" is not a language tag (such as en, id or pt-BR)".into()),
+        ("help for an unknown command", vec!["help", "frobnicate"], b"", 2, "sorot: unknown command \"frobnicate\"".into()),
     ];
     for (name, args, stdin, code, message) in rows {
         let out = sorot(&args, stdin);
@@ -148,7 +153,7 @@ fn check_prints_counts() {
     assert_eq!(
         String::from_utf8_lossy(&out.stdout),
         format!(
-            "{}: ok: 1 entities, 1 aliases, 1 short forms, 1 types\n",
+            "{}: ok: 1 entity, 1 alias, 1 short form, 1 type\n",
             g.display()
         )
     );
@@ -310,4 +315,329 @@ fn import_errors_say_the_line() {
             "{name}: {stderr}"
         );
     }
+}
+
+#[test]
+fn version_and_help_print_to_stdout_and_exit_0() {
+    let version = format!("sorot {}\n", env!("CARGO_PKG_VERSION"));
+    assert_eq!(version, "sorot 0.1.0\n");
+    for args in [["--version"], ["-V"]] {
+        let out = sorot(&args, b"");
+        assert_eq!(out.status.code(), Some(0), "{args:?}");
+        assert_eq!(String::from_utf8_lossy(&out.stdout), version, "{args:?}");
+        assert!(out.stderr.is_empty(), "{args:?}");
+    }
+    // (arguments, the command whose usage is printed, or "" for all)
+    let rows: &[(&[&str], &str)] = &[
+        (&["--help"], ""),
+        (&["-h"], ""),
+        (&["help"], ""),
+        (&["find", "--help"], "find"),
+        (&["find", "-h"], "find"),
+        (&["find", "--lines", "--help", "nonexistent.txt"], "find"),
+        (&["check", "--help"], "check"),
+        (&["check", "-h"], "check"),
+        (&["convert", "--help"], "convert"),
+        (&["convert", "-h"], "convert"),
+        (&["help", "find"], "find"),
+        (&["help", "check"], "check"),
+        (&["help", "convert"], "convert"),
+    ];
+    for (args, command) in rows {
+        let out = sorot(args, b"");
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert_eq!(out.status.code(), Some(0), "{args:?}: {stdout}");
+        assert!(out.stderr.is_empty(), "{args:?}");
+        assert!(stdout.starts_with("usage:\n  sorot "), "{args:?}: {stdout}");
+        for other in ["find", "check", "convert"] {
+            let shown = stdout.contains(&format!("\n  sorot {other} ["));
+            assert_eq!(
+                shown,
+                command.is_empty() || command == &other,
+                "{args:?}: usage of {other}: {stdout}"
+            );
+        }
+        assert_eq!(stdout.contains("--version"), command.is_empty(), "{args:?}");
+    }
+}
+
+#[test]
+fn find_lang_adds_the_title_in_that_language() {
+    let g = temp_file(
+        "lang.json",
+        r#"{"lang": "id", "entities": [
+            {"id": "pbb", "name": "Perserikatan Bangsa-Bangsa", "type": "ORG",
+             "aliases": ["PBB", {"text": "United Nations", "lang": "en"}, {"text": "Nations unies", "lang": "fr"}],
+             "short": [{"text": "UN", "lang": "en"}]},
+            {"id": "jkt", "name": "Jakarta", "type": "LOC", "description": {"id": "Ibu kota", "en": "Capital"}}]}"#
+            .as_bytes(),
+    );
+    let g = g.to_str().unwrap();
+    let text = "PBB di Jakarta.\nNations unies\n";
+    // (arguments after the gazetteer, the label of each match)
+    let rows: &[(&[&str], &[&str])] = &[
+        (
+            &["--lang", "en"],
+            &["United Nations", "Jakarta", "United Nations"],
+        ),
+        (
+            &["--lang", "en-GB", "--lines"],
+            &["United Nations", "Jakarta", "United Nations"],
+        ),
+        (
+            &["--lang", "fr"],
+            &["Nations unies", "Jakarta", "Nations unies"],
+        ),
+        (
+            &["--overlap", "all", "--lang", "id"],
+            &[
+                "Perserikatan Bangsa-Bangsa",
+                "Jakarta",
+                "Perserikatan Bangsa-Bangsa",
+            ],
+        ),
+    ];
+    for (args, labels) in rows {
+        let mut with = vec!["find", "-g", g];
+        with.extend_from_slice(args);
+        let out = sorot(&with, text.as_bytes());
+        assert!(
+            out.status.success(),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let got: Vec<String> = lines(&out)
+            .iter()
+            .map(|v| v["label"].as_str().unwrap().to_string())
+            .collect();
+        assert_eq!(got, *labels, "{args:?}");
+        // Without --lang the output is the same, byte for byte, but for "label".
+        let without: Vec<&str> = with
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| !(with[*i] == "--lang" || *i > 0 && with[*i - 1] == "--lang"))
+            .map(|(_, a)| *a)
+            .collect();
+        let plain = sorot(&without, text.as_bytes());
+        let stripped: String = String::from_utf8_lossy(&out.stdout)
+            .lines()
+            .map(|l| {
+                let start = l.find(r#","label":"#).unwrap();
+                let end = start + l[start..].find(r#","reason":"#).unwrap();
+                format!("{}{}\n", &l[..start], &l[end..])
+            })
+            .collect();
+        assert_eq!(String::from_utf8_lossy(&plain.stdout), stripped, "{args:?}");
+        assert!(!stripped.is_empty());
+    }
+    // The output without --lang, as it was before --lang existed.
+    let out = sorot(&["find", "-g", g], b"Jakarta");
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        "{\"file\":\"-\",\"line\":1,\"start\":0,\"end\":7,\"text\":\"Jakarta\",\"id\":\"jkt\",\"type\":\"LOC\",\"name\":\"Jakarta\",\"reason\":\"only\"}\n"
+    );
+    let out = sorot(&["find", "--lang", "en"], b"Jakarta");
+    assert_eq!(lines(&out)[0]["label"], "Jakarta");
+}
+
+#[test]
+fn check_counts_and_messages_are_singular_for_one() {
+    let g = temp_file(
+        "one-warning.tsv",
+        "id\ttype\tname\nbulan\tLOC\tBulan\n".as_bytes(),
+    );
+    let out = sorot(&["check", "--strict", g.to_str().unwrap()], b"");
+    let path = g.display();
+    assert_eq!(out.status.code(), Some(1));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        stdout.starts_with(&format!(
+            "{path}: ok: 1 entity, 0 aliases, 0 short forms, 1 type\n"
+        )),
+        "{stdout}"
+    );
+    assert!(
+        stdout.ends_with(&format!(
+            "{path}: 1 warning, 0 explained in the review file\n"
+        )),
+        "{stdout}"
+    );
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr),
+        "sorot: 1 warning is not explained\n"
+    );
+}
+
+#[test]
+fn check_warns_about_descriptions_in_one_language() {
+    let mut json = String::from(
+        r#"{"lang": "id", "entities": [
+        {"id": "both", "name": "Qa", "type": "T", "description": {"id": "Dua", "en": "Two"}},
+        {"id": "plain", "name": "Qb", "type": "T", "description": "Satu"},
+        {"id": "unstated", "name": "Qc", "type": "T", "description": {"": "Satu", "id": "Satu juga"}},
+        {"id": "english", "name": "Qd", "type": "T", "description": {"en": "One"}},
+        {"id": "none", "name": "Qe", "type": "T"}"#,
+    );
+    for i in 1..=11 {
+        json.push_str(&format!(
+            r#", {{"id": "en-{i}", "name": "Qf {i}", "type": "T", "description": {{"en-GB": "One"}}}}"#
+        ));
+    }
+    json.push_str("]}");
+    let g = temp_file("one-language.json", json.as_bytes());
+    let path = g.display().to_string();
+    let out = sorot(&["check", g.to_str().unwrap()], b"");
+    assert!(out.status.success());
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let warnings: Vec<&str> = stdout.lines().filter(|l| l.contains("warning:")).collect();
+    assert_eq!(
+        warnings,
+        [
+            format!("{path}: warning: 1 entity has a description in en only, while the gazetteer's descriptions use en, en-GB, id: english; add descriptions in en-GB, id"),
+            format!("{path}: warning: 11 entities have a description in en-GB only, while the gazetteer's descriptions use en, en-GB, id: en-1, en-2, en-3, en-4, en-5, en-6, en-7, en-8, en-9, en-10 and 1 more; add descriptions in en, id"),
+            format!("{path}: warning: 2 entities have a description in id only, while the gazetteer's descriptions use en, en-GB, id: plain, unstated; add descriptions in en, en-GB"),
+        ]
+    );
+    assert!(stdout.ends_with(&format!(
+        "{path}: 3 warnings, 0 explained in the review file\n"
+    )));
+    // --verbose lists every entity of the warning, one per line.
+    let out = sorot(&["check", "--verbose", g.to_str().unwrap()], b"");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let listed: Vec<&str> = stdout
+        .lines()
+        .filter_map(|l| l.strip_prefix(&format!("{path}:   ")))
+        .collect();
+    let mut want = vec!["english".to_string()];
+    want.extend((1..=11).map(|i| format!("en-{i}")));
+    want.extend(["plain".to_string(), "unstated".to_string()]);
+    assert_eq!(listed, want);
+    // A review line names the one language: it explains that warning.
+    let reviewed = temp_file(
+        "reviewed-lang.tsv",
+        "id\tone-language\tIndonesian descriptions are enough for these\nen-GB\tone-language\tbeing translated\n".as_bytes(),
+    );
+    let out = sorot(
+        &[
+            "check",
+            "--strict",
+            "--reviewed",
+            reviewed.to_str().unwrap(),
+            g.to_str().unwrap(),
+        ],
+        b"",
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let warnings: Vec<&str> = stdout.lines().filter(|l| l.contains("warning:")).collect();
+    assert_eq!(warnings.len(), 1, "{stdout}");
+    assert!(
+        warnings[0].contains("1 entity has a description in en only"),
+        "{stdout}"
+    );
+    assert!(stdout.ends_with("3 warnings, 2 explained in the review file\n"));
+}
+
+#[test]
+fn check_one_language_without_a_gazetteer_lang_and_with_one_language() {
+    // Plain descriptions of a gazetteer without "lang" are in no stated language: und.
+    let g = temp_file(
+        "und.tsv",
+        "id\ttype\tname\tdescription\tdescription@en\n\
+         a\tT\tA\tSatu\tOne\n\
+         b\tT\tB\tDua\t\n"
+            .as_bytes(),
+    );
+    let out = sorot(&["check", g.to_str().unwrap()], b"");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let warnings: Vec<&str> = stdout.lines().filter(|l| l.contains("warning:")).collect();
+    assert_eq!(
+        warnings,
+        [format!("{}: warning: 1 entity has a description in und only, while the gazetteer's descriptions use en, und: b; add a description in en", g.display())]
+    );
+    // One language over all descriptions: no warning.
+    let g = temp_file(
+        "en-only.json",
+        r#"{"lang": "en", "entities": [
+            {"id": "a", "name": "A", "type": "T", "description": {"en": "One"}},
+            {"id": "b", "name": "B", "type": "T", "description": "Two"},
+            {"id": "c", "name": "C", "type": "T"}]}"#
+            .as_bytes(),
+    );
+    let out = sorot(&["check", "--strict", g.to_str().unwrap()], b"");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    assert!(!String::from_utf8_lossy(&out.stdout).contains("warning"));
+}
+
+#[test]
+fn reviewed_file_errors_name_the_kinds() {
+    let reviewed = temp_file("bad-reviewed.tsv", b"Bulan\tone-lang\tx\n");
+    let g = temp_file("ok2.json", br#"{"entities": []}"#);
+    let out = sorot(
+        &[
+            "check",
+            "--reviewed",
+            reviewed.to_str().unwrap(),
+            g.to_str().unwrap(),
+        ],
+        b"",
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr)
+        .contains("line 1: expected form<TAB>ambiguous|common-word|one-language<TAB>reason"));
+}
+
+#[test]
+fn convert_keeps_descriptions_by_language() {
+    let tsv = temp_file(
+        "by-lang.tsv",
+        "id\ttype\tname\tdescription\tdescription@en\turl@en\n\
+         lavrov\tPER\tSergey Lavrov\tMenteri Luar Negeri Rusia\tForeign Minister of Russia\thttps://en.wikipedia.org/wiki/Sergey_Lavrov\n\
+         kim\tPER\tKim Jong Un\tPemimpin Korea Utara\t\t\n"
+            .as_bytes(),
+    );
+    let meta = temp_file(
+        "meta.json",
+        br#"{"lang": "id", "types": {"PER": {"label": {"id": "Orang", "en": "Person"}}}, "entities": []}"#,
+    );
+    let out = sorot(
+        &[
+            "convert",
+            "--compact",
+            meta.to_str().unwrap(),
+            tsv.to_str().unwrap(),
+        ],
+        b"",
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["lang"], "id");
+    assert_eq!(
+        v["types"]["PER"]["label"],
+        serde_json::json!({"id": "Orang", "en": "Person"})
+    );
+    assert_eq!(
+        v["entities"][0]["description"],
+        serde_json::json!({"": "Menteri Luar Negeri Rusia", "en": "Foreign Minister of Russia"})
+    );
+    assert_eq!(
+        v["entities"][0]["url"],
+        serde_json::json!({"en": "https://en.wikipedia.org/wiki/Sergey_Lavrov"})
+    );
+    assert_eq!(v["entities"][1]["description"], "Pemimpin Korea Utara");
+    // Converting the JSON again gives the same JSON.
+    let json = temp_file("by-lang.json", &out.stdout);
+    let again = sorot(&["convert", "--compact", json.to_str().unwrap()], b"");
+    assert_eq!(
+        String::from_utf8_lossy(&again.stdout),
+        String::from_utf8_lossy(&out.stdout)
+    );
 }

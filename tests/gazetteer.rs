@@ -1,6 +1,6 @@
 //! Gazetteer loading: every validation error, with its message.
 
-use sorot::{default_gazetteer, Duplicates, Gazetteer};
+use sorot::{default_gazetteer, Duplicates, Gazetteer, Localized};
 
 fn error_of(json: &str) -> String {
     match Gazetteer::from_json(json, "g.json") {
@@ -126,8 +126,14 @@ fn tsv_reads_every_field() {
     );
     assert_eq!(e.aliases[2].case, Some(sorot::Case::Exact));
     assert_eq!(e.short[0].text, "States");
-    assert_eq!(e.description.as_deref(), Some("Negara"));
-    assert_eq!(e.url.as_deref(), Some("https://x.org/us"));
+    assert_eq!(
+        e.description.as_ref().and_then(Localized::as_plain),
+        Some("Negara")
+    );
+    assert_eq!(
+        e.url.as_ref().and_then(Localized::as_plain),
+        Some("https://x.org/us")
+    );
     assert_eq!(e.priority, 2.0);
     assert_eq!(e.extra["wikidata"], "Q30");
     // JSON written from it reads back the same.
@@ -145,7 +151,10 @@ fn unknown_fields_are_kept_and_types_get_defaults() {
     assert_eq!(g.entities()[0].extra["wikidata"], "Q1");
     assert_eq!(g.extra()["source"], "me");
     let t = g.entity_type("EVT").unwrap();
-    assert_eq!((t.label.as_str(), t.color.starts_with('#')), ("EVT", true));
+    assert_eq!(
+        (t.label.as_plain().unwrap(), t.color.starts_with('#')),
+        ("EVT", true)
+    );
 }
 
 #[test]
@@ -177,7 +186,11 @@ fn merging_replaces_by_id_or_rejects_duplicates() {
 fn default_gazetteer_loads() {
     let g = default_gazetteer().unwrap();
     assert!(g.entities().len() > 250, "{} entities", g.entities().len());
-    let labels: Vec<&str> = g.types().iter().map(|t| t.label.as_str()).collect();
+    let labels: Vec<&str> = g
+        .types()
+        .iter()
+        .map(|t| t.label.as_plain().unwrap())
+        .collect();
     assert_eq!(labels, ["Orang", "Tempat", "Organisasi"]);
     for e in g.entities() {
         assert!(
@@ -187,4 +200,267 @@ fn default_gazetteer_loads() {
             e.type_key
         );
     }
+}
+
+/// The gazetteer's `lang`, the first type's label and the first entity's
+/// description and url, as the JSON format writes them.
+fn multilingual_fields(g: &Gazetteer) -> serde_json::Value {
+    let json = g.to_json();
+    let first_type = json["types"].as_object().unwrap().values().next().unwrap();
+    serde_json::json!({
+        "lang": json["lang"],
+        "label": first_type["label"],
+        "description": json["entities"][0]["description"],
+        "url": json["entities"][0]["url"],
+    })
+}
+
+#[test]
+fn multilingual_fields_are_read_in_every_format() {
+    use serde_json::json;
+    let pt = "https://pt.wikipedia.org/wiki/Rio";
+    let en = "https://en.wikipedia.org/wiki/Rio";
+    // (case, origin (its extension gives the format), text, what to_json writes)
+    let rows: Vec<(&str, &str, String, serde_json::Value)> = vec![
+        ("plain strings stay strings", "g.json",
+         r#"{"lang": "id", "types": {"LOC": {"label": "Tempat"}}, "entities": [{"id": "rio", "name": "Rio", "type": "LOC", "description": "Kota", "url": "https://x.org/rio"}]}"#.into(),
+         json!({"lang": "id", "label": "Tempat", "description": "Kota", "url": "https://x.org/rio"})),
+        ("no lang, no description", "g.json",
+         r#"{"entities": [{"id": "rio", "name": "Rio", "type": "LOC"}]}"#.into(),
+         json!({"lang": null, "label": "LOC", "description": null, "url": null})),
+        ("objects stay objects, in order", "g.json",
+         format!(r#"{{"types": {{"LOC": {{"label": {{"pt-BR": "Lugar", "en": "Place"}}}}}}, "entities": [{{"id": "rio", "name": "Rio", "type": "LOC", "description": {{"pt": "Cidade", "en": "City"}}, "url": {{"pt": "{pt}", "en": "{en}"}}}}]}}"#),
+         json!({"lang": null, "label": {"pt-BR": "Lugar", "en": "Place"}, "description": {"pt": "Cidade", "en": "City"}, "url": {"pt": pt, "en": en}})),
+        ("an object with one language stays an object", "g.json",
+         r#"{"entities": [{"id": "rio", "name": "Rio", "type": "LOC", "description": {"en": "City"}}]}"#.into(),
+         json!({"lang": null, "label": "LOC", "description": {"en": "City"}, "url": null})),
+        ("the unspecified language", "g.json",
+         r#"{"entities": [{"id": "rio", "name": "Rio", "type": "LOC", "description": {"": "Kota", "en": "City"}}]}"#.into(),
+         json!({"lang": null, "label": "LOC", "description": {"": "Kota", "en": "City"}, "url": null})),
+        ("texts are trimmed", "g.json",
+         r#"{"entities": [{"id": "rio", "name": "Rio", "type": "LOC", "description": {"en": " City "}, "url": {"en": " https://x.org "}}]}"#.into(),
+         json!({"lang": null, "label": "LOC", "description": {"en": "City"}, "url": {"en": "https://x.org"}})),
+        ("JSON Lines header", "g.jsonl",
+         format!("{{\"lang\": \"pt\", \"types\": {{\"LOC\": {{\"label\": {{\"pt\": \"Lugar\"}}}}}}}}\n{{\"id\": \"rio\", \"name\": \"Rio\", \"type\": \"LOC\", \"url\": {{\"en\": \"{en}\"}}}}\n"),
+         json!({"lang": "pt", "label": {"pt": "Lugar"}, "description": null, "url": {"en": en}})),
+        ("TSV: plain and per-language columns", "g.tsv",
+         format!("id\ttype\tname\tdescription\tdescription@en\turl\turl@en\nrio\tLOC\tRio\tCidade\tCity\t{pt}\t{en}\n"),
+         json!({"lang": null, "label": "LOC", "description": {"": "Cidade", "en": "City"}, "url": {"": pt, "en": en}})),
+        ("TSV: only the plain column filled", "g.tsv",
+         "id\ttype\tname\tdescription\tdescription@en\nrio\tLOC\tRio\tCidade\t\n".into(),
+         json!({"lang": null, "label": "LOC", "description": "Cidade", "url": null})),
+        ("TSV: only a per-language column", "g.tsv",
+         "id\ttype\tname\tdescription@pt-BR\tdescription@en\nrio\tLOC\tRio\tCidade\tCity\n".into(),
+         json!({"lang": null, "label": "LOC", "description": {"pt-BR": "Cidade", "en": "City"}, "url": null})),
+        ("TSV: the plain column first, whatever the column order", "g.tsv",
+         "id\ttype\tname\tDescription@en\tDESCRIPTION\nrio\tLOC\tRio\tCity\tCidade\n".into(),
+         json!({"lang": null, "label": "LOC", "description": {"": "Cidade", "en": "City"}, "url": null})),
+        ("CSV", "g.csv",
+         format!("id,type,name,description,description@en,url@en\nrio,LOC,Rio,\"Cidade, no Brasil\",\"City, in Brazil\",{en}\n"),
+         json!({"lang": null, "label": "LOC", "description": {"": "Cidade, no Brasil", "en": "City, in Brazil"}, "url": {"en": en}})),
+    ];
+    let mut failures = Vec::new();
+    for (name, origin, text, want) in rows {
+        let g = match Gazetteer::parse_as(&text, origin, sorot::Format::from_path(origin)) {
+            Ok(g) => g,
+            Err(e) => {
+                failures.push(format!("{name}: rejected: {e}"));
+                continue;
+            }
+        };
+        let got = multilingual_fields(&g);
+        if got != want {
+            failures.push(format!("{name}:\n   got  {got}\n   want {want}"));
+        }
+        // What `sorot convert` writes reads back the same, and writes the same again.
+        let back = Gazetteer::from_json(&g.to_json().to_string(), "back").unwrap();
+        if back.entities() != g.entities()
+            || back.lang() != g.lang()
+            || back.to_json() != g.to_json()
+        {
+            failures.push(format!("{name}: does not round-trip: {}", back.to_json()));
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "failing cases:\n{}",
+        failures.join("\n")
+    );
+}
+
+#[test]
+fn multilingual_errors_say_what_and_where() {
+    let entity = |fields: &str| {
+        format!(r#"{{"entities": [{{"id": "rio", "name": "Rio", "type": "LOC", {fields}}}]}}"#)
+    };
+    let at = r#"g.json: entities[0] ("rio"): "#;
+    let rows: Vec<(&str, String, String)> = vec![
+        ("empty object", entity(r#""description": {}"#),
+         format!(r#"{at}"description" is an empty object (give a text for at least one language, or leave it out)"#)),
+        ("empty url object", entity(r#""url": {}"#),
+         format!(r#"{at}"url" is an empty object (give a text for at least one language, or leave it out)"#)),
+        ("not a string or object", entity(r#""description": ["City"]"#),
+         format!(r#"{at}"description" must be a string, or an object of strings by language ({{"id": "...", "en": "..."}})"#)),
+        ("key not a language tag", entity(r#""description": {"id": "Kota", "English": "City"}"#),
+         format!(r#"{at}description: key "English" is not a language tag (such as en, id or pt-BR)"#)),
+        ("key with an upper-case primary subtag", entity(r#""description": {"EN": "City"}"#),
+         format!(r#"{at}description: key "EN" is not a language tag (such as en, id or pt-BR)"#)),
+        ("value not a string", entity(r#""description": {"en": 7}"#),
+         format!("{at}description.en must be a string")),
+        ("value empty", entity(r#""description": {"en": " "}"#),
+         format!("{at}description.en is empty")),
+        ("the same language twice", entity(r#""description": {"en-GB": "City", "en-gb": "Town"}"#),
+         format!(r#"{at}description: "en-GB" and "en-gb" are the same language"#)),
+        ("bad url in one language", entity(r#""url": {"id": "https://id.wikipedia.org/wiki/Rio", "en": "javascript:alert(1)"}"#),
+         format!(r#"{at}url.en "javascript:alert(1)" is not an http: or https: link"#)),
+        ("bad unspecified url", entity(r#""url": {"": "ftp://x", "en": "https://x.org"}"#),
+         format!(r#"{at}url "ftp://x" is not an http: or https: link"#)),
+        ("url value not a string", entity(r#""url": {"en": null}"#),
+         format!("{at}url.en must be a string")),
+        ("bad form lang", entity(r#""aliases": [{"text": "Rio de Janeiro", "lang": "Portuguese"}]"#),
+         format!(r#"{at}aliases[0].lang "Portuguese" is not a language tag (such as en, id or pt-BR)"#)),
+        ("bad gazetteer lang", r#"{"lang": "en_GB", "entities": []}"#.into(),
+         r#"g.json: "lang" "en_GB" is not a language tag (such as en, id or pt-BR)"#.into()),
+        ("gazetteer lang not a string", r#"{"lang": ["id"], "entities": []}"#.into(),
+         r#"g.json: "lang" must be a string: a language tag (such as en, id or pt-BR)"#.into()),
+        ("label: empty object", r#"{"types": {"LOC": {"label": {}}}, "entities": []}"#.into(),
+         r#"g.json: types.LOC: "label" is an empty object (give a text for at least one language, or leave it out)"#.into()),
+        ("label: bad key", r#"{"types": {"LOC": {"label": {"id": "Tempat", "e n": "Place"}}}, "entities": []}"#.into(),
+         r#"g.json: types.LOC: label: key "e n" is not a language tag (such as en, id or pt-BR)"#.into()),
+        ("label: value not a string", r#"{"types": {"LOC": {"label": {"en": true}}}, "entities": []}"#.into(),
+         "g.json: types.LOC: label.en must be a string".into()),
+        ("label: not a string or object", r#"{"types": {"LOC": {"label": 3}}, "entities": []}"#.into(),
+         r#"g.json: types.LOC: "label" must be a non-empty string, or an object of them by language"#.into()),
+    ];
+    let mut failures = Vec::new();
+    for (name, json, want) in &rows {
+        let got = error_of(json);
+        if got != *want {
+            failures.push(format!("{name}:\n   got  {got}\n   want {want}"));
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "failing cases:\n{}",
+        failures.join("\n")
+    );
+}
+
+#[test]
+fn multilingual_table_errors_say_the_column_or_line() {
+    let rows: &[(&str, &str, &str, &str)] = &[
+        (
+            "a column's tag is not a language tag",
+            "g.tsv",
+            "id\ttype\tname\tdescription@xx!\nrio\tLOC\tRio\tCity\n",
+            r#"g.tsv: the header line's column "description@xx!": "xx!" is not a language tag (such as en, id or pt-BR)"#,
+        ),
+        (
+            "an upper-case tag",
+            "g.csv",
+            "id,type,name,url@EN\nrio,LOC,Rio,https://x.org\n",
+            r#"g.csv: the header line's column "url@EN": "EN" is not a language tag (such as en, id or pt-BR)"#,
+        ),
+        (
+            "an empty tag",
+            "g.tsv",
+            "id\ttype\tname\tdescription@\nrio\tLOC\tRio\tCity\n",
+            r#"g.tsv: the header line's column "description@": "" is not a language tag (such as en, id or pt-BR)"#,
+        ),
+        (
+            "a column twice",
+            "g.tsv",
+            "id\ttype\tname\turl@en\tURL@en\nrio\tLOC\tRio\thttps://x.org\thttps://y.org\n",
+            r#"g.tsv: the header line names the column "url@en" twice"#,
+        ),
+        (
+            "a name column with a language",
+            "g.tsv",
+            "id\ttype\tname\tname@en\nrio\tLOC\tRio\tRio\n",
+            r#"g.tsv: the header line's column "name@en": only description and url take a language (a form's language goes in its cell: "United Nations {en}")"#,
+        ),
+        (
+            "a bad url in one language",
+            "g.tsv",
+            "id\ttype\tname\turl\turl@en\n\nrio\tLOC\tRio\thttps://x.org\tjavascript:x\n",
+            r#"g.tsv: line 3 ("rio"): url.en "javascript:x" is not an http: or https: link"#,
+        ),
+        (
+            "a bad plain url beside one in a language",
+            "g.csv",
+            "id,type,name,url,url@en\nrio,LOC,Rio,ftp://x,https://x.org\n",
+            r#"g.csv: line 2 ("rio"): url "ftp://x" is not an http: or https: link"#,
+        ),
+    ];
+    let mut failures = Vec::new();
+    for (name, origin, text, want) in rows {
+        let got = match Gazetteer::parse_as(text, origin, sorot::Format::from_path(origin)) {
+            Ok(_) => "accepted".to_string(),
+            Err(e) => e.to_string(),
+        };
+        if got != *want {
+            failures.push(format!("{name}:\n   got  {got}\n   want {want}"));
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "failing cases:\n{}",
+        failures.join("\n")
+    );
+    // Other columns with an @ stay extra fields, as before.
+    let g =
+        Gazetteer::from_tsv("id\ttype\tname\tWiki@EN\nrio\tLOC\tRio\tQ8678\n", "g.tsv").unwrap();
+    assert_eq!(g.entities()[0].extra["wiki@en"], "Q8678");
+}
+
+#[test]
+fn merging_keeps_the_first_lang() {
+    let part = |lang: &str| {
+        let json = format!(r#"{{{lang} "entities": []}}"#);
+        (
+            Gazetteer::from_json(&json, "part").unwrap(),
+            "part".to_string(),
+        )
+    };
+    let merged = Gazetteer::merge(
+        vec![part(""), part(r#""lang": "en","#), part(r#""lang": "id","#)],
+        Duplicates::Replace,
+    )
+    .unwrap();
+    assert_eq!(merged.lang(), Some("en"));
+    assert_eq!(merged.to_json()["lang"], "en");
+    let none = Gazetteer::merge(vec![part(""), part("")], Duplicates::Error).unwrap();
+    assert_eq!((none.lang(), none.to_json().get("lang")), (None, None));
+}
+
+/// The shared fixture of the core and the JavaScript layer: titles and resolved
+/// values for readers of several languages.
+#[test]
+fn titles_and_values_for_readers_follow_the_shared_fixture() {
+    let fixture: serde_json::Value =
+        serde_json::from_str(include_str!("fixtures/multilingual.json")).unwrap();
+    let g = Gazetteer::from_value(&fixture["gazetteer"], "multilingual.json").unwrap();
+    let mut failures = Vec::new();
+    let cases = fixture["expected"].as_array().unwrap();
+    assert!(cases.len() >= 20);
+    for case in cases {
+        let (id, lang) = (case["id"].as_str().unwrap(), case["lang"].as_str().unwrap());
+        let e = g.entities().iter().find(|e| e.id == id).unwrap();
+        let got = serde_json::json!({
+            "id": id,
+            "lang": lang,
+            "title": e.title(lang),
+            "description": e.description.as_ref().map(|d| d.resolve(lang, g.lang())),
+            "url": e.url.as_ref().map(|u| u.resolve(lang, g.lang())),
+            "label": g.entity_type(&e.type_key).unwrap().label.resolve(lang, g.lang()),
+        });
+        if got != *case {
+            failures.push(format!("   got  {got}\n   want {case}"));
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "failing cases:\n{}",
+        failures.join("\n")
+    );
 }
