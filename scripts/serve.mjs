@@ -14,6 +14,7 @@ const TYPES = {
   '.json': 'application/json; charset=utf-8',
   '.wasm': 'application/wasm',
   '.txt': 'text/plain; charset=utf-8',
+  '.md': 'text/plain; charset=utf-8',
   '.tsv': 'text/tab-separated-values; charset=utf-8',
   '.csv': 'text/csv; charset=utf-8',
   '.jsonl': 'application/jsonl; charset=utf-8',
@@ -32,9 +33,10 @@ const TYPES = {
  * @param {Record<string, string>} [options.headers] extra headers for every file
  * @param {{prefix: string, root: string, headers?: Record<string, string>}[]} [options.mounts]
  *   other folders, served under a URL prefix (`/x/`) with their own extra headers
+ * @param {Record<string, string>} [options.files] single files by URL path (`/README.md`)
  * @returns {Promise<{server: import('node:http').Server, url: string, close: () => Promise<void>}>}
  */
-export async function startServer({ root, port = 0, handle, headers = {}, mounts = [] }) {
+export async function startServer({ root, port = 0, handle, headers = {}, mounts = [], files = {} }) {
   const folders = [...mounts.map((m) => ({ ...m, root: path.resolve(m.root) })), { prefix: '/', root: path.resolve(root), headers }];
   const server = createServer(async (req, res) => {
     try {
@@ -43,8 +45,8 @@ export async function startServer({ root, port = 0, handle, headers = {}, mounts
       const pathname = decodeURIComponent(url.pathname);
       const folder = folders.find((f) => pathname.startsWith(f.prefix));
       const base = folder.root;
-      let file = path.join(base, pathname.slice(folder.prefix.length - 1));
-      if (file !== base && !file.startsWith(base + path.sep)) {
+      let file = Object.hasOwn(files, pathname) ? files[pathname] : path.join(base, pathname.slice(folder.prefix.length - 1));
+      if (!Object.hasOwn(files, pathname) && file !== base && !file.startsWith(base + path.sep)) {
         res.writeHead(403).end('forbidden');
         return;
       }
@@ -78,11 +80,11 @@ export async function startServer({ root, port = 0, handle, headers = {}, mounts
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  const { siteMounts, SITE_ROOT } = await import('./site.mjs');
+  const { siteFiles, siteMounts, SITE_ROOT } = await import('./site.mjs');
   const site = !process.argv[2] || process.argv[2] === 'site';
   const root = site ? SITE_ROOT : process.argv[2];
   const port = Number(process.argv[3] || 8080);
-  startServer({ root, port, mounts: site ? siteMounts() : [] }).then(
+  startServer({ root, port, mounts: site ? siteMounts() : [], files: site ? siteFiles() : {} }).then(
     ({ url }) => console.log(`sorot demo: ${url}  (Ctrl-C to stop)`),
     (err) => {
       console.error(`cannot serve on port ${port}: ${err.message}`);

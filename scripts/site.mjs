@@ -20,3 +20,11 @@ export function siteMounts(prefix = '/lib/') {
 
 /** The folder served at `/`. */
 export const SITE_ROOT = path.join(ROOT, 'www/demo');
+
+/**
+ * Single files of the site: the README, which the demo links to.
+ * @returns {Record<string, string>}
+ */
+export function siteFiles() {
+  return { '/README.md': path.join(ROOT, 'README.md') };
+}

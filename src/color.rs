@@ -158,6 +158,27 @@ pub(crate) const PALETTE: &[&str] = &[
     "#ffd54f", "#81d4fa", "#c5e1a5", "#f8bbd0", "#d1c4e9", "#ffcc80", "#b2dfdb", "#e6ee9c",
 ];
 
+/// Light colours, distinct from each other, for types without a declared colour
+/// (text on them is dark).
+const KEY_PALETTE: &[&str] = &[
+    "#ffd54f", "#81d4fa", "#c5e1a5", "#f8bbd0", "#d1c4e9", "#ffcc80", "#80cbc4", "#e6ee9c",
+    "#ffab91", "#b0bec5", "#ce93d8", "#d7ccc8",
+];
+
+/// The colour of an undeclared type: chosen by the key alone (FNV-1a), the next
+/// free one when that is in `used`; when all are used, the key's own.
+pub(crate) fn for_key(key: &str, used: &[String]) -> String {
+    let hash = key
+        .bytes()
+        .fold(0x811c_9dc5_u32, |h, b| (h ^ u32::from(b)).wrapping_mul(0x0100_0193));
+    let start = hash as usize % KEY_PALETTE.len();
+    (0..KEY_PALETTE.len())
+        .map(|i| KEY_PALETTE[(start + i) % KEY_PALETTE.len()])
+        .find(|c| !used.iter().any(|u| u == c))
+        .unwrap_or(KEY_PALETTE[start])
+        .to_string()
+}
+
 /// `#rgb`, `#rgba`, `#rrggbb`, `#rrggbbaa` or a CSS colour name (any case), as
 /// lower-case `#rrggbb` or `#rrggbbaa`; `None` for anything else.
 pub(crate) fn parse(s: &str) -> Option<String> {
@@ -189,6 +210,18 @@ pub(crate) fn parse(s: &str) -> Option<String> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn undeclared_types_get_stable_distinct_colours() {
+        let none: Vec<String> = Vec::new();
+        assert_eq!(super::for_key("EVENT", &none), super::for_key("EVENT", &none));
+        let mut used = Vec::new();
+        for key in ["A", "B", "C", "D", "E", "F", "G", "H", "I", "J", "K", "L"] {
+            let c = super::for_key(key, &used);
+            assert!(!used.contains(&c), "{key} got a colour already used");
+            used.push(c);
+        }
+    }
+
     #[test]
     fn table() {
         let rows = [

@@ -712,19 +712,28 @@ impl Gazetteer {
         Value::Object(top)
     }
 
+    /// Types used but not declared get their key as label and a colour of their
+    /// own: the same key always gets the same colour (whatever the order of the
+    /// entities), and no two types of one gazetteer share one while the palette
+    /// lasts.
     fn add_missing_types(&mut self) {
-        let mut next = 0;
+        let mut missing: Vec<String> = Vec::new();
         for e in &self.entities {
-            if self.types.iter().all(|t| t.key != e.type_key) {
-                let color = color::PALETTE[next % color::PALETTE.len()].to_string();
-                next += 1;
-                self.types.push(EntityType {
-                    key: e.type_key.clone(),
-                    label: Localized::new(e.type_key.clone()),
-                    color,
-                    declared: false,
-                });
+            if self.types.iter().all(|t| t.key != e.type_key) && !missing.contains(&e.type_key) {
+                missing.push(e.type_key.clone());
             }
+        }
+        missing.sort();
+        let mut used: Vec<String> = self.types.iter().map(|t| t.color.clone()).collect();
+        for key in missing {
+            let color = color::for_key(&key, &used);
+            used.push(color.clone());
+            self.types.push(EntityType {
+                key: key.clone(),
+                label: Localized::new(key),
+                color,
+                declared: false,
+            });
         }
     }
 }

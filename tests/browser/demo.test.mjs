@@ -188,14 +188,14 @@ test('gazetteer errors are shown on the page', async () => {
   const page = await openDemo();
   await page.fill('#gazetteer-input', '{"entities": [{"id": "x", "name": "", "type": "LOC"}]}');
   await page.click('#use-gazetteer');
-  await page.locator('#error').waitFor({ state: 'visible' });
-  assert.equal(await page.textContent('#error'), 'Gazetteer not loaded: gazetteer 2: entities[0] ("x"): "name" is empty');
+  await page.locator('#error-use').waitFor({ state: 'visible' });
+  assert.equal(await page.textContent('#error-use'), 'Gazetteer not loaded: gazetteer 2: entities[0] ("x"): "name" is empty');
   // The page keeps working with the gazetteer it had.
   assert.equal((await painted(page)).length, EXPECTED.length);
   await page.fill('#gazetteer-input', '{"entities": [');
   await page.click('#use-gazetteer');
-  await page.waitForFunction(() => document.getElementById('error').textContent.includes('invalid JSON'));
-  assert.equal(await page.textContent('#error'), 'Gazetteer not loaded: gazetteer 2: invalid JSON at line 1, column 14: EOF while parsing a list');
+  await page.waitForFunction(() => document.getElementById('error-use').textContent.includes('invalid JSON'));
+  assert.equal(await page.textContent('#error-use'), 'Gazetteer not loaded: gazetteer 2: invalid JSON at line 1, column 14: EOF while parsing a list');
   await page.close();
 });
 
@@ -225,8 +225,8 @@ test('gazetteer data is shown as text, never run as HTML; javascript: links are 
   gazetteer.entities[0].url = 'javascript:alert(1)';
   await page.fill('#gazetteer-input', JSON.stringify(gazetteer));
   await page.click('#use-gazetteer');
-  await page.locator('#error').waitFor({ state: 'visible' });
-  assert.equal(await page.textContent('#error'),
+  await page.locator('#error-use').waitFor({ state: 'visible' });
+  assert.equal(await page.textContent('#error-use'),
     'Gazetteer not loaded: gazetteer: entities[0] ("evil"): url "javascript:alert(1)" is not an http: or https: link');
   assert.equal(await page.evaluate(() => window.pwned), undefined);
   assert.deepEqual(page.errors.filter((e) => !e.includes('example.org')), []);

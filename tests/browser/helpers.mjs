@@ -7,7 +7,7 @@ import { chromium } from 'playwright-core';
 import path from 'node:path';
 import { inflateSync } from 'node:zlib';
 import { startServer } from '../../scripts/serve.mjs';
-import { ROOT, SITE_ROOT, siteMounts } from '../../scripts/site.mjs';
+import { ROOT, SITE_ROOT, siteFiles, siteMounts } from '../../scripts/site.mjs';
 
 export { ROOT };
 
@@ -32,6 +32,7 @@ export async function setup({ handle, mounts = [] } = {}) {
   const server = await startServer({
     root: SITE_ROOT,
     mounts: [{ prefix: '/__test/', root: path.join(ROOT, 'tests/browser/page') }, ...mounts, ...siteMounts()],
+    files: siteFiles(),
     handle: (req, res) => {
       if (req.url === '/__blank.html') {
         res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(BLANK);

@@ -1,12 +1,17 @@
 // The demo page: the sample article highlighted on load, a legend with counts and
-// toggles, the time taken, switches for the renderer and for overlapping names,
-// and the reader's own text and gazetteer.
+// toggles, the time taken, switches for the renderer, for overlapping names and
+// for the language of the text, and the reader's own text and gazetteer. It uses
+// only the library's public entry ('sorot', mapped by the page's import map).
 
 import { createHighlighter, DEFAULT_GAZETTEER_URL } from 'sorot';
 
 const $ = (id) => document.getElementById(id);
 const article = $('article');
-const SAMPLE_URL = new URL('./sample/lavrov-kim-id.txt', import.meta.url);
+const SAMPLES = {
+  id: new URL('./sample/lavrov-kim-id.txt', import.meta.url),
+  en: new URL('./sample/un-en.txt', import.meta.url),
+};
+const ERROR_BOXES = ['error-load', 'error-text', 'error-file', 'error-use'];
 
 const state = {
   highlighter: null,
@@ -14,11 +19,30 @@ const state = {
   hidden: new Set(),
 };
 
-function showError(message) {
-  const box = $('error');
-  box.textContent = message;
-  box.hidden = !message;
+/** Shows `message` in the error box next to the control the reader used, scrolled into view. */
+function showError(box, message) {
+  clearErrors();
+  const el = $(box);
+  el.textContent = message;
+  el.hidden = false;
+  el.scrollIntoView({ block: 'nearest' });
 }
+
+function clearErrors() {
+  for (const id of ERROR_BOXES) {
+    $(id).textContent = '';
+    $(id).hidden = true;
+  }
+}
+
+// Touch screens have no hover: the instructions say "tap" there.
+const touch = matchMedia('(hover: none)');
+function showInstructions() {
+  $('how-touch').hidden = !touch.matches;
+  $('how-pointer').hidden = touch.matches;
+}
+touch.addEventListener('change', showInstructions);
+showInstructions();
 
 /** Puts `text` in the article: one paragraph per line, the first line a heading when asked. */
 function showText(text, { heading }) {
@@ -36,7 +60,8 @@ function showText(text, { heading }) {
 function renderLegend() {
   const list = $('legend');
   const counts = state.highlight?.counts ?? {};
-  const items = Object.entries(state.highlighter.types).map(([key, type]) => {
+  const types = state.highlight?.types ?? {};
+  const items = Object.entries(types).map(([key, type]) => {
     const li = document.createElement('li');
     const label = document.createElement('label');
     const box = document.createElement('input');
@@ -52,7 +77,8 @@ function renderLegend() {
     swatch.className = 'swatch';
     swatch.style.backgroundColor = type.color; // through the CSSOM: a value that is not a colour is ignored
     const name = document.createElement('span');
-    name.textContent = `${type.label} (${key})`;
+    // The key only when it says something the label does not.
+    name.textContent = type.label.toLowerCase() === key.toLowerCase() ? type.label : `${type.label} (${key})`;
     const count = document.createElement('span');
     count.className = 'count';
     count.dataset.type = key;
@@ -89,73 +115,110 @@ for (const id of ['renderer', 'overlap']) {
   });
 }
 
-async function useGazetteer(gazetteer, description) {
+/** The language of the article's text: the cards and the legend follow it. */
+function setTextLanguage(lang) {
+  $('text-lang').value = lang;
+  article.lang = lang;
+}
+
+$('text-lang').addEventListener('change', async () => {
+  setTextLanguage($('text-lang').value);
+  if (state.highlighter) await highlightArticle();
+});
+
+/**
+ * Loads a gazetteer; on success it replaces the one in use, on failure the old one
+ * stays (and the "in use" line with it) and the error shows in `errorBox`.
+ */
+async function useGazetteer(gazetteer, description, errorBox) {
   let highlighter;
   try {
     highlighter = await createHighlighter({ gazetteer, keyboard: true });
   } catch (err) {
-    showError(`Gazetteer not loaded: ${err.message}`);
-    $('gazetteer-info').textContent = '';
-    document.documentElement.dataset.demo = 'error';
+    showError(errorBox, `Gazetteer not loaded: ${err.message}`);
     return false;
   }
-  showError('');
+  if (highlighter.entities.length === 0) {
+    highlighter.free();
+    showError(errorBox, 'Gazetteer not loaded: it has no entities.');
+    return false;
+  }
+  clearErrors();
   state.highlight?.remove();
   state.highlight = null;
   state.highlighter?.free();
   state.highlighter = highlighter;
+  state.hidden.clear();
   const count = highlighter.entities.length;
   $('gazetteer-info').textContent = `In use: ${description} (${count} entit${count === 1 ? 'y' : 'ies'}).`;
   await highlightArticle();
   return true;
 }
 
-async function loadSample() {
-  const response = await fetch(SAMPLE_URL);
+async function loadSample(lang) {
+  const response = await fetch(SAMPLES[lang]);
   if (!response.ok) throw new Error(`cannot load the sample article: HTTP ${response.status}`);
-  const text = await response.text();
-  showText(text, { heading: true });
-  $('text-input').value = text;
+  showText(await response.text(), { heading: true });
+  setTextLanguage(lang);
 }
 
 $('highlight-text').addEventListener('click', async () => {
-  showText($('text-input').value, { heading: false });
+  const text = $('text-input').value;
+  if (text.trim() === '') {
+    showError('error-text', 'Nothing to highlight: the text box is empty (load a sample, or paste some text).');
+    return;
+  }
+  clearErrors();
+  showText(text, { heading: false });
   await highlightArticle();
+  article.scrollIntoView({ block: 'start' });
+  article.focus({ preventScroll: true });
 });
 
-$('load-sample').addEventListener('click', async () => {
-  await loadSample();
-  await highlightArticle();
-});
+for (const [id, lang] of [['load-sample', 'id'], ['load-sample-en', 'en']]) {
+  $(id).addEventListener('click', async () => {
+    try {
+      await loadSample(lang);
+    } catch (err) {
+      showError('error-text', err.message);
+      return;
+    }
+    clearErrors();
+    await highlightArticle();
+    article.scrollIntoView({ block: 'start' });
+  });
+}
 
 $('gazetteer-file').addEventListener('change', async (event) => {
   const file = event.target.files?.[0];
   if (!file) return;
   const text = await file.text();
   $('gazetteer-input').value = text;
-  await applyOwnGazetteer(file.name);
+  // The file keeps its name: its format is told by its extension, and errors name it.
+  await applyOwnGazetteer({ text, name: file.name }, file.name, 'error-file');
+  event.target.value = '';
 });
 
-async function applyOwnGazetteer(description) {
-  const text = $('gazetteer-input').value;
+async function applyOwnGazetteer(source, description, errorBox) {
+  const text = typeof source === 'string' ? source : source.text;
   if (text.trim() === '') {
-    showError('Gazetteer not loaded: the gazetteer box is empty.');
+    showError(errorBox, 'Gazetteer not loaded: it is empty.');
     return;
   }
   const merge = $('merge-default').checked;
-  const gazetteer = merge ? [{ url: DEFAULT_GAZETTEER_URL }, text] : text;
-  await useGazetteer(gazetteer, merge ? `default + ${description}` : description);
+  const gazetteer = merge ? [{ url: DEFAULT_GAZETTEER_URL }, source] : source;
+  await useGazetteer(gazetteer, merge ? `default + ${description}` : description, errorBox);
 }
 
-$('use-gazetteer').addEventListener('click', () => applyOwnGazetteer('your gazetteer'));
+$('use-gazetteer').addEventListener('click', () => applyOwnGazetteer($('gazetteer-input').value, 'your gazetteer', 'error-use'));
 
-$('reset-gazetteer').addEventListener('click', () => useGazetteer(undefined, 'the default gazetteer'));
+$('reset-gazetteer').addEventListener('click', () => useGazetteer(undefined, 'the default gazetteer', 'error-use'));
 
 try {
-  await loadSample();
-  await useGazetteer(undefined, 'the default gazetteer');
+  await loadSample('id');
+  if (!await useGazetteer(undefined, 'the default gazetteer', 'error-load')) throw new Error($('error-load').textContent);
 } catch (err) {
-  showError(err.message);
+  showError('error-load', err.message);
   $('status').textContent = 'Not loaded.';
   document.documentElement.dataset.demo = 'error';
 }

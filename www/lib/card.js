@@ -37,6 +37,7 @@ a { color: #0b57d0; text-decoration: underline; word-break: break-all; }
  * @property {string} [description]
  * @property {string} [url] shown only when it is an http: or https: link
  * @property {string} [note] a line of explanation (why this entity)
+ * @property {string} [lang] the language the card is written in
  */
 
 /** Whether `url` is an absolute http: or https: link. */
@@ -106,6 +107,8 @@ export class Card {
       parts.push(line);
     }
     this.box.replaceChildren(...parts);
+    if (info.lang) this.box.lang = info.lang;
+    else this.box.removeAttribute('lang');
     const s = this.host.style;
     s.setProperty('--sorot-card-top', '0px', 'important');
     s.setProperty('--sorot-card-left', '0px', 'important');

@@ -23,7 +23,7 @@ export { decodeMatches } from './flat.js';
  * }} DomHighlighterOptions
  */
 
-const KEYS = new Set(['engine', 'port', 'prefix', 'cards', 'keyboard', 'renderer']);
+const KEYS = new Set(['engine', 'port', 'prefix', 'cards', 'keyboard', 'renderer', 'lang']);
 
 /**
  * A highlighter over an engine given as an object, or over a port to one (see

@@ -3,8 +3,9 @@
 // worker). No DOM here.
 //
 // Accepted: an object in the JSON format; JSON, JSON Lines, TSV or CSV text;
-// `{url}` to fetch one; or an array of these, merged in order (a later entity with
-// an id already seen replaces the earlier one).
+// `{text, name}` (a file's text and name); `{url}` to fetch one; or an array of
+// these, merged in order (a later entity with an id already seen replaces the
+// earlier one).
 
 /**
  * A name, alias or short form: its text, or the text with how it matches.
@@ -31,9 +32,15 @@
  */
 
 /**
- * A gazetteer as accepted by `createHighlighter`: an object in the JSON format;
- * JSON, JSON Lines, TSV or CSV text; `{url}`; or a list of these, merged in order.
- * @typedef {GazetteerJson | string | {url: string|URL} | Array<GazetteerJson | string | {url: string|URL}>} GazetteerInput
+ * One gazetteer: an object in the JSON format; JSON, JSON Lines, TSV or CSV text;
+ * `{text, name}` (text with a file name, which tells its format by its extension
+ * and names it in errors); or `{url}`.
+ * @typedef {GazetteerJson | string | {text: string, name?: string} | {url: string|URL}} GazetteerItem
+ */
+
+/**
+ * A gazetteer as accepted by `createHighlighter`: one, or a list merged in order.
+ * @typedef {GazetteerItem | GazetteerItem[]} GazetteerInput
  */
 
 /**
@@ -56,6 +63,10 @@ export function gazetteerSources(input, defaultUrl, base = globalThis.document?.
   return list.map((g, i) => {
     const origin = list.length > 1 ? `gazetteer ${i + 1}` : 'gazetteer';
     if (typeof g === 'string') return { text: g, origin };
+    if (g && typeof g === 'object' && typeof g.text === 'string' && !('entities' in g)) {
+      if (g.name !== undefined && (typeof g.name !== 'string' || g.name === '')) throw new Error(`${origin}: name must be a non-empty string`);
+      return { text: g.text, origin: g.name ?? origin };
+    }
     if (g && typeof g === 'object' && (typeof g.url === 'string' || g.url instanceof URL) && !('entities' in g)) {
       let url;
       try {
@@ -72,7 +83,7 @@ export function gazetteerSources(input, defaultUrl, base = globalThis.document?.
         throw new Error(`${origin}: cannot be written as JSON: ${err.message}`);
       }
     }
-    throw new Error(`${origin}: expected a gazetteer object, JSON, JSON Lines, TSV or CSV text, or {url}, not ${g === null ? 'null' : typeof g}`);
+    throw new Error(`${origin}: expected a gazetteer object, JSON, JSON Lines, TSV or CSV text, {text, name} or {url}, not ${g === null ? 'null' : typeof g}`);
   });
 }
 

@@ -10,6 +10,7 @@ import { TextCollector, locate, OWNER_ATTRIBUTE } from './collect.js';
 import { Interaction } from './interact.js';
 import { Watcher } from './observe.js';
 import { RENDERERS } from './renderer.js';
+import { readerLanguage } from './lang.js';
 
 /** A number per Text node, for the keys of drawn items. */
 const nodeIds = new WeakMap();
@@ -46,8 +47,9 @@ const FIGHT_WINDOW_MS = 500;
  * @typedef {object} EntitySummary
  * @property {string} id
  * @property {string} name the entity's canonical name
+ * @property {string} label its title in the reader's language ({@link Highlight#lang})
  * @property {string} type the type key (`PER`, `LOC`, `ORG`, ...)
- * @property {string} typeLabel the type's label
+ * @property {string} typeLabel the type's label in the reader's language
  * @property {number} mentions how many matches name it
  * @property {boolean} ambiguous whether any of those matches could also name another entity
  * @property {string[]} candidates the other entities its ambiguous mentions could name
@@ -110,6 +112,11 @@ export class Highlight {
      * @type {{blocks: number, scanned: number} | undefined}
      */
     this.lastUpdate = undefined;
+    /**
+     * The reader's language the cards use: the `lang` option, else the nearest
+     * `lang` attribute around the root, else `<html lang>`, else the gazetteer's.
+     */
+    this.lang = readerLanguage(root, settings.lang, highlighter.lang);
     this.#settings = settings;
     this.#context = context;
     this.#collector = new TextCollector(root, { exclude: settings.exclude, frames: settings.frames, cache: settings.observe });
@@ -120,7 +127,7 @@ export class Highlight {
       renderer: this.#renderer,
       owner: highlighter.owner,
       items: () => this.#items,
-      info: (item) => highlighter.cardInfo(item.match),
+      info: (item) => highlighter.cardInfo(item.match, this.lang),
       cards: settings.cards,
       keyboard: settings.keyboard,
     });
@@ -149,6 +156,19 @@ export class Highlight {
     this.#next();
   }
 
+  /**
+   * The gazetteer's types as this highlight shows them: key → label (in the
+   * reader's language) and colour, in gazetteer order.
+   * @returns {Record<string, {label: string, color: string}>}
+   */
+  get types() {
+    const { highlighter } = this.#context;
+    /** @type {Record<string, {label: string, color: string}>} */
+    const out = {};
+    for (const [key, t] of Object.entries(highlighter.types)) out[key] = { label: highlighter.typeLabel(key, this.lang), color: t.color };
+    return out;
+  }
+
   /** Number of matches per entity type. */
   get counts() {
     /** @type {Record<string, number>} */
@@ -169,8 +189,8 @@ export class Highlight {
       let e = byId.get(m.id);
       if (!e) {
         e = {
-          id: m.id, name: m.name, type: m.type, typeLabel: highlighter.types[m.type]?.label ?? m.type,
-          mentions: 0, ambiguous: false, candidates: [], first: m,
+          id: m.id, name: m.name, label: highlighter.title(m.id, this.lang), type: m.type,
+          typeLabel: highlighter.typeLabel(m.type, this.lang), mentions: 0, ambiguous: false, candidates: [], first: m,
         };
         byId.set(m.id, e);
       }

@@ -3,7 +3,8 @@
 // for a Worker or a port), and never imports the WebAssembly module itself.
 
 import { decodeMatches, entityName } from './flat.js';
-import { checkOptions, checkPrefix, definedOnly, DEFAULTS } from './options.js';
+import { entityTitle, messages, resolveText } from './lang.js';
+import { checkLang, checkOptions, checkPrefix, definedOnly, DEFAULTS } from './options.js';
 import { chooseRenderer } from './renderer.js';
 import { Highlight } from './highlight.js';
 import { newDocumentId } from './remote.js';
@@ -21,6 +22,7 @@ import { BLOCK_SEPARATOR } from './collect.js';
  * @property {'only'|'mentioned'|'priority'|'order'} reason why this entity was chosen
  * @property {boolean} short whether the mention is a short form ("Lavrov")
  * @property {string[]} candidates ids of every entity this form could name, the chosen first
+ * @property {string} [label] with `find(text, {lang})`: the entity's title in that language
  * @property {Range[]} [ranges] with `highlight()`: live Ranges over its text, one per Text node
  * @property {HTMLElement[]} [elements] with `highlight()` and the `mark` renderer: its marks
  */
@@ -28,7 +30,7 @@ import { BLOCK_SEPARATOR } from './collect.js';
 /**
  * An entity type of the gazetteer.
  * @typedef {object} EntityType
- * @property {string} label
+ * @property {string|Record<string, string>} label the label, or labels by language
  * @property {string} color `#rrggbb` or `#rrggbbaa`
  */
 
@@ -42,6 +44,7 @@ import { BLOCK_SEPARATOR } from './collect.js';
  * @property {boolean} [cards] default of `HighlightOptions.cards`
  * @property {boolean} [keyboard] default of `HighlightOptions.keyboard`
  * @property {'auto'|'highlight-api'|'mark'} [renderer] default of `HighlightOptions.renderer`
+ * @property {string} [lang] default of `HighlightOptions.lang`
  */
 
 let instances = 0;
@@ -77,6 +80,8 @@ export class Highlighter {
     this.types = gazetteer.types ?? {};
     /** The gazetteer's name. */
     this.name = /** @type {string} */ (gazetteer.name ?? '');
+    /** The gazetteer's own language ('' when it does not say). */
+    this.lang = /** @type {string} */ (gazetteer.lang ?? '');
     /** The class and attribute prefix. */
     this.prefix = prefix;
     /** The token on every element this highlighter adds to a page. */
@@ -98,15 +103,40 @@ export class Highlighter {
   /**
    * Finds the entities in `text`, one document.
    * @param {string} text
-   * @param {{overlap?: 'longest'|'all'}} [options]
+   * @param {{overlap?: 'longest'|'all', lang?: string}} [options] with `lang`, each
+   *   match also has a `label`: the entity's title in that language
    * @returns {Promise<Match[]>} sorted by position
    */
   async find(text, options = {}) {
     if (typeof text !== 'string') throw new Error(`find() takes a string, not ${typeof text}`);
     const overlap = options.overlap ?? 'longest';
     if (overlap !== 'longest' && overlap !== 'all') throw new Error(`overlap: ${JSON.stringify(overlap)} is not one of "longest", "all"`);
+    const lang = checkLang(options.lang);
     const raw = await this.#engineOrThrow().find(text, { overlap });
-    return decodeMatches(raw, text, this.entities);
+    const matches = decodeMatches(raw, text, this.entities);
+    if (lang) for (const m of matches) m.label = this.title(m.id, lang);
+    return matches;
+  }
+
+  /**
+   * An entity's title for a reader of `lang` (its name in that language, else its name).
+   * @param {string} id
+   * @param {string} lang
+   * @returns {string}
+   */
+  title(id, lang) {
+    const e = this.#byId.get(id);
+    return e ? entityTitle(e, lang) : id;
+  }
+
+  /**
+   * A type's label for a reader of `lang`.
+   * @param {string} type
+   * @param {string} lang
+   * @returns {string}
+   */
+  typeLabel(type, lang) {
+    return resolveText(this.types[type]?.label, lang, this.lang) ?? type;
   }
 
   /**
@@ -168,34 +198,30 @@ export class Highlighter {
   }
 
   /**
-   * The card text for a match: name, type, description, link, and why.
+   * The card text for a match, for a reader of `lang`: title, type, description,
+   * link, and why this entity.
    * @param {Match} match
+   * @param {string} [lang]
    * @returns {import('./card.js').CardInfo}
    */
-  cardInfo(match) {
+  cardInfo(match, lang = '') {
     const e = this.#byId.get(match.id);
-    const type = this.types[match.type] ?? { label: match.type, color: '#dddddd' };
+    const say = messages(lang || this.lang);
     const notes = [];
-    if (match.short) notes.push('Short form: the full name appears in this document.');
+    if (match.short) notes.push(say.short);
     if (match.candidates.length > 1) {
-      const others = match.candidates.slice(1).map((id) => {
-        const o = this.#byId.get(id);
-        return o ? entityName(o) : id;
-      });
-      const why = {
-        mentioned: 'it is named unambiguously elsewhere in the document',
-        priority: 'it has the higher priority',
-        order: 'it comes first in the gazetteer',
-      }[match.reason] ?? '';
-      notes.push(`Could also be: ${others.join(', ')}${why ? `; chosen because ${why}` : ''}.`);
+      const others = match.candidates.slice(1).map((id) => this.title(id, lang)).join(', ');
+      const why = say.because[match.reason];
+      notes.push(`${say.alsoCould(others)}${why ? say.chosen(why) : ''}.`);
     }
     return {
-      name: match.name,
-      typeLabel: type.label,
-      color: type.color,
-      description: e?.description,
-      url: e?.url,
+      name: e ? entityTitle(e, lang) : match.name,
+      typeLabel: this.typeLabel(match.type, lang),
+      color: this.types[match.type]?.color ?? '#dddddd',
+      description: resolveText(e?.description, lang, this.lang),
+      url: resolveText(e?.url, lang, this.lang),
       note: notes.join(' '),
+      lang: lang || this.lang,
     };
   }
 
@@ -219,7 +245,7 @@ export class Highlighter {
 export async function highlighterFor(engine, options = {}) {
   const prefix = checkPrefix(options.prefix ?? 'sorot');
   const defaults = checkOptions(DEFAULTS,
-    definedOnly({ cards: options.cards, keyboard: options.keyboard, renderer: options.renderer }), 'createHighlighter()');
+    definedOnly({ cards: options.cards, keyboard: options.keyboard, renderer: options.renderer, lang: options.lang }), 'createHighlighter()');
   let json;
   try {
     json = await engine.gazetteer();

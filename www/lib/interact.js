@@ -1,6 +1,12 @@
-// Hover and keyboard access to the entity card, for any renderer: the renderer
-// says which item is under the pointer (hitTest), where an item is (rectsOf), and
-// how to make an item the current one (focus); this module shows the card.
+// Hover, tap and keyboard access to the entity card, for any renderer: the
+// renderer says which item is under the pointer (hitTest), where an item is
+// (rectsOf), and how to make an item the current one (focus); this module shows
+// the card.
+//
+// Touch screens: a tap on a highlight opens its card (and does not follow a page
+// link the highlight is in); a second tap on the same highlight acts as the page
+// meant (its link is followed); a tap elsewhere closes the card. The entity's own
+// link is followed only from the card. Hover is for mice and pens only.
 //
 // Keys (only with `keyboard: true`): Alt+ArrowDown and Alt+ArrowUp move to the
 // next and previous entity, Escape hides the card. Keys typed in form fields and
@@ -22,6 +28,7 @@ export class Interaction {
   #hideTimer = 0;
   #frame = null; // {view, id} of the pending hit test
   #lastMove = null;
+  #pointerType = 'mouse'; // of the last pointerdown
 
   /**
    * @param {object} options
@@ -53,9 +60,11 @@ export class Interaction {
       this.#listeners.push([target, type, fn, options]);
     };
     if (this.cards) {
-      on(doc, 'mousemove', (e) => this.#onMove(e), { passive: true });
-      on(doc, 'mouseout', (e) => { if (!e.relatedTarget) this.#hideSoon(); }, { passive: true });
-      on(doc, 'scroll', () => { if (this.#shown?.byPointer) this.hide(); }, { capture: true, passive: true });
+      on(doc, 'pointerdown', (e) => { this.#pointerType = e.pointerType || 'mouse'; }, { capture: true, passive: true });
+      on(doc, 'pointermove', (e) => { if (e.pointerType === 'mouse' || e.pointerType === 'pen') this.#onMove(e); }, { passive: true });
+      on(doc, 'mouseout', (e) => { if (!e.relatedTarget && this.#pointerType !== 'touch') this.#hideSoon(); }, { passive: true });
+      on(doc, 'click', (e) => this.#onClick(e), { capture: true });
+      on(doc, 'scroll', () => { if (this.#shown && this.#shown.byPointer !== false) this.hide(); }, { capture: true, passive: true });
     }
     if (this.keyboard) {
       on(doc, 'focusin', (e) => this.#onFocus(e));
@@ -137,6 +146,22 @@ export class Interaction {
     if (this.#shown && this.#shown.card !== card) this.#shown.card.hide();
     this.#shown = { item, card, byPointer };
     card.show(rect, this.info(item));
+  }
+
+  /** A tap (touch): opens the card of the highlight under it, or closes the card. */
+  #onClick(event) {
+    if (this.#pointerType !== 'touch') return;
+    const path = event.composedPath?.() ?? [];
+    if (this.#shown && path.includes(this.#shown.card.host)) return; // inside the card: its link works
+    const hit = this.renderer.hitTest(event);
+    if (!hit) {
+      if (this.#shown) this.hide();
+      return;
+    }
+    if (this.#shown?.item === hit.item) return; // the second tap: what the page meant
+    event.preventDefault(); // the first tap shows the card instead of following a link
+    const doc = event.target.ownerDocument ?? event.target;
+    this.#show(hit.item, hit.rect, doc, 'tap');
   }
 
   #hideSoon() {

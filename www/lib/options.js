@@ -24,6 +24,10 @@
  *   `observe`, called after each batch of changes has been highlighted
  * @property {(error: Error) => void} [onError] with `observe`, called when an update
  *   fails (the engine went away); default: reported on the console
+ * @property {string} [lang] the reader's language (a BCP 47 tag such as `en` or
+ *   `id`) for the cards: which name, description, link and type label they show,
+ *   and the language of their own sentences. Default: the nearest `lang` attribute
+ *   around the root, else `<html lang>`, else the gazetteer's language
  */
 
 /** The renderer names `highlight({renderer})` takes. */
@@ -34,7 +38,10 @@ export const DEFAULTS = Object.freeze({
   renderer: 'auto', cards: true, keyboard: false, overlap: 'longest', exclude: '', observe: false, frames: false,
 });
 
-const OPTION_KEYS = new Set([...Object.keys(DEFAULTS), 'onUpdate', 'onError']);
+const OPTION_KEYS = new Set([...Object.keys(DEFAULTS), 'onUpdate', 'onError', 'lang']);
+
+/** A BCP 47 language tag, loosely: a 2-3 letter language, then subtags. */
+const LANGUAGE_TAG = /^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$/;
 
 /**
  * The options without those set to `undefined`.
@@ -50,8 +57,8 @@ export function definedOnly(options) {
  * @param {object} defaults
  * @param {object} given
  * @param {string} where the call, for the message (`highlight()`)
- * @returns {Required<Omit<HighlightOptions, 'onUpdate'|'onError'|'exclude'>> & {exclude: string,
- *   onUpdate?: HighlightOptions['onUpdate'], onError?: HighlightOptions['onError']}}
+ * @returns {Required<Omit<HighlightOptions, 'onUpdate'|'onError'|'exclude'|'lang'>> & {exclude: string,
+ *   onUpdate?: HighlightOptions['onUpdate'], onError?: HighlightOptions['onError'], lang?: string}}
  * @throws {Error} naming the bad option
  */
 export function checkOptions(defaults, given, where) {
@@ -71,10 +78,24 @@ export function checkOptions(defaults, given, where) {
   }
   if (Array.isArray(out.exclude)) out.exclude = out.exclude.join(', ');
   if (typeof out.exclude !== 'string') throw new Error('exclude: must be a CSS selector string or an array of them');
+  checkLang(out.lang);
   for (const key of ['onUpdate', 'onError']) {
     if (out[key] !== undefined && typeof out[key] !== 'function') throw new Error(`${key}: must be a function`);
   }
   return out;
+}
+
+/**
+ * Checks a `lang` option (undefined is fine: the page decides).
+ * @param {unknown} lang
+ * @returns {string|undefined}
+ * @throws {Error} when it is not a language tag
+ */
+export function checkLang(lang) {
+  if (lang !== undefined && (typeof lang !== 'string' || !LANGUAGE_TAG.test(lang))) {
+    throw new Error(`lang: ${JSON.stringify(lang)} is not a language tag such as "en" or "id"`);
+  }
+  return lang;
 }
 
 /**

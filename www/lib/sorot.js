@@ -35,7 +35,7 @@ export { RemoteEngine } from './remote.js';
  * }} CreateOptions
  */
 
-const KEYS = new Set(['gazetteer', 'assets', 'worker', 'engine', 'port', 'prefix', 'cards', 'keyboard', 'renderer']);
+const KEYS = new Set(['gazetteer', 'assets', 'worker', 'engine', 'port', 'prefix', 'cards', 'keyboard', 'renderer', 'lang']);
 
 /**
  * Loads the engine and compiles the gazetteer.
@@ -46,7 +46,7 @@ const KEYS = new Set(['gazetteer', 'assets', 'worker', 'engine', 'port', 'prefix
  *     are not next to this module (a CDN)
  *   - `worker`: run the engine in a module Worker (matching never blocks the page)
  *   - `engine` or `port`: use an engine that lives elsewhere (see `sorot/dom`)
- *   - `prefix`, `cards`, `keyboard`, `renderer`: defaults of every `highlight()`
+ *   - `prefix`, `cards`, `keyboard`, `renderer`, `lang`: defaults of every `highlight()`
  * @returns {Promise<import('./highlighter.js').Highlighter>} rejects with an Error that
  *   says what is wrong (with the gazetteer, and where; or which asset could not load)
  */
