@@ -168,9 +168,9 @@ const KEY_PALETTE: &[&str] = &[
 /// The colour of an undeclared type: chosen by the key alone (FNV-1a), the next
 /// free one when that is in `used`; when all are used, the key's own.
 pub(crate) fn for_key(key: &str, used: &[String]) -> String {
-    let hash = key
-        .bytes()
-        .fold(0x811c_9dc5_u32, |h, b| (h ^ u32::from(b)).wrapping_mul(0x0100_0193));
+    let hash = key.bytes().fold(0x811c_9dc5_u32, |h, b| {
+        (h ^ u32::from(b)).wrapping_mul(0x0100_0193)
+    });
     let start = hash as usize % KEY_PALETTE.len();
     (0..KEY_PALETTE.len())
         .map(|i| KEY_PALETTE[(start + i) % KEY_PALETTE.len()])
@@ -213,7 +213,10 @@ mod tests {
     #[test]
     fn undeclared_types_get_stable_distinct_colours() {
         let none: Vec<String> = Vec::new();
-        assert_eq!(super::for_key("EVENT", &none), super::for_key("EVENT", &none));
+        assert_eq!(
+            super::for_key("EVENT", &none),
+            super::for_key("EVENT", &none)
+        );
         let mut used = Vec::new();
         for key in ["A", "B", "C", "D", "E", "F", "G", "H", "I", "J", "K", "L"] {
             let c = super::for_key(key, &used);
