@@ -43,12 +43,19 @@ const slug = (s) =>
     .replace(/[^a-z0-9]+/g, '-')
     .replace(/^-|-$/g, '');
 
-/** A form without its `{options}`, and whether it is case-exact. */
+/** A form without its `{options}`, whether it is case-exact, and its options. */
 function parseForm(cell) {
   const m = cell.match(/^(.*?)\s*\{([^}]*)\}$/);
-  if (!m) return { text: cell.trim(), exact: false };
-  return { text: m[1].trim(), exact: m[2].split(',').map((o) => o.trim()).includes('exact') };
+  if (!m) return { text: cell.trim(), exact: false, options: [] };
+  const options = m[2].split(',').map((o) => o.trim()).filter(Boolean);
+  return { text: m[1].trim(), exact: options.includes('exact'), options };
 }
+
+/** The form with `en` added to its options. */
+const tagEnglish = (f) => {
+  const { text, options } = parseForm(f);
+  return options.includes('en') ? f : `${text} {${[...options, 'en'].join(',')}}`;
+};
 
 function readTsv(file) {
   const rows = [];
@@ -89,11 +96,24 @@ for (const f of fs.readdirSync(dataDir)) {
   }
 }
 
-// Country names in Indonesian, from the hand-reviewed countries file.
+// Country names in Indonesian and in English, from the hand-reviewed countries file
+// (its English title: the first {en} form, else the name), so that a city's
+// description names its country as the country's card does.
 const countryName = new Map();
+const countryNameEn = new Map();
 for (const row of readTsv(path.join(dataDir, 'LOC-countries.tsv'))) {
-  if (row.iso) countryName.set(row.iso, parseForm(row.name).text);
+  if (!row.iso) continue;
+  countryName.set(row.iso, parseForm(row.name).text);
+  const en = [row.name, ...splitForms(row.aliases)].find((f) => parseForm(f).options.includes('en'));
+  countryNameEn.set(row.iso, parseForm(en ?? row.name).text);
 }
+// English country names that take "the": "City in the United States".
+const THE =
+  /^(United|Republic|Democratic|Central African|Dominican|Czech|Federated|State of)\b|(Islands|Lands)$|^(Netherlands|Philippines|Bahamas|Gambia|Maldives|Comoros|Seychelles)$/;
+const inEnglish = (cc) => {
+  const n = countryNameEn.get(cc);
+  return THE.test(n) && !/^(The|South Georgia) /.test(n) ? `the ${n}` : n;
+};
 
 const stopwords = new Set();
 for (const lang of ['id', 'en']) {
@@ -172,6 +192,17 @@ for (const { city: c, o } of selected) {
 
   const nameForm = exactIfCommon(name);
   aliases = aliases.map(exactIfCommon);
+  // The English name (world-cities.tsv `en`) is the first {en} form: tagged where it
+  // is already an alias, added after the aliases where it is not.
+  if (o?.en) {
+    const k = fold(parseForm(o.en).text);
+    if (k === fold(parseForm(name).text)) {
+      throw new Error(`world-cities.tsv: ${c.country} ${c.name}: en is the name itself (leave it empty)`);
+    }
+    const i = aliases.findIndex((a) => fold(parseForm(a).text) === k);
+    if (i >= 0) aliases[i] = tagEnglish(aliases[i]);
+    else aliases.push(tagEnglish(exactIfCommon(o.en)));
+  }
   const forms = [nameForm, ...aliases, ...short];
   const problems = [];
   for (const f of forms) {
@@ -200,13 +231,29 @@ for (const { city: c, o } of selected) {
   ids.add(id);
   for (const f of forms) claimed.set(fold(parseForm(f).text), id);
 
-  const description =
-    o?.description || (c.featureCode === 'PPLC' ? `Ibu kota ${country}` : `Kota di ${country}`);
+  if (!o?.description !== !o?.['description@en']) {
+    throw new Error(`world-cities.tsv: ${c.country} ${c.name}: description and description@en go together`);
+  }
+  const capital = c.featureCode === 'PPLC';
+  const description = o?.description || (capital ? `Ibu kota ${country}` : `Kota di ${country}`);
+  const descriptionEn =
+    o?.['description@en'] || (capital ? `Capital of ${inEnglish(c.country)}` : `City in ${inEnglish(c.country)}`);
   let url = o?.url || '';
   if (url === 'en') url = `https://en.wikipedia.org/wiki/${c.name.replace(/ /g, '_')}`;
   else if (url.startsWith('en:')) url = `https://en.wikipedia.org/wiki/${url.slice(3)}`;
   const priority = c.population > 0 ? Math.round(Math.log10(c.population) * 10) / 10 : 0;
-  entities.push({ id, name: nameForm, aliases, short, description, url, priority, geonames: c.cityId, country: c.country });
+  entities.push({
+    id,
+    name: nameForm,
+    aliases,
+    short,
+    description,
+    descriptionEn,
+    url,
+    priority,
+    geonames: c.cityId,
+    country: c.country,
+  });
 }
 
 entities.sort((a, b) => a.country.localeCompare(b.country) || b.priority - a.priority || a.id.localeCompare(b.id));
@@ -216,7 +263,7 @@ const lines = [
   '# (GeoNames data, CC BY 4.0) and scripts/gazetteer/world-cities.tsv (hand-written).',
   '# Do not edit: change world-cities.tsv and run the script again (see data/README.md).',
   '# priority: log10 of the population, to break ties between entities sharing a form.',
-  'id\ttype\tname\taliases\tshort\tdescription\turl\tpriority\tgeonames',
+  'id\ttype\tname\taliases\tshort\tdescription\tdescription@en\turl\tpriority\tgeonames',
 ];
 let lastCountry = '';
 for (const e of entities) {
@@ -225,9 +272,18 @@ for (const e of entities) {
     lastCountry = e.country;
   }
   lines.push(
-    [e.id, 'LOC', e.name, e.aliases.join('|'), e.short.join('|'), e.description, e.url, e.priority, e.geonames].join(
-      '\t',
-    ),
+    [
+      e.id,
+      'LOC',
+      e.name,
+      e.aliases.join('|'),
+      e.short.join('|'),
+      e.description,
+      e.descriptionEn,
+      e.url,
+      e.priority,
+      e.geonames,
+    ].join('\t'),
   );
 }
 fs.writeFileSync(path.join(root, OUT), lines.join('\n') + '\n');
