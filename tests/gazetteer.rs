@@ -186,12 +186,14 @@ fn merging_replaces_by_id_or_rejects_duplicates() {
 fn default_gazetteer_loads() {
     let g = default_gazetteer().unwrap();
     assert!(g.entities().len() > 250, "{} entities", g.entities().len());
-    let labels: Vec<&str> = g
-        .types()
-        .iter()
-        .map(|t| t.label.as_plain().unwrap())
-        .collect();
-    assert_eq!(labels, ["Orang", "Tempat", "Organisasi"]);
+    let labels = |lang: &str| -> Vec<&str> {
+        g.types()
+            .iter()
+            .map(|t| t.label.resolve(lang, g.lang()))
+            .collect()
+    };
+    assert_eq!(labels("id"), ["Orang", "Tempat", "Organisasi"]);
+    assert_eq!(labels("en"), ["Person", "Place", "Organisation"]);
     for e in g.entities() {
         assert!(
             ["PER", "LOC", "ORG"].contains(&e.type_key.as_str()),

@@ -6,7 +6,7 @@ import { readFileSync, writeFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { entityTitle, messages, resolveText } from '../../www/lib/lang.js';
-import { setup, blankPage, ROOT } from './helpers.mjs';
+import { setup, blankPage, newPage, ROOT } from './helpers.mjs';
 
 const FIXTURE = JSON.parse(readFileSync(path.join(ROOT, 'tests/fixtures/multilingual.json'), 'utf8'));
 
@@ -233,4 +233,36 @@ test('the demo: the text box starts empty; "Highlight this text" shows the resul
   assert.ok(top >= -1 && top < 100, `the article is at ${top} px`);
   assert.equal(await page.isVisible('#error-text'), false);
   await context.close();
+});
+
+test('the demo with the default gazetteer: an English text gets English cards and legend, an Indonesian one Indonesian', async () => {
+  const page = await newPage(env.browser);
+  await page.goto(env.url);
+  await page.waitForFunction(() => document.documentElement.dataset.demo === 'ready');
+  const legend = () => page.$$eval('#legend label span:not(.swatch):not(.count)', (els) => els.map((e) => e.textContent));
+  const owner = () => page.evaluate(() => [...CSS.highlights.keys()].map((k) => /^(.*)-\d+-[tn]-/.exec(k)?.[1]).find(Boolean));
+  assert.deepEqual(await legend(), ['Orang (PER)', 'Tempat (LOC)', 'Organisasi (ORG)']);
+  const id = await cardFor(page, await owner(), 'Sergey Lavrov');
+  assert.deepEqual(id.slice(0, 3), ['Sergey Lavrov', 'Orang', 'Menteri Luar Negeri Rusia sejak 2004']);
+  assert.equal(id[5], 'id');
+  await page.evaluate(() => { document.documentElement.dataset.demo = ''; });
+  await page.click('#load-sample-en');
+  await page.waitForFunction(() => document.documentElement.dataset.demo === 'ready');
+  assert.equal(await page.inputValue('#text-lang'), 'en');
+  assert.deepEqual(await legend(), ['Person (PER)', 'Place (LOC)', 'Organisation (ORG)']);
+  const un = await cardFor(page, await owner(), 'United Nations');
+  assert.deepEqual([un[0], un[1], un[5]], ['United Nations', 'Organisation', 'en']);
+  assert.match(un[2], /^[A-Z][a-z]+( [a-z]+)* organi[sz]ation/i);
+  assert.doesNotMatch(un[2], /Organisasi|antarpemerintah|internasional/);
+  const lavrov = await cardFor(page, await owner(), 'Sergey Lavrov');
+  assert.deepEqual(lavrov.slice(0, 2), ['Sergey Lavrov', 'Person']);
+  assert.match(lavrov[2], /Minister of Foreign Affairs of Russia|Foreign Minister of Russia/);
+  // The same English text marked as Indonesian: Indonesian cards.
+  await page.evaluate(() => { document.documentElement.dataset.demo = ''; });
+  await page.selectOption('#text-lang', 'id');
+  await page.waitForFunction(() => document.documentElement.dataset.demo === 'ready');
+  const unId = await cardFor(page, await owner(), 'United Nations');
+  assert.deepEqual([unId[0], unId[1], unId[5]], ['Perserikatan Bangsa-Bangsa', 'Organisasi', 'id']);
+  assert.deepEqual(page.errors, []);
+  await page.close();
 });
