@@ -215,7 +215,9 @@ export class Highlight {
     const match = target && 'first' in target ? target.first : target;
     const item = this.#items.find((i) => i.match === match)
       ?? this.#items.find((i) => match && i.match.start === match.start && i.match.end === match.end && i.match.id === match.id);
-    if (!item || !this.#renderer.drawing(item).ranges.length) return false;
+    if (!item) return false;
+    const drawn = this.#renderer.drawing(item);
+    if (drawn.elements.length === 0 && drawn.ranges.length === 0) return false;
     this.#interaction.reveal(item);
     return true;
   }
@@ -354,7 +356,8 @@ export class Highlight {
     for (const item of next) {
       const drawn = renderer.drawing(item);
       item.match.elements = drawn.elements;
-      item.match.ranges = drawn.ranges;
+      // Made when first read (the mark renderer makes its Ranges only then).
+      Object.defineProperty(item.match, 'ranges', { get: () => drawn.ranges, enumerable: true, configurable: true });
     }
     this.matches = next.map((item) => item.match);
     if (stats) this.lastUpdate = stats;

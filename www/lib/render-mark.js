@@ -118,7 +118,9 @@ export class MarkRenderer {
   }
 
   /**
-   * What is drawn for an item.
+   * What is drawn for an item. Its Ranges are made only when asked for: every live
+   * Range in a document is updated on every change of the DOM, so thousands of them
+   * would make putting the page back quadratic.
    * @param {RenderItem} item
    * @returns {{elements: HTMLElement[], ranges: Range[]}} its marks and a Range over each
    */
@@ -126,16 +128,22 @@ export class MarkRenderer {
     const perNode = this.#marks.get(item);
     const elements = [];
     if (perNode) for (const seg of item.segments) elements.push(...(perNode.get(seg.node) ?? []));
-    let ranges = this.#ranges.get(item);
-    if (!ranges) {
-      ranges = elements.map((el) => {
-        const range = el.ownerDocument.createRange();
-        range.selectNodeContents(el);
-        return range;
-      });
-      this.#ranges.set(item, ranges);
-    }
-    return { elements, ranges };
+    const cache = this.#ranges;
+    return {
+      elements,
+      get ranges() {
+        let ranges = cache.get(item);
+        if (!ranges) {
+          ranges = elements.map((el) => {
+            const range = el.ownerDocument.createRange();
+            range.selectNodeContents(el);
+            return range;
+          });
+          cache.set(item, ranges);
+        }
+        return ranges;
+      },
+    };
   }
 
   /**

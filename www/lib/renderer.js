@@ -40,7 +40,8 @@ import { MarkRenderer } from './render-mark.js';
  *   the same Text nodes stay drawn
  * @property {(item: RenderItem) => {elements: HTMLElement[], ranges: Range[]}} drawing
  *   what is drawn for an item: its elements (marks; none with the Highlight API)
- *   and a live Range per piece
+ *   and a live Range per piece (`ranges` may be made only when read: live Ranges
+ *   cost every later DOM change)
  * @property {(node: Node) => RenderItem[]} itemsOf the items drawn with a node the
  *   renderer made (a mark, a text piece); none for nodes of the page
  * @property {(event: MouseEvent|PointerEvent) => ({item: RenderItem, rect: DOMRect}|null)} hitTest
