@@ -119,3 +119,29 @@ pub fn fuzz_find(data: &[u8]) {
     check_invariants(&matcher, &body, Overlap::Longest);
     check_invariants(&matcher, &body, Overlap::All);
 }
+
+/// The automaton patterns a [`Matcher`] builds for `gazetteer` (every form,
+/// normalised, one per distinct key and diacritics rule), for benchmarks that
+/// compare the automaton crates on the same patterns.
+///
+/// ```
+/// let g = sorot::Gazetteer::from_json(r#"{"entities": [{"id": "a", "name": "São Paulo", "type": "LOC"}]}"#, "t").unwrap();
+/// assert_eq!(sorot::fuzzing::automaton_patterns(&g), ["sao paulo"]);
+/// ```
+pub fn automaton_patterns(gazetteer: &Gazetteer) -> Vec<String> {
+    let mut seen = std::collections::HashSet::new();
+    let mut out = Vec::new();
+    for e in gazetteer.entities() {
+        let fold = Fold {
+            case: true,
+            diacritics: e.diacritics == Diacritics::Fold,
+        };
+        for (form, _) in e.forms() {
+            let key = form_key(&form.text, fold);
+            if seen.insert((key.clone(), fold.diacritics)) {
+                out.push(key);
+            }
+        }
+    }
+    out
+}

@@ -23,11 +23,17 @@
 //! ```
 #![deny(missing_docs)]
 
+#[cfg(feature = "text")]
 mod color;
+mod compiled;
+#[cfg(feature = "text")]
 mod default;
 mod error;
+#[cfg(feature = "text")]
 pub mod fuzzing;
+#[cfg(feature = "text")]
 mod gazetteer;
+#[cfg(feature = "text")]
 pub mod lint;
 mod matcher;
 mod normalize;
@@ -36,8 +42,11 @@ mod utf16;
 #[cfg(target_arch = "wasm32")]
 mod wasm;
 
+pub use compiled::{compiled_json, is_compiled, load_compiled, FORMAT_VERSION};
+#[cfg(feature = "text")]
 pub use default::default_gazetteer;
 pub use error::Error;
+#[cfg(feature = "text")]
 pub use gazetteer::{
     Case, CaseRule, Diacritics, Duplicates, Entity, EntityType, Format, Gazetteer, Surface,
 };

@@ -16,8 +16,12 @@ usage:
       the line with --lines (each line is then its own document). Without FILE, or
       with -, reads standard input. Without --gazetteer, uses the default gazetteer;
       several --gazetteer merge in order.
+  sorot compile [FILE...] -o OUT
+      write the gazetteer (the files merged in order, or the default one) as a
+      compiled gazetteer, which loads without parsing or building anything; find,
+      check and the wasm engine read it (by its content, whatever its name)
   sorot check [--reviewed FILE] [--strict] [FILE...]
-      validate gazetteers (JSON, JSON Lines, TSV or CSV; without FILE, the default
+      validate gazetteers (JSON, JSON Lines, TSV, CSV or compiled; without FILE, the default
       gazetteer); print counts and warnings (forms several entities share, common
       words matched in any case), or the errors (exit code 2). A warning listed in
       the review file (form<TAB>ambiguous|common-word<TAB>reason) is explained.
@@ -36,6 +40,7 @@ fn main() -> ExitCode {
         Some("find") => find(&args[1..]),
         Some("check") => check(&args[1..]),
         Some("convert") => convert(&args[1..]),
+        Some("compile") => compile(&args[1..]),
         Some("-h" | "--help" | "help") => {
             print!("{USAGE}");
             Ok(())
@@ -52,15 +57,21 @@ fn main() -> ExitCode {
     }
 }
 
-fn read_input(path: &str) -> Result<String, Failure> {
-    let mut bytes = Vec::new();
+fn read_bytes(path: &str) -> Result<Vec<u8>, Failure> {
     let read = if path == "-" {
-        io::stdin().read_to_end(&mut bytes).map(|_| ())
+        let mut bytes = Vec::new();
+        io::stdin().read_to_end(&mut bytes).map(|_| bytes)
     } else {
-        std::fs::File::open(path).and_then(|mut f| f.read_to_end(&mut bytes).map(|_| ()))
+        // Sized from the file's length: no reallocation, so no second copy.
+        std::fs::read(path)
     };
     let name = if path == "-" { "standard input" } else { path };
-    read.map_err(|e| Failure(format!("{name}: {e}"), 1))?;
+    read.map_err(|e| Failure(format!("{name}: {e}"), 1))
+}
+
+fn read_input(path: &str) -> Result<String, Failure> {
+    let bytes = read_bytes(path)?;
+    let name = if path == "-" { "standard input" } else { path };
     String::from_utf8(bytes).map_err(|e| {
         Failure(
             format!(
@@ -78,12 +89,72 @@ fn load_gazetteers(paths: &[String]) -> Result<Gazetteer, Failure> {
     }
     let mut parts = Vec::new();
     for path in paths {
-        let text = read_input(path)?;
-        let g = Gazetteer::parse_as(&text, path, Format::from_path(path))
-            .map_err(|e| Failure(e.to_string(), 2))?;
-        parts.push((g, path.clone()));
+        parts.push((load_one(path)?, path.clone()));
     }
     Gazetteer::merge(parts, Duplicates::Replace).map_err(|e| Failure(e.to_string(), 2))
+}
+
+/// One gazetteer file: compiled (told by its first bytes) or text.
+fn load_one(path: &str) -> Result<Gazetteer, Failure> {
+    let bytes = read_bytes(path)?;
+    if sorot::is_compiled(&bytes) {
+        return Gazetteer::from_compiled(&bytes, path).map_err(|e| Failure(e.to_string(), 2));
+    }
+    let text = bytes_to_text(bytes, path)?;
+    Gazetteer::parse_as(&text, path, Format::from_path(path)).map_err(|e| Failure(e.to_string(), 2))
+}
+
+fn bytes_to_text(bytes: Vec<u8>, path: &str) -> Result<String, Failure> {
+    String::from_utf8(bytes).map_err(|e| {
+        Failure(
+            format!(
+                "{path}: not UTF-8 text (invalid byte at offset {})",
+                e.utf8_error().valid_up_to()
+            ),
+            1,
+        )
+    })
+}
+
+/// The matcher of `find`: a single compiled gazetteer loads as it is; anything else
+/// is read, merged and compiled.
+fn load_matcher(paths: &[String]) -> Result<Matcher, Failure> {
+    if let [path] = paths {
+        let bytes = read_bytes(path)?;
+        if sorot::is_compiled(&bytes) {
+            return Matcher::from_compiled(&bytes, path).map_err(|e| Failure(e.to_string(), 2));
+        }
+    }
+    Matcher::new(load_gazetteers(paths)?).map_err(|e| Failure(e.to_string(), 2))
+}
+
+fn compile(args: &[String]) -> Result<(), Failure> {
+    let mut files = Vec::new();
+    let mut out = None;
+    let mut it = args.iter();
+    while let Some(arg) = it.next() {
+        match arg.as_str() {
+            "-o" | "--output" => match it.next() {
+                Some(path) => out = Some(path.clone()),
+                None => return Err(Failure(format!("-o needs a file\n{USAGE}"), 2)),
+            },
+            flag if flag.starts_with('-') && flag != "-" => {
+                return Err(Failure(format!("unknown option {flag:?}\n{USAGE}"), 2))
+            }
+            _ => files.push(arg.clone()),
+        }
+    }
+    let Some(out) = out else {
+        return Err(Failure(format!("compile needs -o OUT\n{USAGE}"), 2));
+    };
+    let matcher = Matcher::new(load_gazetteers(&files)?).map_err(|e| Failure(e.to_string(), 2))?;
+    let bytes = matcher.compile();
+    let result = if out == "-" {
+        io::stdout().lock().write_all(&bytes)
+    } else {
+        std::fs::write(&out, &bytes)
+    };
+    result.map_err(|e| Failure(format!("{out}: {e}"), 1))
 }
 
 #[derive(Serialize)]
@@ -137,8 +208,7 @@ fn find(args: &[String]) -> Result<(), Failure> {
     if files.is_empty() {
         files.push("-".to_string());
     }
-    let matcher =
-        Matcher::new(load_gazetteers(&gazetteers)?).map_err(|e| Failure(e.to_string(), 2))?;
+    let matcher = load_matcher(&gazetteers)?;
     let stdout = io::stdout();
     let mut out = BufWriter::new(stdout.lock());
     for file in &files {
@@ -264,8 +334,13 @@ fn check(args: &[String]) -> Result<(), Failure> {
         }
     }
     for path in &files {
-        let text = read_input(path)?;
-        match Gazetteer::parse_as(&text, path, Format::from_path(path)) {
+        let bytes = read_bytes(path)?;
+        let parsed = if sorot::is_compiled(&bytes) {
+            Gazetteer::from_compiled(&bytes, path)
+        } else {
+            Gazetteer::parse_as(&bytes_to_text(bytes, path)?, path, Format::from_path(path))
+        };
+        match parsed {
             Ok(g) => gazetteers.push((path.clone(), g)),
             Err(e) => {
                 eprintln!("{e}");

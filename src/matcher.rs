@@ -4,9 +4,11 @@
 use std::cmp::Reverse;
 use std::collections::{HashMap, HashSet};
 
-use aho_corasick::{AhoCorasick, MatchKind};
+use daachorse::DoubleArrayAhoCorasick;
 
+#[cfg(feature = "text")]
 use crate::error::Error;
+#[cfg(feature = "text")]
 use crate::gazetteer::{CaseRule, Diacritics, Gazetteer};
 use crate::normalize::{self, Fold, Normalized};
 use crate::utf16::utf16_offsets;
@@ -77,24 +79,31 @@ pub struct FindOptions {
 }
 
 /// A surface form behind one automaton pattern.
-struct Form {
-    entity: u32,
-    short: bool,
+pub(crate) struct Form {
+    pub(crate) entity: u32,
+    pub(crate) short: bool,
+    /// The text must have a capital letter somewhere in the match.
+    pub(crate) capital: bool,
     /// For case-exact forms: the form normalised without case folding, which the
     /// text must equal.
-    exact: Option<String>,
-    /// The text must have a capital letter somewhere in the match.
-    capital: bool,
+    pub(crate) exact: Option<Box<str>>,
 }
 
 /// One automaton over the forms that share a normalisation.
-struct Scanner {
-    fold: Fold,
-    automaton: AhoCorasick,
-    forms: Vec<Vec<Form>>,
+pub(crate) struct Scanner {
+    pub(crate) fold: Fold,
+    pub(crate) automaton: DoubleArrayAhoCorasick<u32>,
+    /// The forms of pattern `p` are `forms[starts[p]..starts[p + 1]]`.
+    pub(crate) starts: Vec<u32>,
+    pub(crate) forms: Vec<Form>,
 }
 
 /// A compiled gazetteer, ready to find entities in text.
+///
+/// It keeps what finding needs: the automata, the form table and each entity's
+/// priority. It is made from a [`Gazetteer`] ([`Matcher::new`], with the `text`
+/// feature) or loaded from the bytes of a compiled gazetteer
+/// ([`Matcher::from_compiled`]).
 ///
 /// ```
 /// use sorot::{Gazetteer, Matcher};
@@ -107,8 +116,11 @@ struct Scanner {
 /// assert_eq!(found, ["Lavrov", "AS", "Sergey Lavrov"]);
 /// ```
 pub struct Matcher {
-    gazetteer: Gazetteer,
-    scanners: Vec<Scanner>,
+    pub(crate) scanners: Vec<Scanner>,
+    /// Each entity's priority, in gazetteer order (their number is its length).
+    pub(crate) priorities: Vec<f64>,
+    #[cfg(feature = "text")]
+    pub(crate) gazetteer: Gazetteer,
 }
 
 #[derive(Clone, Copy)]
@@ -163,6 +175,10 @@ impl BlockCache {
 
 impl Matcher {
     /// Compiles the gazetteer's names, aliases and short forms into automata.
+    ///
+    /// A form that normalises to nothing (only invisible characters) can never
+    /// match and is left out.
+    #[cfg(feature = "text")]
     pub fn new(gazetteer: Gazetteer) -> Result<Matcher, Error> {
         let mut scanners = Vec::new();
         for diacritics in [Diacritics::Fold, Diacritics::Exact] {
@@ -176,23 +192,30 @@ impl Matcher {
             };
             let mut patterns: Vec<String> = Vec::new();
             let mut forms: Vec<Vec<Form>> = Vec::new();
-            let mut index = HashMap::new();
+            let mut index: HashMap<String, usize> = HashMap::new();
             for (i, e) in gazetteer.entities().iter().enumerate() {
                 if e.diacritics != diacritics {
                     continue;
                 }
                 for (surface, short) in e.forms() {
                     let key = normalize::form_key(&surface.text, fold);
+                    if key.is_empty() {
+                        continue;
+                    }
                     let rule = surface.case_rule(e.case);
                     let exact = match rule {
-                        CaseRule::Exact => Some(normalize::form_key(&surface.text, cased)),
+                        CaseRule::Exact => Some(normalize::form_key(&surface.text, cased).into()),
                         CaseRule::Capitalised | CaseRule::Fold => None,
                     };
-                    let slot = *index.entry(key.clone()).or_insert_with(|| {
-                        patterns.push(key);
-                        forms.push(Vec::new());
-                        forms.len() - 1
-                    });
+                    let slot = match index.get(&key) {
+                        Some(&slot) => slot,
+                        None => {
+                            index.insert(key.clone(), patterns.len());
+                            patterns.push(key);
+                            forms.push(Vec::new());
+                            forms.len() - 1
+                        }
+                    };
                     forms[slot].push(Form {
                         entity: i as u32,
                         short,
@@ -204,30 +227,45 @@ impl Matcher {
             if patterns.is_empty() {
                 continue;
             }
-            let automaton = AhoCorasick::builder()
-                .match_kind(MatchKind::Standard)
-                .build(&patterns)
-                .map_err(|e| {
-                    Error::invalid(
-                        "gazetteer",
-                        vec![format!("cannot build the automaton: {e}")],
-                    )
-                })?;
+            drop(index);
+            let automaton = DoubleArrayAhoCorasick::<u32>::new(&patterns).map_err(|e| {
+                Error::invalid(
+                    "gazetteer",
+                    vec![format!("cannot build the automaton: {e}")],
+                )
+            })?;
+            let mut starts = Vec::with_capacity(forms.len() + 1);
+            starts.push(0);
+            let mut flat = Vec::new();
+            for list in forms {
+                flat.extend(list);
+                starts.push(flat.len() as u32);
+            }
             scanners.push(Scanner {
                 fold,
                 automaton,
-                forms,
+                starts,
+                forms: flat,
             });
         }
+        let priorities = gazetteer.entities().iter().map(|e| e.priority).collect();
         Ok(Matcher {
-            gazetteer,
             scanners,
+            priorities,
+            gazetteer,
         })
     }
 
-    /// The gazetteer this matcher was built from.
+    /// The gazetteer this matcher was built from (or, for a compiled gazetteer, read
+    /// from its entity data).
+    #[cfg(feature = "text")]
     pub fn gazetteer(&self) -> &Gazetteer {
         &self.gazetteer
+    }
+
+    /// The number of entities; a match's `entity` is below it.
+    pub fn entity_count(&self) -> usize {
+        self.priorities.len()
     }
 
     /// Finds entity mentions in `text`, one document: leftmost-longest and
@@ -318,6 +356,15 @@ impl Matcher {
                 ..scanner.fold
             };
             for m in scanner.automaton.find_overlapping_iter(&norm.text) {
+                let pattern = m.value() as usize;
+                let (Some(&first), Some(&last)) =
+                    (scanner.starts.get(pattern), scanner.starts.get(pattern + 1))
+                else {
+                    continue;
+                };
+                let Some(forms) = scanner.forms.get(first as usize..last as usize) else {
+                    continue;
+                };
                 if !whole_word(&norm.text, m.start(), m.end()) {
                     continue;
                 }
@@ -326,7 +373,7 @@ impl Matcher {
                 };
                 let mut as_written: Option<String> = None;
                 let mut has_capital: Option<bool> = None;
-                for form in &scanner.forms[m.pattern().as_usize()] {
+                for form in forms {
                     if form.capital
                         && !*has_capital
                             .get_or_insert_with(|| text[start..end].chars().any(char::is_uppercase))
@@ -336,7 +383,7 @@ impl Matcher {
                     if let Some(exact) = &form.exact {
                         let written = as_written
                             .get_or_insert_with(|| normalize::normalize(&text[start..end], cased));
-                        if written != exact {
+                        if **written != **exact {
                             continue;
                         }
                     }
@@ -430,9 +477,8 @@ impl Matcher {
         mut entities: Vec<(u32, bool)>,
         unambiguous: &HashSet<u32>,
     ) -> Match {
-        let entities_data = self.gazetteer.entities();
         let rank = |e: u32| {
-            let priority = entities_data[e as usize].priority;
+            let priority = self.priorities.get(e as usize).copied().unwrap_or(0.0);
             (unambiguous.contains(&e), priority)
         };
         entities.sort_by(|a, b| {
