@@ -145,3 +145,50 @@ pub fn automaton_patterns(gazetteer: &Gazetteer) -> Vec<String> {
     }
     out
 }
+
+/// Loads arbitrary bytes as a compiled gazetteer, then a small valid compiled
+/// gazetteer damaged by them (each 3 bytes: a 2-byte offset and a byte to XOR there;
+/// the first byte, when odd, also cuts the file), once as damaged and once with its
+/// checksum made right so that every check behind it is reached. Whatever loads
+/// must then find without panicking or hanging: the body of the cargo-fuzz target
+/// `compiled`.
+pub fn fuzz_compiled(data: &[u8]) {
+    load_and_find(data);
+    static BASE: std::sync::OnceLock<Vec<u8>> = std::sync::OnceLock::new();
+    let base = BASE.get_or_init(|| {
+        let g = Gazetteer::from_json(
+            r#"{"entities": [
+                {"id": "kim", "name": "Kim Jong Un", "type": "PER", "short": ["Kim"]},
+                {"id": "as", "name": "Amerika Serikat", "type": "LOC", "aliases": ["AS"], "priority": 2},
+                {"id": "sp", "name": "São Paulo", "type": "LOC", "diacritics": "exact"}]}"#,
+            "fuzz base",
+        )
+        .expect("the fuzz base gazetteer is valid");
+        Matcher::new(g).expect("the fuzz base builds").compile()
+    });
+    let Some((&cut, edits)) = data.split_first() else {
+        return;
+    };
+    let mut bytes = base.clone();
+    for e in edits.chunks_exact(3) {
+        let at = usize::from(u16::from_le_bytes([e[0], e[1]])) % bytes.len();
+        bytes[at] ^= e[2];
+    }
+    if cut % 2 == 1 {
+        bytes.truncate(bytes.len() * usize::from(cut) / 256);
+    }
+    load_and_find(&bytes);
+    crate::compiled::reseal(&mut bytes);
+    load_and_find(&bytes);
+}
+
+fn load_and_find(bytes: &[u8]) {
+    if let Ok(m) = Matcher::from_compiled(bytes, "fuzz") {
+        let text = "Kim Jong Un dan Kim di AS, Sao Paulo, São Paulo, Amerika Serikat.";
+        for overlap in [Overlap::Longest, Overlap::All] {
+            for found in m.find_with(text, FindOptions { overlap }) {
+                assert!(found.entity < m.entity_count(), "entity out of range");
+            }
+        }
+    }
+}
