@@ -13,6 +13,7 @@ step() { printf '==> %s\n' "$*" >&2; }
 die() { printf 'build.sh: %s\n' "$*" >&2; exit 1; }
 
 WASM=target/wasm32-unknown-unknown/release/sorot.wasm
+ENGINE_WASM=target/wasm32-unknown-unknown/wasm-engine/sorot.wasm
 PKG=www/pkg
 
 # newer A B...: true when A is missing or older than any B.
@@ -55,18 +56,29 @@ need_npm() {
   fi
 }
 
-build_wasm() {
-  step "building the core for wasm32 (release)"
-  cargo build --quiet --release --target wasm32-unknown-unknown --lib
-  if newer_than "$PKG/sorot_bg.wasm" "$WASM" build.sh; then
-    step "generating the JS glue (wasm-bindgen --target web)"
-    wasm-bindgen --target web --no-typescript --out-dir "$PKG" "$WASM"
-    step "optimising the wasm (wasm-opt -Oz)"
+# wasm_module WASM NAME: JS glue and the optimised module as $PKG/NAME.js, NAME_bg.wasm.
+wasm_module() {
+  if newer_than "$PKG/$2_bg.wasm" "$1" build.sh; then
+    step "generating the JS glue of $2 (wasm-bindgen --target web)"
+    wasm-bindgen --target web --no-typescript --out-dir "$PKG" --out-name "$2" "$1"
+    step "optimising $2 (wasm-opt -Oz)"
     node_modules/.bin/wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int \
       --enable-sign-ext --enable-mutable-globals --enable-reference-types --enable-multivalue \
-      "$PKG/sorot_bg.wasm" -o "$PKG/sorot_bg.wasm.opt"
-    mv "$PKG/sorot_bg.wasm.opt" "$PKG/sorot_bg.wasm"
+      "$PKG/$2_bg.wasm" -o "$PKG/$2_bg.wasm.opt"
+    mv "$PKG/$2_bg.wasm.opt" "$PKG/$2_bg.wasm"
   fi
+}
+
+# Two modules from the one crate (src/wasm.rs): the compiler (sorot.js: text
+# gazetteers, compileGazetteers, new Engine(sources, origins)) and the engine the page
+# always loads (sorot_engine.js: Engine.load of compiled gazetteers, no text readers).
+build_wasm() {
+  step "building the compiler module for wasm32 (release)"
+  cargo build --quiet --release --target wasm32-unknown-unknown --lib
+  wasm_module "$WASM" sorot
+  step "building the engine module for wasm32 (profile wasm-engine, no default features)"
+  cargo build --quiet --profile wasm-engine --no-default-features --target wasm32-unknown-unknown --lib
+  wasm_module "$ENGINE_WASM" sorot_engine
 }
 
 build_cli() {
@@ -76,10 +88,16 @@ build_cli() {
 
 build_gazetteer() {
   if newer_than "$PKG/default-gazetteer.json" data target/debug/sorot; then
-    step "compiling the default gazetteer to $PKG/default-gazetteer.json"
+    step "writing the default gazetteer to $PKG/default-gazetteer.json"
     mkdir -p "$PKG"
     target/debug/sorot convert --compact > "$PKG/default-gazetteer.json.tmp"
     mv "$PKG/default-gazetteer.json.tmp" "$PKG/default-gazetteer.json"
+  fi
+  if newer_than "$PKG/default.sorot" data target/debug/sorot; then
+    step "compiling the default gazetteer to $PKG/default.sorot"
+    mkdir -p "$PKG"
+    target/debug/sorot compile -o "$PKG/default.sorot.tmp"
+    mv "$PKG/default.sorot.tmp" "$PKG/default.sorot"
   fi
 }
 

@@ -441,6 +441,7 @@ pub(crate) fn reseal(bytes: &mut [u8]) {
 }
 
 /// Builds the compiled bytes of a matcher and its entity JSON.
+#[cfg(feature = "text")]
 fn write(matcher: &Matcher, json: &str) -> Vec<u8> {
     let mut sections: Vec<(&[u8; 4], Vec<u8>)> = Vec::new();
     let mut ents = Vec::with_capacity(4 + matcher.priorities.len() * 8);

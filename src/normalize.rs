@@ -102,6 +102,7 @@ pub(crate) fn normalize(s: &str, fold: Fold) -> String {
 
 /// A gazetteer form as the automaton looks for it: normalised, on one line (a
 /// paragraph break inside it is a space) and without spaces at either end.
+#[cfg(feature = "text")]
 pub(crate) fn form_key(form: &str, fold: Fold) -> String {
     normalize(form, fold)
         .replace(PARAGRAPH, " ")
