@@ -148,6 +148,8 @@ run_tests() {
   else
     step "skipping the quality benchmark's own tests: python3 not found"
   fi
+  step "wasm module tests under Node (node --test tests/wasm/)"
+  node --test tests/wasm/
   need_chromium
   step "browser tests (node --test, headless Chromium: $CHROMIUM)"
   node --test --test-concurrency=1 tests/browser/
