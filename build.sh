@@ -12,7 +12,7 @@ cd "$(dirname "$0")"
 step() { printf '==> %s\n' "$*" >&2; }
 die() { printf 'build.sh: %s\n' "$*" >&2; exit 1; }
 
-WASM=target/wasm32-unknown-unknown/release/sorot.wasm
+WASM=target/wasm32-unknown-unknown/wasm/sorot.wasm
 ENGINE_WASM=target/wasm32-unknown-unknown/wasm-engine/sorot.wasm
 PKG=www/pkg
 
@@ -73,8 +73,8 @@ wasm_module() {
 # gazetteers, compileGazetteers, new Engine(sources, origins)) and the engine the page
 # always loads (sorot_engine.js: Engine.load of compiled gazetteers, no text readers).
 build_wasm() {
-  step "building the compiler module for wasm32 (release)"
-  cargo build --quiet --release --target wasm32-unknown-unknown --lib
+  step "building the compiler module for wasm32 (profile wasm)"
+  cargo build --quiet --profile wasm --target wasm32-unknown-unknown --lib
   wasm_module "$WASM" sorot
   step "building the engine module for wasm32 (profile wasm-engine, no default features)"
   cargo build --quiet --profile wasm-engine --no-default-features --target wasm32-unknown-unknown --lib

@@ -4,6 +4,7 @@
 //! node bench/gazetteers.mjs                            # target/bench/cities.tsv, million.tsv
 //! cargo run --release --example native                 # the default gazetteer
 //! cargo run --release --example native -- target/bench/cities.tsv
+//! SCAN=target/bench/corpus.txt cargo run --release --example native   # find alone
 //! ```
 //!
 //! For the gazetteer (the default one, or the files given, merged in order) it prints
@@ -90,6 +91,23 @@ fn main() {
             .collect();
         Gazetteer::merge(parts, Duplicates::Replace).unwrap()
     };
+    if let Ok(file) = std::env::var("SCAN") {
+        // SCAN=FILE: only the scan, `Matcher::find` on the file's text, in-process.
+        let text = std::fs::read_to_string(&file).unwrap();
+        let m = Matcher::new(load()).unwrap();
+        let found = measure("Matcher::find", runs, || m.find(&text).len());
+        let t = Instant::now();
+        for _ in 0..runs {
+            std::hint::black_box(m.find(&text));
+        }
+        let secs = t.elapsed().as_secs_f64() / runs as f64;
+        println!(
+            "{file}: {:.2} MB, {found} matches, {:.1} MB/s",
+            text.len() as f64 / 1e6,
+            text.len() as f64 / 1e6 / secs
+        );
+        return;
+    }
     let name = if args.is_empty() {
         "default gazetteer".to_string()
     } else {

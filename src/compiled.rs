@@ -21,7 +21,8 @@
 //!   `starts[p]..starts[p + 1]`), the forms (entity u32, flags u8: bit 0 short form,
 //!   bit 1 needs a capital, bit 2 case-exact), the case-exact forms' texts (u32
 //!   length, UTF-8 bytes, for each form with bit 2, in order) and the automaton
-//!   (u32 length, then daachorse's serialised bytewise automaton);
+//!   (u32 length, then the trie of `src/trie.rs`: node count, edge starts, edge
+//!   bytes, pattern per node);
 //! - `JSON`: the entity data for display, the JSON text of `Gazetteer::to_json()`
 //!   (so JavaScript can `JSON.parse` it; a match's entity indexes its `entities`).
 //!
@@ -30,11 +31,10 @@
 //! truncated or corrupt; it never panics. The checksum (not cryptographic) catches
 //! accidental damage; the checks catch the rest.
 
-use daachorse::DoubleArrayAhoCorasick;
-
 use crate::error::Error;
 use crate::matcher::{Form, Matcher, Scanner};
 use crate::normalize::Fold;
+use crate::trie::Trie;
 
 /// The version of the compiled format this sorot writes and reads. A compiled file
 /// of another version is refused (compile it again from its source); caches of
@@ -362,8 +362,8 @@ fn read_scanner(r: &mut Reader, entities: usize, origin: &str) -> Result<Scanner
         .collect();
     let len = r.count(1, "bytes of automaton", origin)?;
     let automaton_bytes = r.take(len, origin)?;
-    let automaton = match DoubleArrayAhoCorasick::<u32>::deserialize(automaton_bytes) {
-        Ok((a, [])) => a,
+    let automaton = match Trie::deserialize(automaton_bytes, patterns) {
+        Some((a, [])) => a,
         _ => {
             return Err(corrupt(
                 origin,
@@ -371,63 +371,12 @@ fn read_scanner(r: &mut Reader, entities: usize, origin: &str) -> Result<Scanner
             ))
         }
     };
-    if !failures_reach_the_root(automaton_bytes) {
-        return Err(corrupt(
-            origin,
-            "corrupt: the automaton of section SCAN has a loop of failure links",
-        ));
-    }
     Ok(Scanner {
         fold,
         automaton,
         starts,
         forms,
     })
-}
-
-/// Whether every state's chain of failure links ends at the root, in daachorse's
-/// serialised bytewise automaton (whose other checks `deserialize` makes): the
-/// states come first, a u32 count then 12 bytes each (base, fail, output and check),
-/// the fail link at bytes 4..8. A loop of failure links would make a scan never end.
-/// daachorse is pinned to the version whose layout this reads; a test checks it.
-pub(crate) fn failures_reach_the_root(automaton: &[u8]) -> bool {
-    let Some(count) = automaton.get(0..4) else {
-        return false;
-    };
-    let n = u32::from_le_bytes([count[0], count[1], count[2], count[3]]) as usize;
-    let Some(states) = automaton.get(4..4 + n.saturating_mul(12)) else {
-        return false;
-    };
-    let fail = |i: usize| {
-        let b = &states[i * 12 + 4..i * 12 + 8];
-        u32::from_le_bytes([b[0], b[1], b[2], b[3]]) as usize
-    };
-    // 0: not yet seen, 1: on the chain being followed, 2: reaches the root.
-    let mut mark = vec![0u8; n];
-    if n == 0 {
-        return false;
-    }
-    mark[0] = 2;
-    let mut chain = Vec::new();
-    for start in 1..n {
-        let mut s = start;
-        while mark[s] == 0 {
-            mark[s] = 1;
-            chain.push(s);
-            s = fail(s);
-            if s >= n {
-                return false;
-            }
-        }
-        if mark[s] == 1 {
-            return false;
-        }
-        for &c in &chain {
-            mark[c] = 2;
-        }
-        chain.clear();
-    }
-    true
 }
 
 /// Writes the right checksum into a compiled gazetteer's header (for the fuzz
@@ -469,7 +418,8 @@ fn write(matcher: &Matcher, json: &str) -> Vec<u8> {
                 b.extend(e.as_bytes());
             }
         }
-        let automaton = s.automaton.serialize();
+        let mut automaton = Vec::new();
+        s.automaton.serialize(&mut automaton);
         b.extend((automaton.len() as u32).to_le_bytes());
         b.extend(automaton);
         sections.push((b"SCAN", b));
@@ -505,7 +455,7 @@ impl Matcher {
     /// let m = sorot::Matcher::from_compiled(&bytes, "t.sorot").unwrap();
     /// assert_eq!(m.find("Di Jakarta.").len(), 1);
     /// let err = sorot::Matcher::from_compiled(&bytes[..100], "t.sorot").err().unwrap();
-    /// assert!(err.to_string().starts_with("t.sorot: compiled gazetteer: corrupt"));
+    /// assert!(err.to_string().starts_with("t.sorot: compiled gazetteer: truncated"));
     /// ```
     pub fn from_compiled(bytes: &[u8], origin: &str) -> Result<Matcher, Error> {
         let parts = read(bytes, origin)?;
@@ -578,43 +528,5 @@ mod tests {
         for n in [0u64, 7, 10, 1234567890, u64::MAX] {
             assert_eq!(decimal(n), n.to_string());
         }
-    }
-
-    fn find(bytes: &[u8], text: &str) -> Vec<(usize, usize)> {
-        let (a, _) = DoubleArrayAhoCorasick::<u32>::deserialize(bytes).unwrap();
-        a.find_overlapping_iter(text)
-            .map(|m| (m.start(), m.end()))
-            .collect()
-    }
-
-    #[test]
-    fn failure_links_are_where_the_check_reads_them() {
-        // "bc" in "abc" is found through the failure link of the state "ab" to "b".
-        let a = DoubleArrayAhoCorasick::<u32>::new(["ab", "bc"]).unwrap();
-        let bytes = a.serialize();
-        assert!(failures_reach_the_root(&bytes));
-        assert_eq!(find(&bytes, "abc"), [(0, 2), (1, 3)]);
-        let n = u32::from_le_bytes(bytes[0..4].try_into().unwrap()) as usize;
-        let at = |i: usize| 4 + i * 12 + 4;
-        let mut lost_bc = 0;
-        for i in 2..n {
-            let fail = u32::from_le_bytes(bytes[at(i)..at(i) + 4].try_into().unwrap());
-            if fail == 0 {
-                continue;
-            }
-            // Sending a failure link to the root keeps every transition ("ab" is
-            // still found) and may lose what the link led to ("bc").
-            let mut to_root = bytes.clone();
-            to_root[at(i)..at(i) + 4].copy_from_slice(&0u32.to_le_bytes());
-            let found = find(&to_root, "abc");
-            assert!(found.contains(&(0, 2)), "state {i}: {found:?}");
-            lost_bc += usize::from(!found.contains(&(1, 3)));
-            // A failure link to itself: daachorse's checks accept it, ours does not.
-            let mut looped = bytes.clone();
-            looped[at(i)..at(i) + 4].copy_from_slice(&(i as u32).to_le_bytes());
-            assert!(DoubleArrayAhoCorasick::<u32>::deserialize(&looped).is_ok());
-            assert!(!failures_reach_the_root(&looped));
-        }
-        assert_eq!(lost_bc, 1);
     }
 }

@@ -37,6 +37,7 @@ mod gazetteer;
 pub mod lint;
 mod matcher;
 mod normalize;
+mod trie;
 mod utf16;
 
 #[cfg(target_arch = "wasm32")]

@@ -4,13 +4,12 @@
 use std::cmp::Reverse;
 use std::collections::{HashMap, HashSet};
 
-use daachorse::DoubleArrayAhoCorasick;
-
 #[cfg(feature = "text")]
 use crate::error::Error;
 #[cfg(feature = "text")]
 use crate::gazetteer::{CaseRule, Diacritics, Gazetteer};
 use crate::normalize::{self, Fold, Normalized};
+use crate::trie::Trie;
 use crate::utf16::utf16_offsets;
 
 /// Which matches [`Matcher::find_with`] returns where spans overlap.
@@ -92,7 +91,7 @@ pub(crate) struct Form {
 /// One automaton over the forms that share a normalisation.
 pub(crate) struct Scanner {
     pub(crate) fold: Fold,
-    pub(crate) automaton: DoubleArrayAhoCorasick<u32>,
+    pub(crate) automaton: Trie,
     /// The forms of pattern `p` are `forms[starts[p]..starts[p + 1]]`.
     pub(crate) starts: Vec<u32>,
     pub(crate) forms: Vec<Form>,
@@ -228,12 +227,14 @@ impl Matcher {
                 continue;
             }
             drop(index);
-            let automaton = DoubleArrayAhoCorasick::<u32>::new(&patterns).map_err(|e| {
-                Error::invalid(
+            if patterns.len() >= u32::MAX as usize {
+                return Err(Error::invalid(
                     "gazetteer",
-                    vec![format!("cannot build the automaton: {e}")],
-                )
-            })?;
+                    vec!["too many distinct forms (at most 4,294,967,294)".into()],
+                ));
+            }
+            let automaton = Trie::build(&patterns);
+            drop(patterns);
             let mut starts = Vec::with_capacity(forms.len() + 1);
             starts.push(0);
             let mut flat = Vec::new();
@@ -355,8 +356,16 @@ impl Matcher {
                 case: false,
                 ..scanner.fold
             };
-            for m in scanner.automaton.find_overlapping_iter(&norm.text) {
-                let pattern = m.value() as usize;
+            let mut found = Vec::new();
+            for_each_start(&norm.text, |at| {
+                scanner
+                    .automaton
+                    .walk(norm.text.as_bytes(), at, |end, pattern| {
+                        found.push((at, end, pattern))
+                    })
+            });
+            for (m_start, m_end, pattern) in found {
+                let pattern = pattern as usize;
                 let (Some(&first), Some(&last)) =
                     (scanner.starts.get(pattern), scanner.starts.get(pattern + 1))
                 else {
@@ -365,10 +374,10 @@ impl Matcher {
                 let Some(forms) = scanner.forms.get(first as usize..last as usize) else {
                     continue;
                 };
-                if !whole_word(&norm.text, m.start(), m.end()) {
+                if !whole_word(&norm.text, m_start, m_end) {
                     continue;
                 }
-                let Some((start, end)) = norm.original_span(m.start(), m.end()) else {
+                let Some((start, end)) = norm.original_span(m_start, m_end) else {
                     continue;
                 };
                 let mut as_written: Option<String> = None;
@@ -511,6 +520,49 @@ impl Matcher {
             candidates: entities.iter().map(|e| e.0 as usize).collect(),
             reason,
         }
+    }
+}
+
+/// Calls `f` with every place in `text` where a whole-word match may start: every
+/// character boundary but those between two characters that join (a letter and the
+/// combining mark after it, two letters or digits of a spaced script), which
+/// [`whole_word`] would refuse. The rest of the rule (dotted names, the end of the
+/// match) is left to [`whole_word`].
+fn for_each_start(text: &str, mut f: impl FnMut(usize)) {
+    let bytes = text.as_bytes();
+    // What the character before is: a word character of a spaced script, whitespace.
+    let mut prev_word = false;
+    let mut prev_space = true;
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        if b < 0x80 {
+            let word = b.is_ascii_alphanumeric() || b == b'_';
+            if !(prev_word && word) {
+                f(i);
+            }
+            i += 1;
+            if word {
+                // The rest of an ASCII word starts nothing.
+                while i < bytes.len() && (bytes[i].is_ascii_alphanumeric() || bytes[i] == b'_') {
+                    i += 1;
+                }
+            }
+            prev_word = word;
+            prev_space = matches!(b, b' ' | b'\t'..=b'\r');
+            continue;
+        }
+        let Some(c) = text[i..].chars().next() else {
+            return;
+        };
+        let combining = normalize::is_combining_mark(c);
+        let word = normalize::is_word_char(c) && !normalize::is_unspaced_script(c);
+        if !((combining && !prev_space) || (prev_word && word)) {
+            f(i);
+        }
+        prev_word = word;
+        prev_space = c.is_whitespace();
+        i += c.len_utf8();
     }
 }
 

@@ -32,44 +32,145 @@ pub(crate) struct Fold {
     pub diacritics: bool,
 }
 
-/// Normalised text with, for every byte of it, the original span it came from.
+/// Normalised text with a map back to the original text.
+///
+/// Most of a text maps byte for byte (ASCII letters, digits and punctuation, single
+/// spaces, and characters normalisation leaves as they are): only the places where
+/// it does not are kept, as pieces, so that the map costs nothing where the text is
+/// plain and the scan is one pass with a fast path for ASCII.
 pub(crate) struct Normalized {
     /// The normalised text.
     pub text: String,
-    /// Original byte offset where the character that produced each byte starts.
-    starts: Vec<u32>,
-    /// Original byte offset where that character (with what was dropped after it) ends.
-    ends: Vec<u32>,
+    /// The groups (the bytes one original character, or one whitespace run,
+    /// produced, with what was dropped after it) that do not map byte for byte, in
+    /// order. Between them, normalised byte `i` is original byte `i + delta`.
+    pieces: Vec<Piece>,
+}
+
+#[derive(Clone, Copy, Debug)]
+struct Piece {
+    /// The normalised bytes `norm..norm_end`...
+    norm: u32,
+    norm_end: u32,
+    /// ...came from the original bytes `orig..orig_end`.
+    orig: u32,
+    orig_end: u32,
 }
 
 impl Normalized {
     /// Normalises `original` (at most 4 GiB) and keeps the offset map.
     pub fn new(original: &str, fold: Fold) -> Normalized {
-        let mut out = Normalized {
-            text: String::with_capacity(original.len()),
-            starts: Vec::with_capacity(original.len()),
-            ends: Vec::with_capacity(original.len()),
+        let bytes = original.as_bytes();
+        let mut text = String::with_capacity(original.len() + 8);
+        let mut pieces: Vec<Piece> = Vec::new();
+        // The last group emitted: where it starts in the normalised and the original
+        // text (a drop after it extends it).
+        let mut last: Option<(usize, usize)> = None;
+        let mut i = 0;
+        while i < bytes.len() {
+            let b = bytes[i];
+            if b < 0x80 && !b.is_ascii_whitespace() {
+                // Fast path: a run of ASCII letters, digits and punctuation, with
+                // single spaces between them, maps byte for byte.
+                let mut j = i + 1;
+                while j < bytes.len() {
+                    let c = bytes[j];
+                    if c < 0x80 && !c.is_ascii_whitespace() {
+                        j += 1;
+                    } else if c == b' '
+                        && bytes
+                            .get(j + 1)
+                            .is_some_and(|&d| d < 0x80 && !d.is_ascii_whitespace())
+                    {
+                        j += 2;
+                    } else {
+                        break;
+                    }
+                }
+                let start = text.len();
+                text.push_str(&original[i..j]);
+                if fold.case {
+                    text[start..].make_ascii_lowercase();
+                }
+                last = Some((text.len() - 1, j - 1));
+                i = j;
+                continue;
+            }
+            let Some(c) = original[i..].chars().next() else {
+                break;
+            };
+            let end = i + c.len_utf8();
+            let norm = text.len();
+            if c.is_whitespace() {
+                let (ch, run_end) = whitespace_run(original, i);
+                text.push(ch);
+                if !(run_end == i + 1 && ch == ' ') {
+                    pieces.push(Piece {
+                        norm: norm as u32,
+                        norm_end: text.len() as u32,
+                        orig: i as u32,
+                        orig_end: run_end as u32,
+                    });
+                }
+                last = Some((norm, i));
+                i = run_end;
+                continue;
+            }
+            if !is_ignorable(c) {
+                fold_char(c, fold, &mut text);
+            }
+            if text.len() == norm {
+                // Nothing emitted: the character belongs to the group before it.
+                // Before any group, it shifts what follows (an empty piece).
+                let (group_norm, group_orig) = last.unwrap_or((0, 0));
+                let group_end = if last.is_some() { text.len() } else { 0 };
+                match pieces.last_mut() {
+                    Some(p)
+                        if p.norm as usize == group_norm && p.norm_end as usize == group_end =>
+                    {
+                        p.orig_end = end as u32
+                    }
+                    _ => pieces.push(Piece {
+                        norm: group_norm as u32,
+                        norm_end: group_end as u32,
+                        orig: group_orig as u32,
+                        orig_end: end as u32,
+                    }),
+                }
+            } else {
+                if text.as_bytes()[norm..] != bytes[i..end] {
+                    pieces.push(Piece {
+                        norm: norm as u32,
+                        norm_end: text.len() as u32,
+                        orig: i as u32,
+                        orig_end: end as u32,
+                    });
+                }
+                last = Some((norm, i));
+            }
+            i = end;
+        }
+        Normalized { text, pieces }
+    }
+
+    /// The original offset of normalised offset `x` when `x` starts a group, or
+    /// (with `end`) when it ends one; `None` inside a group.
+    fn map(&self, x: usize, end: bool) -> Option<usize> {
+        // The byte whose group must start (or end) at x.
+        let byte = if end { x - 1 } else { x };
+        let k = self.pieces.partition_point(|p| p.norm as usize <= byte);
+        let Some(p) = k.checked_sub(1).map(|k| self.pieces[k]) else {
+            return Some(x);
         };
-        // Start of the last emitted group (the bytes one original character produced).
-        let mut group = 0usize;
-        normalize_chars(original, fold, |event| match event {
-            Event::Emit { ch, start, end } => {
-                if out.starts.last() != Some(&(start as u32)) {
-                    group = out.text.len();
-                }
-                out.text.push(ch);
-                for _ in 0..ch.len_utf8() {
-                    out.starts.push(start as u32);
-                    out.ends.push(end as u32);
-                }
-            }
-            Event::Drop { end } => {
-                for e in &mut out.ends[group..] {
-                    *e = end as u32;
-                }
-            }
-        });
-        out
+        let (norm, norm_end) = (p.norm as usize, p.norm_end as usize);
+        if byte < norm_end {
+            return match end {
+                false if x == norm => Some(p.orig as usize),
+                true if x == norm_end => Some(p.orig_end as usize),
+                _ => None,
+            };
+        }
+        Some(p.orig_end as usize + (x - norm_end))
     }
 
     /// The original span of the normalised span `start..end`, if that span begins and
@@ -79,25 +180,43 @@ impl Normalized {
         if start >= end || end > self.text.len() {
             return None;
         }
-        let starts_group = start == 0 || self.starts[start - 1] != self.starts[start];
-        let ends_group = end == self.text.len() || self.starts[end] != self.starts[end - 1];
-        if starts_group && ends_group {
-            Some((self.starts[start] as usize, self.ends[end - 1] as usize))
-        } else {
-            None
+        Some((self.map(start, false)?, self.map(end, true)?))
+    }
+}
+
+/// The whitespace run that starts at `i` (a whitespace character): what it becomes
+/// (one space, or one paragraph separator when it holds an empty line or a U+2029)
+/// and where it ends.
+fn whitespace_run(s: &str, i: usize) -> (char, usize) {
+    let bytes = s.as_bytes();
+    let mut newlines = 0;
+    let mut paragraph = false;
+    let mut run_end = i;
+    for (at, d) in s[i..].char_indices() {
+        if !d.is_whitespace() {
+            break;
+        }
+        let at = i + at;
+        run_end = at + d.len_utf8();
+        match d {
+            PARAGRAPH => paragraph = true,
+            // "\r\n" is one line break.
+            '\n' if at > i && bytes[at - 1] == b'\r' => {}
+            '\n' | '\r' | '\u{2028}' | '\x0c' => newlines += 1,
+            _ => {}
         }
     }
+    let ch = if paragraph || newlines >= 2 {
+        PARAGRAPH
+    } else {
+        ' '
+    };
+    (ch, run_end)
 }
 
 /// Normalises `s` without keeping the offset map (for surface forms).
 pub(crate) fn normalize(s: &str, fold: Fold) -> String {
-    let mut text = String::with_capacity(s.len());
-    normalize_chars(s, fold, |event| {
-        if let Event::Emit { ch, .. } = event {
-            text.push(ch);
-        }
-    });
-    text
+    Normalized::new(s, fold).text
 }
 
 /// A gazetteer form as the automaton looks for it: normalised, on one line (a
@@ -110,89 +229,30 @@ pub(crate) fn form_key(form: &str, fold: Fold) -> String {
         .to_string()
 }
 
-enum Event {
-    /// Append `ch`, produced by the original bytes `start..end`.
-    Emit { ch: char, start: usize, end: usize },
-    /// An original character that ended at `end` produced nothing.
-    Drop { end: usize },
-}
-
-fn normalize_chars(s: &str, fold: Fold, mut sink: impl FnMut(Event)) {
-    let bytes = s.as_bytes();
-    let mut iter = s.char_indices().peekable();
-    while let Some((start, c)) = iter.next() {
-        let end = start + c.len_utf8();
-        if c.is_ascii() && c != ' ' && !c.is_ascii_whitespace() {
-            // Fast path: ASCII letters, digits and punctuation.
-            let ch = if fold.case { c.to_ascii_lowercase() } else { c };
-            sink(Event::Emit { ch, start, end });
-            continue;
+/// Appends what one character (not whitespace, not ignorable) normalises to.
+fn fold_char(c: char, fold: Fold, out: &mut String) {
+    let mut emit_folded = |d: char| {
+        if fold.diacritics && is_diacritic(d) {
+            return;
         }
-        if c.is_whitespace() {
-            let mut run_end = end;
-            let mut newlines = usize::from(c == '\n' || c == '\u{2028}' || c == '\x0c');
-            let mut paragraph = c == PARAGRAPH;
-            if c == '\r' {
-                newlines += 1;
-            }
-            while let Some(&(i, d)) = iter.peek() {
-                if !d.is_whitespace() {
-                    break;
+        let d = typographic(d);
+        if fold.case {
+            fold_case(d, |e| {
+                // Folding may produce a combining mark ("İ" gives "i" + U+0307).
+                if !(fold.diacritics && is_diacritic(e)) {
+                    out.push(e);
                 }
-                iter.next();
-                run_end = i + d.len_utf8();
-                match d {
-                    PARAGRAPH => paragraph = true,
-                    // "\r\n" is one line break.
-                    '\n' if i > 0 && bytes[i - 1] == b'\r' => {}
-                    '\n' | '\r' | '\u{2028}' | '\x0c' => newlines += 1,
-                    _ => {}
-                }
-            }
-            let ch = if paragraph || newlines >= 2 {
-                PARAGRAPH
-            } else {
-                ' '
-            };
-            sink(Event::Emit {
-                ch,
-                start,
-                end: run_end,
             });
-            continue;
-        }
-        if is_ignorable(c) {
-            sink(Event::Drop { end });
-            continue;
-        }
-        let mut emitted = false;
-        let mut emit_folded = |d: char, sink: &mut dyn FnMut(Event)| {
-            if fold.diacritics && is_diacritic(d) {
-                return;
-            }
-            let d = typographic(d);
-            emitted = true;
-            if fold.case {
-                fold_case(d, |e| {
-                    // Folding may produce a combining mark ("İ" gives "i" + U+0307).
-                    if !(fold.diacritics && is_diacritic(e)) {
-                        sink(Event::Emit { ch: e, start, end });
-                    }
-                });
-            } else {
-                sink(Event::Emit { ch: d, start, end });
-            }
-        };
-        if is_hangul_syllable(c) {
-            emit_folded(c, &mut sink);
-        } else if compatibility_applies(c) {
-            decompose_compatible(c, |d| emit_folded(d, &mut sink));
         } else {
-            decompose_canonical(c, |d| emit_folded(d, &mut sink));
+            out.push(d);
         }
-        if !emitted {
-            sink(Event::Drop { end });
-        }
+    };
+    if c.is_ascii() || is_hangul_syllable(c) {
+        emit_folded(c);
+    } else if compatibility_applies(c) {
+        decompose_compatible(c, emit_folded);
+    } else {
+        decompose_canonical(c, emit_folded);
     }
 }
 
