@@ -211,25 +211,101 @@ fn find(args: &[String]) -> Result<(), Failure> {
     let matcher = load_matcher(&gazetteers)?;
     let stdout = io::stdout();
     let mut out = BufWriter::new(stdout.lock());
-    for file in &files {
+    let one = |file: &str, out: &mut dyn Write| -> Result<io::Result<()>, Failure> {
         let text = read_input(file)?;
-        let write = if lines {
-            text.split('\n').enumerate().try_for_each(|(i, line)| {
-                print_matches(
-                    &mut out,
-                    &matcher,
-                    file,
-                    line.strip_suffix('\r').unwrap_or(line),
-                    Some(i + 1),
-                    options,
-                )
-            })
-        } else {
-            print_matches(&mut out, &matcher, file, &text, None, options)
-        };
-        write_result(write)?;
+        Ok(find_in(out, &matcher, file, &text, lines, options))
+    };
+    let workers = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(files.len());
+    if workers <= 1 {
+        for file in &files {
+            write_result(one(file, &mut out)?)?;
+        }
+        return write_result(out.flush());
     }
+    // Several files: one per core at a time, each into its own buffer, written in
+    // the order of the arguments (at most two buffers per core wait their turn).
+    use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+    let next = AtomicUsize::new(0);
+    let written = AtomicUsize::new(0);
+    let stop = AtomicBool::new(false);
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::scope(|scope| {
+        for _ in 0..workers {
+            let tx = tx.clone();
+            let (next, written, stop, files, one) = (&next, &written, &stop, &files, &one);
+            scope.spawn(move || loop {
+                let i = next.fetch_add(1, Ordering::SeqCst);
+                if i >= files.len() {
+                    return;
+                }
+                while i >= written.load(Ordering::SeqCst) + 2 * workers {
+                    if stop.load(Ordering::SeqCst) {
+                        return;
+                    }
+                    std::thread::sleep(std::time::Duration::from_millis(1));
+                }
+                if stop.load(Ordering::SeqCst) {
+                    return;
+                }
+                let mut buffer = Vec::new();
+                let result = one(&files[i], &mut buffer).map(|w| w.map(|()| buffer));
+                if tx.send((i, result)).is_err() {
+                    return;
+                }
+            });
+        }
+        drop(tx);
+        let mut pending = std::collections::BTreeMap::new();
+        let mut result = Ok(());
+        for (i, r) in rx {
+            pending.insert(i, r);
+            while let Some(r) = pending.remove(&written.load(Ordering::SeqCst)) {
+                let done = match r {
+                    Ok(Ok(bytes)) => write_result(out.write_all(&bytes)),
+                    Ok(Err(e)) => write_result(Err(e)),
+                    Err(failure) => Err(failure),
+                };
+                if let Err(failure) = done {
+                    stop.store(true, Ordering::SeqCst);
+                    result = Err(failure);
+                    break;
+                }
+                written.fetch_add(1, Ordering::SeqCst);
+            }
+            if result.is_err() {
+                break;
+            }
+        }
+        result
+    })?;
     write_result(out.flush())
+}
+
+/// The matches of one file, whole or line by line.
+fn find_in(
+    out: &mut dyn Write,
+    matcher: &Matcher,
+    file: &str,
+    text: &str,
+    lines: bool,
+    options: FindOptions,
+) -> io::Result<()> {
+    if lines {
+        text.split('\n').enumerate().try_for_each(|(i, line)| {
+            print_matches(
+                out,
+                matcher,
+                file,
+                line.strip_suffix('\r').unwrap_or(line),
+                Some(i + 1),
+                options,
+            )
+        })
+    } else {
+        print_matches(out, matcher, file, text, None, options)
+    }
 }
 
 /// Output errors: a closed pipe (`sorot find | head`) is not a failure.
@@ -242,7 +318,7 @@ fn write_result(r: io::Result<()>) -> Result<(), Failure> {
 }
 
 fn print_matches(
-    out: &mut impl Write,
+    out: &mut dyn Write,
     matcher: &Matcher,
     file: &str,
     text: &str,

@@ -122,7 +122,7 @@ pub struct Matcher {
     pub(crate) gazetteer: Gazetteer,
 }
 
-#[derive(Clone, Copy)]
+#[derive(Clone, Copy, Debug, PartialEq)]
 struct Candidate {
     start: usize,
     end: usize,
@@ -327,7 +327,7 @@ impl Matcher {
                         .entry(block.to_string())
                         .or_insert(ScannedBlock {
                             len16: block.encode_utf16().count(),
-                            candidates: self.candidates(block),
+                            candidates: self.candidates_of(block),
                             generation,
                         })
                 }
@@ -349,6 +349,34 @@ impl Matcher {
 
     /// Every place where a form matches as a whole word with the right case.
     fn candidates(&self, text: &str) -> Vec<Candidate> {
+        self.candidates_in_chunks(text, CHUNK)
+    }
+
+    /// The candidates of `text`, scanned in pieces of about `chunk` bytes cut at
+    /// paragraph breaks (which no match crosses), so that the normalised copy of a
+    /// large text stays small: the same candidates as one scan of the whole.
+    fn candidates_in_chunks(&self, text: &str, chunk: usize) -> Vec<Candidate> {
+        let mut out = Vec::new();
+        let (mut start, mut start16) = (0, 0);
+        while start < text.len() {
+            let end = paragraph_cut(text, start + chunk);
+            let piece = &text[start..end];
+            out.extend(self.candidates_of(piece).into_iter().map(|c| Candidate {
+                start: c.start + start,
+                end: c.end + start,
+                start16: c.start16 + start16,
+                end16: c.end16 + start16,
+                ..c
+            }));
+            if end < text.len() {
+                start16 += crate::utf16::utf16_len(piece.as_bytes());
+            }
+            start = end;
+        }
+        out
+    }
+
+    fn candidates_of(&self, text: &str) -> Vec<Candidate> {
         let mut out = Vec::new();
         for scanner in &self.scanners {
             let norm = Normalized::new(text, scanner.fold);
@@ -523,6 +551,33 @@ impl Matcher {
     }
 }
 
+/// The size of the pieces a large text is scanned in.
+const CHUNK: usize = 1 << 20;
+
+/// Where to cut `text` at or after `at`: just after the first run of whitespace
+/// there that holds an empty line (two line breaks, which normalisation makes a
+/// paragraph break), or the end of the text.
+fn paragraph_cut(text: &str, at: usize) -> usize {
+    let bytes = text.as_bytes();
+    let mut i = at;
+    while i < bytes.len() {
+        let Some(nl) = bytes[i..].iter().position(|&b| b == b'\n') else {
+            return text.len();
+        };
+        let mut j = i + nl + 1;
+        let mut newlines = 1;
+        while j < bytes.len() && matches!(bytes[j], b' ' | b'\t' | b'\r' | b'\n' | b'\x0c') {
+            newlines += usize::from(bytes[j] == b'\n');
+            j += 1;
+        }
+        if newlines >= 2 {
+            return j;
+        }
+        i = j;
+    }
+    text.len()
+}
+
 /// Calls `f` with every place in `text` where a whole-word match may start: every
 /// character boundary but those between two characters that join (a letter and the
 /// combining mark after it, two letters or digits of a spaced script), which
@@ -598,4 +653,26 @@ fn whole_word(text: &str, start: usize, end: usize) -> bool {
             && normalize::is_word_char(edge)
     };
     !dotted(b1, b2, first) && !dotted(a1, a2, last)
+}
+
+#[cfg(all(test, feature = "text"))]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn chunks_give_the_candidates_of_the_whole() {
+        let g = crate::default_gazetteer().unwrap();
+        let m = Matcher::new(g).unwrap();
+        let sample = include_str!("../www/sample/lavrov-kim-id.txt");
+        // Paragraphs with CRLF, spaces and tabs in the breaks, a name at each edge,
+        // non-ASCII text (UTF-16 offsets shift) and a break of a single line.
+        let text = format!(
+            "{sample}\r\n \t\r\nKim Jong Un 😀 di Jakarta\n\n\nSergey Lavrov\nJakarta\n\nRusia{sample}"
+        );
+        let whole = m.candidates_in_chunks(&text, usize::MAX / 2);
+        assert!(whole.len() > 100);
+        for chunk in [1, 7, 100, 1000, 5000] {
+            assert_eq!(m.candidates_in_chunks(&text, chunk), whole, "chunk {chunk}");
+        }
+    }
 }

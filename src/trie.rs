@@ -24,24 +24,28 @@ pub(crate) struct Trie {
     output: Vec<u32>,
     /// The child of the root for each byte, or `NONE`.
     root: Box<[u32; 256]>,
-    /// For the first `bitmaps.len()` nodes (the shallow ones, which walks visit
-    /// most and which have the most children): which bytes have an edge, so that a
-    /// child is found by counting bits rather than by searching.
-    bitmaps: Vec<[u64; 4]>,
+    /// For the first `dense.len()` nodes (the shallow ones, which walks visit most
+    /// and which have the most children): for each byte, 1 + the index of its edge
+    /// among the node's edges, or 0, so that a child is found without a search.
+    dense: Vec<[u8; 256]>,
 }
 
-/// How many of the first nodes get a bitmap (32 bytes each).
-const BITMAP_NODES: usize = 4096;
+/// How many of the first nodes get a dense table (256 bytes each).
+const DENSE_NODES: usize = 512;
 
-fn bitmaps(first_edge: &[u32], labels: &[u8]) -> Vec<[u64; 4]> {
-    let n = (first_edge.len() - 1).min(BITMAP_NODES);
+fn dense(first_edge: &[u32], labels: &[u8]) -> Vec<[u8; 256]> {
+    let n = (first_edge.len() - 1).min(DENSE_NODES);
     (0..n)
         .map(|i| {
-            let mut m = [0u64; 4];
-            for &b in &labels[first_edge[i] as usize..first_edge[i + 1] as usize] {
-                m[usize::from(b >> 6)] |= 1 << (b & 63);
+            let mut t = [0u8; 256];
+            let edges = &labels[first_edge[i] as usize..first_edge[i + 1] as usize];
+            // A node has at most 255 edges that fit (bytes 0xC0, 0xC1 and 0xF5..
+            // never occur in UTF-8; damaged data may still have more: those are
+            // then found by searching).
+            for (k, &b) in edges.iter().enumerate().take(255) {
+                t[usize::from(b)] = k as u8 + 1;
             }
-            m
+            t
         })
         .collect()
 }
@@ -91,13 +95,13 @@ impl Trie {
         for k in 0..first_edge.get(1).copied().unwrap_or(0) {
             root[labels[k as usize] as usize] = k + 1;
         }
-        let bitmaps = bitmaps(&first_edge, &labels);
+        let dense = dense(&first_edge, &labels);
         Trie {
             first_edge,
             labels,
             output,
             root,
-            bitmaps,
+            dense,
         }
     }
 
@@ -120,14 +124,12 @@ impl Trie {
                 return;
             };
             let lo = self.first_edge[n] as usize;
-            if let Some(m) = self.bitmaps.get(n) {
-                let (word, bit) = (usize::from(b >> 6), b & 63);
-                if m[word] >> bit & 1 == 0 {
+            if let Some(t) = self.dense.get(n) {
+                let k = t[usize::from(b)];
+                if k == 0 {
                     return;
                 }
-                let below = m[..word].iter().map(|w| w.count_ones()).sum::<u32>()
-                    + (m[word] & ((1u64 << bit) - 1)).count_ones();
-                node = (lo + below as usize + 1) as u32;
+                node = (lo + usize::from(k)) as u32;
                 i += 1;
                 continue;
             }
@@ -202,14 +204,14 @@ impl Trie {
         for k in 0..first_edge[1] {
             root[labels[k as usize] as usize] = k + 1;
         }
-        let bitmaps = bitmaps(&first_edge, &labels);
+        let dense = dense(&first_edge, &labels);
         Some((
             Trie {
                 first_edge,
                 labels,
                 output,
                 root,
-                bitmaps,
+                dense,
             },
             rest,
         ))

@@ -32,7 +32,7 @@ pub fn utf16_offsets(text: &str, byte_offsets: &[usize]) -> Vec<usize> {
 /// The UTF-16 length of UTF-8 bytes that start on a character: one unit per
 /// character (each byte that is not a continuation byte), two for those of four
 /// bytes.
-fn utf16_len(bytes: &[u8]) -> usize {
+pub(crate) fn utf16_len(bytes: &[u8]) -> usize {
     bytes
         .iter()
         .map(|&b| usize::from((b & 0xC0) != 0x80) + usize::from(b >= 0xF0))
