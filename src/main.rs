@@ -15,7 +15,8 @@ usage:
       start/end are UTF-16 code units (as in JavaScript) within the file, or within
       the line with --lines (each line is then its own document). Without FILE, or
       with -, reads standard input. Without --gazetteer, uses the default gazetteer;
-      several --gazetteer merge in order.
+      several --gazetteer merge in order. Several files are read one per core
+      (SOROT_THREADS=N to change), the output in the order of the arguments.
   sorot compile [FILE...] -o OUT
       write the gazetteer (the files merged in order, or the default one) as a
       compiled gazetteer, which loads without parsing or building anything; find,
@@ -215,8 +216,12 @@ fn find(args: &[String]) -> Result<(), Failure> {
         let text = read_input(file)?;
         Ok(find_in(out, &matcher, file, &text, lines, options))
     };
-    let workers = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
+    // SOROT_THREADS=N sets the number of files read at once (default: the cores).
+    let workers = std::env::var("SOROT_THREADS")
+        .ok()
+        .and_then(|n| n.parse::<usize>().ok())
+        .filter(|&n| n > 0)
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
         .min(files.len());
     if workers <= 1 {
         for file in &files {

@@ -150,6 +150,7 @@ impl Trie {
         }
     }
 
+    #[cfg(feature = "text")]
     /// The serialised trie: the node count, then `first_edge`, `labels` and
     /// `output` (u32 little-endian, bytes, u32 little-endian).
     pub(crate) fn serialize(&self, out: &mut Vec<u8>) {
