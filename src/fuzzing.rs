@@ -36,7 +36,7 @@ pub fn check_invariants(matcher: &Matcher, text: &str, overlap: Overlap) {
         );
         if let Some(next) = text[e..].chars().next() {
             assert!(
-                !unicode_normalization::char::is_combining_mark(next) || !ends_with_letter(&text[s..e]),
+                !crate::normalize::is_combining_mark(next) || !ends_with_letter(&text[s..e]),
                 "span {s}..{e} ends before the combining mark {next:?} of its last letter in {text:?}"
             );
         }

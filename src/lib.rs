@@ -38,6 +38,7 @@ pub mod lint;
 mod matcher;
 mod normalize;
 mod trie;
+mod unicode_tables;
 mod utf16;
 
 #[cfg(target_arch = "wasm32")]

@@ -16,9 +16,42 @@
 //! - combining diacritics are dropped (when asked);
 //! - typographic quotes, apostrophes and dashes become their ASCII forms.
 
-/// A combining mark (general category M) belongs to the character before it.
-pub(crate) use unicode_normalization::char::is_combining_mark;
-use unicode_normalization::char::{decompose_canonical, decompose_compatible};
+use crate::unicode_tables::{COMBINING, DECOMPOSED, DECOMPOSITIONS, RANGES};
+
+/// A combining mark (general category M), which belongs to the character before it.
+pub(crate) fn is_combining_mark(c: char) -> bool {
+    let c = c as u32;
+    if c < 0x300 {
+        return false;
+    }
+    let k = COMBINING.partition_point(|&(start, _)| start <= c);
+    k > 0 && c <= COMBINING[k - 1].1
+}
+
+/// The full decomposition of `c` that normalisation uses: compatibility mappings
+/// for letters and digits, canonical ones for the rest; `None` when `c` stands for
+/// itself. From the tables of `src/unicode_tables.rs`, generated from the
+/// unicode-normalization crate and checked against it by a test.
+fn decomposition(c: char) -> Option<Decomposed> {
+    let u = c as u32;
+    let k = RANGES.partition_point(|&(start, _, _)| start <= u);
+    if let Some(&(start, len, target)) = k.checked_sub(1).map(|k| &RANGES[k]) {
+        if u < start + u32::from(len) {
+            return char::from_u32(target + (u - start)).map(Decomposed::One);
+        }
+    }
+    let k = DECOMPOSED.binary_search_by_key(&u, |&(key, _)| key).ok()?;
+    let from = usize::from(DECOMPOSED[k].1);
+    let to = DECOMPOSED
+        .get(k + 1)
+        .map_or(DECOMPOSITIONS.len(), |&(_, next)| usize::from(next));
+    DECOMPOSITIONS.get(from..to).map(Decomposed::Many)
+}
+
+enum Decomposed {
+    One(char),
+    Many(&'static str),
+}
 
 /// The paragraph separator that stands for a block boundary in normalised text.
 pub(crate) const PARAGRAPH: char = '\u{2029}';
@@ -247,12 +280,10 @@ fn fold_char(c: char, fold: Fold, out: &mut String) {
             out.push(d);
         }
     };
-    if c.is_ascii() || is_hangul_syllable(c) {
-        emit_folded(c);
-    } else if compatibility_applies(c) {
-        decompose_compatible(c, emit_folded);
-    } else {
-        decompose_canonical(c, emit_folded);
+    match decomposition(c) {
+        None => emit_folded(c),
+        Some(Decomposed::One(d)) => emit_folded(d),
+        Some(Decomposed::Many(ds)) => ds.chars().for_each(emit_folded),
     }
 }
 
@@ -281,12 +312,14 @@ fn fold_case(c: char, mut out: impl FnMut(char)) {
 /// Whether compatibility decomposition is wanted: for letters and digits (full-width
 /// forms, ligatures, circled and styled letters), but not for symbols ("™" stays one
 /// symbol rather than becoming the letters "TM" glued to a word).
+#[cfg(test)]
 fn compatibility_applies(c: char) -> bool {
     c.is_alphanumeric()
 }
 
 /// Hangul syllables are kept whole (not decomposed into jamo), so that a match
 /// never ends inside a syllable.
+#[cfg(test)]
 fn is_hangul_syllable(c: char) -> bool {
     ('\u{AC00}'..='\u{D7A3}').contains(&c)
 }
@@ -368,6 +401,130 @@ pub(crate) fn is_unspaced_script(c: char) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The decomposition the rules want, from the unicode-normalization crate.
+    fn wanted(c: char) -> String {
+        let mut out = String::new();
+        if c.is_ascii() || is_hangul_syllable(c) {
+            out.push(c);
+        } else if compatibility_applies(c) {
+            unicode_normalization::char::decompose_compatible(c, |d| out.push(d));
+        } else {
+            unicode_normalization::char::decompose_canonical(c, |d| out.push(d));
+        }
+        out
+    }
+
+    /// `src/unicode_tables.rs` as it should be: ranges of characters that decompose
+    /// to one character at a constant distance (at least 4 in a row), the other
+    /// decompositions as offsets into one string, and the combining marks.
+    fn tables() -> String {
+        let mut singles: Vec<(u32, u32)> = Vec::new();
+        let mut many: Vec<(u32, String)> = Vec::new();
+        let mut marks: Vec<(u32, u32)> = Vec::new();
+        for c in (0..=0x10FFFFu32).filter_map(char::from_u32) {
+            let u = c as u32;
+            if unicode_normalization::char::is_combining_mark(c) {
+                match marks.last_mut() {
+                    Some(r) if r.1 + 1 == u => r.1 = u,
+                    _ => marks.push((u, u)),
+                }
+            }
+            let d = wanted(c);
+            if d == c.to_string() {
+                continue;
+            }
+            let mut chars = d.chars();
+            match (chars.next(), chars.next()) {
+                (Some(one), None) => singles.push((u, one as u32)),
+                _ => many.push((u, d)),
+            }
+        }
+        // Runs of singles at a constant distance become ranges.
+        let mut ranges: Vec<(u32, u32, u32)> = Vec::new();
+        let mut i = 0;
+        while i < singles.len() {
+            let mut j = i + 1;
+            while j < singles.len()
+                && j - i < 0xFFFF
+                && singles[j].0 == singles[j - 1].0 + 1
+                && singles[j].1 == singles[j - 1].1 + 1
+            {
+                j += 1;
+            }
+            if j - i >= 4 {
+                ranges.push((singles[i].0, (j - i) as u32, singles[i].1));
+            } else {
+                for &(u, t) in &singles[i..j] {
+                    many.push((u, char::from_u32(t).unwrap().to_string()));
+                }
+            }
+            i = j;
+        }
+        many.sort();
+        let mut text = String::new();
+        let mut keys = Vec::new();
+        for (u, d) in &many {
+            keys.push((*u, text.len()));
+            text.push_str(d);
+        }
+        assert!(text.len() < 0x10000, "offsets must fit in u16");
+        let mut out = String::from(
+            "//! Generated by `SOROT_WRITE_TABLES=1 cargo test --lib unicode_tables` from the\n\
+             //! unicode-normalization crate; `cargo test` checks that it still matches it.\n\
+             //! Do not edit.\n\n",
+        );
+        out.push_str("/// Characters `start..start + len` decompose to `target + (c - start)`.\n");
+        out.push_str("pub(crate) static RANGES: &[(u32, u16, u32)] = &[\n");
+        for (s, l, t) in &ranges {
+            out.push_str(&format!("    (0x{s:X}, {l}, 0x{t:X}),\n"));
+        }
+        out.push_str("];\n\n/// Other decomposed characters and where their decomposition starts in\n/// `DECOMPOSITIONS` (it ends where the next one starts).\n");
+        out.push_str("pub(crate) static DECOMPOSED: &[(u32, u16)] = &[\n");
+        for (u, off) in &keys {
+            out.push_str(&format!("    (0x{u:X}, {off}),\n"));
+        }
+        out.push_str("];\n\n/// The decompositions of `DECOMPOSED`, one after the other.\n");
+        out.push_str("pub(crate) static DECOMPOSITIONS: &str = \"");
+        for c in text.chars() {
+            out.push_str(&format!("\\u{{{:x}}}", c as u32));
+        }
+        out.push_str("\";\n\n/// The combining marks (general category M), as inclusive ranges.\n");
+        out.push_str("pub(crate) static COMBINING: &[(u32, u32)] = &[\n");
+        for (s, e) in &marks {
+            out.push_str(&format!("    (0x{s:X}, 0x{e:X}),\n"));
+        }
+        out.push_str("];\n");
+        out
+    }
+
+    #[test]
+    fn unicode_tables_match_the_crate() {
+        let want = tables();
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/src/unicode_tables.rs");
+        if std::env::var_os("SOROT_WRITE_TABLES").is_some() {
+            std::fs::write(path, &want).unwrap();
+        }
+        let have = std::fs::read_to_string(path).unwrap();
+        assert!(
+            have == want,
+            "src/unicode_tables.rs is out of date: run SOROT_WRITE_TABLES=1 cargo test --lib unicode_tables"
+        );
+        // And the lookups give what the crate gives, for every character.
+        for c in (0..=0x10FFFFu32).filter_map(char::from_u32) {
+            let got = match decomposition(c) {
+                None => c.to_string(),
+                Some(Decomposed::One(d)) => d.to_string(),
+                Some(Decomposed::Many(s)) => s.to_string(),
+            };
+            assert_eq!(got, wanted(c), "{c:?}");
+            assert_eq!(
+                is_combining_mark(c),
+                unicode_normalization::char::is_combining_mark(c),
+                "{c:?}"
+            );
+        }
+    }
 
     const FOLD: Fold = Fold {
         case: true,

@@ -52,6 +52,7 @@ fn dense(first_edge: &[u32], labels: &[u8]) -> Vec<[u8; 256]> {
 
 impl Trie {
     /// The trie of `patterns` (distinct and non-empty; an empty one is ignored).
+    #[cfg(feature = "text")]
     pub(crate) fn build<P: AsRef<[u8]>>(patterns: &[P]) -> Trie {
         let mut order: Vec<u32> = (0..patterns.len() as u32).collect();
         order.sort_unstable_by(|&a, &b| {
