@@ -52,5 +52,5 @@ pub use error::Error;
 pub use gazetteer::{
     Case, CaseRule, Diacritics, Duplicates, Entity, EntityType, Format, Gazetteer, Surface,
 };
-pub use matcher::{BlockCache, FindOptions, Match, Matcher, Overlap, Reason};
+pub use matcher::{BlockCache, Candidates, FindOptions, Match, Matcher, Overlap, Reason};
 pub use utf16::utf16_offsets;

@@ -63,11 +63,59 @@ pub struct Match {
     /// Index of the chosen entity in [`Gazetteer::entities`].
     pub entity: usize,
     /// Every entity this surface form could name, the chosen one first.
-    pub candidates: Vec<usize>,
+    pub candidates: Candidates,
     /// Why the chosen entity was chosen.
     pub reason: Reason,
     /// Whether the mention is a short form of the chosen entity.
     pub short: bool,
+}
+
+/// The entities a match could name, the chosen one first: a slice of entity
+/// indexes (it derefs to `[usize]`), kept inline up to three so that a match
+/// allocates nothing.
+#[derive(Clone, Default)]
+pub struct Candidates {
+    inline: [usize; 3],
+    len: u8,
+    spilled: Vec<usize>,
+}
+
+impl Candidates {
+    fn from_iter(entities: impl ExactSizeIterator<Item = usize>) -> Candidates {
+        let mut c = Candidates::default();
+        if entities.len() <= c.inline.len() {
+            for (slot, e) in c.inline.iter_mut().zip(entities) {
+                *slot = e;
+                c.len += 1;
+            }
+        } else {
+            c.spilled = entities.collect();
+        }
+        c
+    }
+}
+
+impl std::ops::Deref for Candidates {
+    type Target = [usize];
+    fn deref(&self) -> &[usize] {
+        if self.spilled.is_empty() {
+            &self.inline[..usize::from(self.len)]
+        } else {
+            &self.spilled
+        }
+    }
+}
+
+impl PartialEq for Candidates {
+    fn eq(&self, other: &Candidates) -> bool {
+        **self == **other
+    }
+}
+
+impl std::fmt::Debug for Candidates {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_list().entries(self.iter()).finish()
+    }
 }
 
 /// Options for [`Matcher::find_with`].
@@ -456,41 +504,39 @@ impl Matcher {
         candidates.sort_by_key(|c| (c.start, Reverse(c.end), c.entity, c.short));
         candidates.dedup_by_key(|c| (c.start, c.end, c.entity));
 
-        struct Span {
-            first: Candidate,
-            entities: Vec<(u32, bool)>,
-        }
-        let mut spans: Vec<Span> = Vec::new();
-        for c in candidates {
+        // Spans: runs of candidates with the same start and end.
+        let mut spans: Vec<(usize, usize)> = Vec::new();
+        for (i, c) in candidates.iter().enumerate() {
             match spans.last_mut() {
-                Some(s) if s.first.start == c.start && s.first.end == c.end => {
-                    s.entities.push((c.entity, c.short))
+                Some(s) if candidates[s.0].start == c.start && candidates[s.0].end == c.end => {
+                    s.1 = i + 1
                 }
-                _ => spans.push(Span {
-                    first: c,
-                    entities: vec![(c.entity, c.short)],
-                }),
+                _ => spans.push((i, i + 1)),
             }
         }
         let unambiguous: HashSet<u32> = spans
             .iter()
-            .filter(|s| s.entities.len() == 1)
-            .map(|s| s.entities[0].0)
+            .filter(|s| s.1 - s.0 == 1)
+            .map(|s| candidates[s.0].entity)
             .collect();
+        let mut entities: Vec<(u32, bool)> = Vec::new();
 
         let mut out: Vec<Match> = Vec::new();
         let mut last_end = 0;
         // With `All`: the matches that may still contain the next one (spans come
         // sorted by start, longest first).
         let mut open: Vec<usize> = Vec::new();
-        for span in spans {
+        for (from, to) in spans {
+            let first = &candidates[from];
             if options.overlap == Overlap::Longest {
-                if span.first.start < last_end {
+                if first.start < last_end {
                     continue;
                 }
-                last_end = span.first.end;
+                last_end = first.end;
             }
-            let m = self.choose(&span.first, span.entities, &unambiguous);
+            entities.clear();
+            entities.extend(candidates[from..to].iter().map(|c| (c.entity, c.short)));
+            let m = self.choose(first, &mut entities, &unambiguous);
             if options.overlap == Overlap::All {
                 open.retain(|&i| out[i].end_byte > m.start_byte);
                 // A match inside a match of the same entity ("Putin" in "Vladimir
@@ -511,7 +557,7 @@ impl Matcher {
     fn choose(
         &self,
         span: &Candidate,
-        mut entities: Vec<(u32, bool)>,
+        entities: &mut [(u32, bool)],
         unambiguous: &HashSet<u32>,
     ) -> Match {
         let rank = |e: u32| {
@@ -523,7 +569,7 @@ impl Matcher {
             let (ub, pb) = rank(b.0);
             ub.cmp(&ua).then(pb.total_cmp(&pa)).then(a.0.cmp(&b.0))
         });
-        let reason = match entities.as_slice() {
+        let reason = match &*entities {
             [_] => Reason::Only,
             [first, second, ..] => {
                 let (u1, p1) = rank(first.0);
@@ -545,7 +591,7 @@ impl Matcher {
             end_utf16: span.end16,
             entity: entities[0].0 as usize,
             short: entities[0].1,
-            candidates: entities.iter().map(|e| e.0 as usize).collect(),
+            candidates: Candidates::from_iter(entities.iter().map(|e| e.0 as usize)),
             reason,
         }
     }

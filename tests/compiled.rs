@@ -42,7 +42,7 @@ fn summary(m: &Matcher, text: &str) -> Vec<(usize, usize, String, Vec<usize>, St
                 x.start_utf16,
                 x.end_utf16,
                 m.gazetteer().entities()[x.entity].id.clone(),
-                x.candidates,
+                x.candidates.to_vec(),
                 x.reason.as_str().to_string(),
                 x.short,
             )
