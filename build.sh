@@ -14,7 +14,8 @@ cd "$(dirname "$0")"
 step() { printf '==> %s\n' "$*" >&2; }
 die() { printf 'build.sh: %s\n' "$*" >&2; exit 1; }
 
-WASM=target/wasm32-unknown-unknown/release/sorot.wasm
+COMPILER_WASM=target/wasm32-unknown-unknown/wasm/sorot.wasm
+ENGINE_WASM=target/wasm32-unknown-unknown/wasm-engine/sorot.wasm
 PKG=dist/pkg
 STAGE=dist/package
 
@@ -58,18 +59,30 @@ need_npm() {
   fi
 }
 
-build_wasm() {
-  step "building the core for wasm32 (release)"
-  cargo build --quiet --release --target wasm32-unknown-unknown --lib
-  if newer_than "$PKG/sorot_bg.wasm" "$WASM" build.sh; then
-    step "generating the JS glue and its types (wasm-bindgen --target web)"
-    wasm-bindgen --target web --out-dir "$PKG" "$WASM"
-    step "optimising the wasm (wasm-opt -Oz)"
+# wasm_module WASM NAME: JS glue (with its types) and the optimised module as
+# $PKG/NAME.js, NAME.d.ts, NAME_bg.wasm.
+wasm_module() {
+  if newer_than "$PKG/$2_bg.wasm" "$1" build.sh; then
+    step "generating the JS glue of $2 and its types (wasm-bindgen --target web)"
+    wasm-bindgen --target web --out-dir "$PKG" --out-name "$2" "$1"
+    step "optimising $2 (wasm-opt -Oz)"
     node_modules/.bin/wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int \
       --enable-sign-ext --enable-mutable-globals --enable-reference-types --enable-multivalue \
-      "$PKG/sorot_bg.wasm" -o "$PKG/sorot_bg.wasm.opt"
-    mv "$PKG/sorot_bg.wasm.opt" "$PKG/sorot_bg.wasm"
+      "$PKG/$2_bg.wasm" -o "$PKG/$2_bg.wasm.opt"
+    mv "$PKG/$2_bg.wasm.opt" "$PKG/$2_bg.wasm"
   fi
+}
+
+# Two modules from the one crate (src/wasm.rs): the engine a page always loads
+# (sorot_engine.js: Engine.load of compiled gazetteers, no text readers) and the
+# compiler, loaded only for text gazetteers (sorot_compiler.js: compileGazetteers).
+build_wasm() {
+  step "building the compiler module for wasm32 (profile wasm)"
+  cargo build --quiet --profile wasm --target wasm32-unknown-unknown --lib
+  wasm_module "$COMPILER_WASM" sorot_compiler
+  step "building the engine module for wasm32 (profile wasm-engine, no default features)"
+  cargo build --quiet --profile wasm-engine --no-default-features --target wasm32-unknown-unknown --lib
+  wasm_module "$ENGINE_WASM" sorot_engine
 }
 
 build_cli() {
@@ -79,10 +92,16 @@ build_cli() {
 
 build_gazetteer() {
   if newer_than "$PKG/default-gazetteer.json" data target/debug/sorot; then
-    step "compiling the default gazetteer to $PKG/default-gazetteer.json"
+    step "writing the default gazetteer to $PKG/default-gazetteer.json"
     mkdir -p "$PKG"
     target/debug/sorot convert --compact > "$PKG/default-gazetteer.json.tmp"
     mv "$PKG/default-gazetteer.json.tmp" "$PKG/default-gazetteer.json"
+  fi
+  if newer_than "$PKG/default.sorot" data target/debug/sorot; then
+    step "compiling the default gazetteer to $PKG/default.sorot"
+    mkdir -p "$PKG"
+    target/debug/sorot compile -o "$PKG/default.sorot.tmp"
+    mv "$PKG/default.sorot.tmp" "$PKG/default.sorot"
   fi
 }
 
@@ -95,7 +114,8 @@ stage_package() {
     rm -rf "$STAGE"
     mkdir -p "$STAGE/pkg"
     cp www/lib/*.js www/lib/package.json README.md LICENSE "$STAGE/"
-    for f in sorot.js sorot.d.ts sorot_bg.wasm sorot_bg.wasm.d.ts default-gazetteer.json; do
+    for f in sorot_engine.js sorot_engine.d.ts sorot_engine_bg.wasm sorot_engine_bg.wasm.d.ts \
+      sorot_compiler.js sorot_compiler.d.ts sorot_compiler_bg.wasm sorot_compiler_bg.wasm.d.ts default.sorot; do
       cp "$PKG/$f" "$STAGE/pkg/"
     done
     node_modules/.bin/tsc --declaration --allowJs --emitDeclarationOnly --skipLibCheck \
@@ -163,6 +183,8 @@ run_tests() {
   else
     step "skipping the quality benchmark's own tests: python3 not found"
   fi
+  step "wasm module tests under Node (node --test tests/wasm/)"
+  node --test tests/wasm/
   need_chromium
   step "type tests (tsc --noEmit --strict on tests/types/, against the staged package)"
   node_modules/.bin/tsc -p tests/types/tsconfig.json

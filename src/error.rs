@@ -13,6 +13,7 @@ pub struct Error {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(not(feature = "text"), allow(dead_code))]
 enum ErrorKind {
     /// The text is not well-formed (JSON, TSV, ...): one message with its position.
     Syntax { source: String, message: String },
@@ -33,6 +34,7 @@ impl Error {
         }
     }
 
+    #[cfg_attr(not(feature = "text"), allow(dead_code))]
     pub(crate) fn invalid(source: &str, problems: Vec<String>) -> Error {
         Error {
             kind: ErrorKind::Invalid {
@@ -51,21 +53,40 @@ impl Error {
     }
 }
 
+impl Error {
+    /// The message as [`Display`](fmt::Display) writes it, made without the
+    /// formatting machinery (which the small wasm module leaves out).
+    pub(crate) fn message(&self) -> String {
+        let mut m = String::new();
+        match &self.kind {
+            ErrorKind::Syntax { source, message } => {
+                m.push_str(source);
+                m.push_str(": ");
+                m.push_str(message);
+            }
+            ErrorKind::Invalid { source, problems } => {
+                m.push_str(source);
+                m.push_str(": ");
+                match problems.as_slice() {
+                    [one] => m.push_str(one),
+                    many => {
+                        m.push_str(&crate::compiled::decimal(many.len() as u64));
+                        m.push_str(" problems:");
+                        for p in many {
+                            m.push_str("\n  ");
+                            m.push_str(p);
+                        }
+                    }
+                }
+            }
+        }
+        m
+    }
+}
+
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match &self.kind {
-            ErrorKind::Syntax { source, message } => write!(f, "{source}: {message}"),
-            ErrorKind::Invalid { source, problems } => match problems.as_slice() {
-                [one] => write!(f, "{source}: {one}"),
-                many => {
-                    write!(f, "{source}: {} problems:", many.len())?;
-                    for p in many {
-                        write!(f, "\n  {p}")?;
-                    }
-                    Ok(())
-                }
-            },
-        }
+        f.write_str(&self.message())
     }
 }
 

@@ -36,7 +36,7 @@ pub fn check_invariants(matcher: &Matcher, text: &str, overlap: Overlap) {
         );
         if let Some(next) = text[e..].chars().next() {
             assert!(
-                !unicode_normalization::char::is_combining_mark(next) || !ends_with_letter(&text[s..e]),
+                !crate::normalize::is_combining_mark(next) || !ends_with_letter(&text[s..e]),
                 "span {s}..{e} ends before the combining mark {next:?} of its last letter in {text:?}"
             );
         }
@@ -118,4 +118,77 @@ pub fn fuzz_find(data: &[u8]) {
     };
     check_invariants(&matcher, &body, Overlap::Longest);
     check_invariants(&matcher, &body, Overlap::All);
+}
+
+/// The automaton patterns a [`Matcher`] builds for `gazetteer` (every form,
+/// normalised, one per distinct key and diacritics rule), for benchmarks that
+/// compare the automaton crates on the same patterns.
+///
+/// ```
+/// let g = sorot::Gazetteer::from_json(r#"{"entities": [{"id": "a", "name": "São Paulo", "type": "LOC"}]}"#, "t").unwrap();
+/// assert_eq!(sorot::fuzzing::automaton_patterns(&g), ["sao paulo"]);
+/// ```
+pub fn automaton_patterns(gazetteer: &Gazetteer) -> Vec<String> {
+    let mut seen = std::collections::HashSet::new();
+    let mut out = Vec::new();
+    for e in gazetteer.entities() {
+        let fold = Fold {
+            case: true,
+            diacritics: e.diacritics == Diacritics::Fold,
+        };
+        for (form, _) in e.forms() {
+            let key = form_key(&form.text, fold);
+            if seen.insert((key.clone(), fold.diacritics)) {
+                out.push(key);
+            }
+        }
+    }
+    out
+}
+
+/// Loads arbitrary bytes as a compiled gazetteer, then a small valid compiled
+/// gazetteer damaged by them (each 3 bytes: a 2-byte offset and a byte to XOR there;
+/// the first byte, when odd, also cuts the file), once as damaged and once with its
+/// checksum made right so that every check behind it is reached. Whatever loads
+/// must then find without panicking or hanging: the body of the cargo-fuzz target
+/// `compiled`.
+pub fn fuzz_compiled(data: &[u8]) {
+    load_and_find(data);
+    static BASE: std::sync::OnceLock<Vec<u8>> = std::sync::OnceLock::new();
+    let base = BASE.get_or_init(|| {
+        let g = Gazetteer::from_json(
+            r#"{"entities": [
+                {"id": "kim", "name": "Kim Jong Un", "type": "PER", "short": ["Kim"]},
+                {"id": "as", "name": "Amerika Serikat", "type": "LOC", "aliases": ["AS"], "priority": 2},
+                {"id": "sp", "name": "São Paulo", "type": "LOC", "diacritics": "exact"}]}"#,
+            "fuzz base",
+        )
+        .expect("the fuzz base gazetteer is valid");
+        Matcher::new(g).expect("the fuzz base builds").compile()
+    });
+    let Some((&cut, edits)) = data.split_first() else {
+        return;
+    };
+    let mut bytes = base.clone();
+    for e in edits.chunks_exact(3) {
+        let at = usize::from(u16::from_le_bytes([e[0], e[1]])) % bytes.len();
+        bytes[at] ^= e[2];
+    }
+    if cut % 2 == 1 {
+        bytes.truncate(bytes.len() * usize::from(cut) / 256);
+    }
+    load_and_find(&bytes);
+    crate::compiled::reseal(&mut bytes);
+    load_and_find(&bytes);
+}
+
+fn load_and_find(bytes: &[u8]) {
+    if let Ok(m) = Matcher::from_compiled(bytes, "fuzz") {
+        let text = "Kim Jong Un dan Kim di AS, Sao Paulo, São Paulo, Amerika Serikat.";
+        for overlap in [Overlap::Longest, Overlap::All] {
+            for found in m.find_with(text, FindOptions { overlap }) {
+                assert!(found.entity < m.entity_count(), "entity out of range");
+            }
+        }
+    }
 }

@@ -23,26 +23,39 @@
 //! ```
 #![deny(missing_docs)]
 
+#[cfg(feature = "text")]
 mod color;
+mod compiled;
+#[cfg(feature = "text")]
 mod default;
 mod error;
 pub mod flat;
+#[cfg(feature = "text")]
 pub mod fuzzing;
+#[cfg(feature = "text")]
 mod gazetteer;
+#[cfg(feature = "text")]
 mod lang;
+#[cfg(feature = "text")]
 pub mod lint;
 mod matcher;
 mod normalize;
+mod trie;
+mod unicode_tables;
 mod utf16;
 
 #[cfg(target_arch = "wasm32")]
 mod wasm;
 
+pub use compiled::{compiled_json, is_compiled, load_compiled, FORMAT_VERSION};
+#[cfg(feature = "text")]
 pub use default::default_gazetteer;
 pub use error::Error;
+#[cfg(feature = "text")]
 pub use gazetteer::{
     Case, CaseRule, Diacritics, Duplicates, Entity, EntityType, Format, Gazetteer, Surface,
 };
+#[cfg(feature = "text")]
 pub use lang::{is_language_tag, Localized};
-pub use matcher::{BlockCache, FindOptions, Match, Matcher, Overlap, Reason};
+pub use matcher::{BlockCache, Candidates, FindOptions, Match, Matcher, Overlap, Reason};
 pub use utf16::utf16_offsets;

@@ -17,13 +17,20 @@ const FIND_USAGE: &str =
       start/end are UTF-16 code units (as in JavaScript) within the file, or within
       the line with --lines (each line is then its own document). Without FILE, or
       with -, reads standard input. Without --gazetteer, uses the default gazetteer;
-      several --gazetteer merge in order. --lang LANG (a language tag such as en)
-      adds \"label\": the entity's title in LANG (its name or alias in LANG, else
-      its name).
+      several --gazetteer merge in order (text or compiled gazetteers). --lang LANG
+      (a language tag such as en) adds \"label\": the entity's title in LANG (its
+      name or alias in LANG, else its name). Several files are read one per core
+      (SOROT_THREADS=N to change), the output in the order of the arguments.
+";
+
+const COMPILE_USAGE: &str = "  sorot compile [FILE...] -o OUT
+      write the gazetteer (the files merged in order, or the default one) as a
+      compiled gazetteer, which loads without parsing or building anything; find,
+      check and the wasm engine read it (by its content, whatever its name)
 ";
 
 const CHECK_USAGE: &str = "  sorot check [--reviewed FILE] [--strict] [--verbose] [FILE...]
-      validate gazetteers (JSON, JSON Lines, TSV or CSV; without FILE, the default
+      validate gazetteers (JSON, JSON Lines, TSV, CSV or compiled; without FILE, the default
       gazetteer); print counts and warnings (forms several entities share, common
       words matched in any case, descriptions in one language only when the
       gazetteer uses several), or the errors (exit code 2). A warning listed in the
@@ -50,7 +57,8 @@ fn usage(command: Option<&str>) -> String {
         Some("find") => FIND_USAGE.to_string(),
         Some("check") => CHECK_USAGE.to_string(),
         Some("convert") => CONVERT_USAGE.to_string(),
-        _ => format!("{FIND_USAGE}{CHECK_USAGE}{CONVERT_USAGE}{OTHER_USAGE}"),
+        Some("compile") => COMPILE_USAGE.to_string(),
+        _ => format!("{FIND_USAGE}{COMPILE_USAGE}{CHECK_USAGE}{CONVERT_USAGE}{OTHER_USAGE}"),
     };
     format!("usage:\n{text}")
 }
@@ -84,10 +92,13 @@ fn main() -> ExitCode {
         Some("find") => find(&args[1..]),
         Some("check") => check(&args[1..]),
         Some("convert") => convert(&args[1..]),
+        Some("compile") => compile(&args[1..]),
         Some("-h" | "--help") => print_usage(None),
         Some("help") => match args.get(1).map(String::as_str) {
             None => print_usage(None),
-            Some(command @ ("find" | "check" | "convert")) => print_usage(Some(command)),
+            Some(command @ ("find" | "check" | "convert" | "compile")) => {
+                print_usage(Some(command))
+            }
             Some(other) => Err(Failure(
                 format!("unknown command {other:?}\n{}", usage(None)),
                 2,
@@ -113,15 +124,21 @@ fn main() -> ExitCode {
     }
 }
 
-fn read_input(path: &str) -> Result<String, Failure> {
-    let mut bytes = Vec::new();
+fn read_bytes(path: &str) -> Result<Vec<u8>, Failure> {
     let read = if path == "-" {
-        io::stdin().read_to_end(&mut bytes).map(|_| ())
+        let mut bytes = Vec::new();
+        io::stdin().read_to_end(&mut bytes).map(|_| bytes)
     } else {
-        std::fs::File::open(path).and_then(|mut f| f.read_to_end(&mut bytes).map(|_| ()))
+        // Sized from the file's length: no reallocation, so no second copy.
+        std::fs::read(path)
     };
     let name = if path == "-" { "standard input" } else { path };
-    read.map_err(|e| Failure(format!("{name}: {e}"), 1))?;
+    read.map_err(|e| Failure(format!("{name}: {e}"), 1))
+}
+
+fn read_input(path: &str) -> Result<String, Failure> {
+    let bytes = read_bytes(path)?;
+    let name = if path == "-" { "standard input" } else { path };
     String::from_utf8(bytes).map_err(|e| {
         Failure(
             format!(
@@ -139,12 +156,73 @@ fn load_gazetteers(paths: &[String]) -> Result<Gazetteer, Failure> {
     }
     let mut parts = Vec::new();
     for path in paths {
-        let text = read_input(path)?;
-        let g = Gazetteer::parse_as(&text, path, Format::from_path(path))
-            .map_err(|e| Failure(e.to_string(), 2))?;
-        parts.push((g, path.clone()));
+        parts.push((load_one(path)?, path.clone()));
     }
     Gazetteer::merge(parts, Duplicates::Replace).map_err(|e| Failure(e.to_string(), 2))
+}
+
+/// One gazetteer file: compiled (told by its first bytes) or text.
+fn load_one(path: &str) -> Result<Gazetteer, Failure> {
+    let bytes = read_bytes(path)?;
+    if sorot::is_compiled(&bytes) {
+        return Gazetteer::from_compiled(&bytes, path).map_err(|e| Failure(e.to_string(), 2));
+    }
+    let text = bytes_to_text(bytes, path)?;
+    Gazetteer::parse_as(&text, path, Format::from_path(path)).map_err(|e| Failure(e.to_string(), 2))
+}
+
+fn bytes_to_text(bytes: Vec<u8>, path: &str) -> Result<String, Failure> {
+    String::from_utf8(bytes).map_err(|e| {
+        Failure(
+            format!(
+                "{path}: not UTF-8 text (invalid byte at offset {})",
+                e.utf8_error().valid_up_to()
+            ),
+            1,
+        )
+    })
+}
+
+/// The matcher of `find`: a single compiled gazetteer loads as it is; anything else
+/// is read, merged and compiled.
+fn load_matcher(paths: &[String]) -> Result<Matcher, Failure> {
+    if let [path] = paths {
+        let bytes = read_bytes(path)?;
+        if sorot::is_compiled(&bytes) {
+            return Matcher::from_compiled(&bytes, path).map_err(|e| Failure(e.to_string(), 2));
+        }
+    }
+    Matcher::new(load_gazetteers(paths)?).map_err(|e| Failure(e.to_string(), 2))
+}
+
+fn compile(args: &[String]) -> Result<(), Failure> {
+    let mut files = Vec::new();
+    let mut out = None;
+    let mut it = args.iter();
+    while let Some(arg) = it.next() {
+        match arg.as_str() {
+            help if is_help(help) => return print_usage(Some("compile")),
+            "-o" | "--output" => match it.next() {
+                Some(path) => out = Some(path.clone()),
+                None => return Err(usage_error("compile", "-o needs a file")),
+            },
+            flag if flag.starts_with('-') && flag != "-" => {
+                return Err(usage_error("compile", format!("unknown option {flag:?}")))
+            }
+            _ => files.push(arg.clone()),
+        }
+    }
+    let Some(out) = out else {
+        return Err(usage_error("compile", "compile needs -o OUT"));
+    };
+    let matcher = Matcher::new(load_gazetteers(&files)?).map_err(|e| Failure(e.to_string(), 2))?;
+    let bytes = matcher.compile();
+    let result = if out == "-" {
+        io::stdout().lock().write_all(&bytes)
+    } else {
+        std::fs::write(&out, &bytes)
+    };
+    result.map_err(|e| Failure(format!("{out}: {e}"), 1))
 }
 
 #[derive(Serialize)]
@@ -212,38 +290,118 @@ fn find(args: &[String]) -> Result<(), Failure> {
     if files.is_empty() {
         files.push("-".to_string());
     }
-    let matcher =
-        Matcher::new(load_gazetteers(&gazetteers)?).map_err(|e| Failure(e.to_string(), 2))?;
+    let matcher = load_matcher(&gazetteers)?;
     let stdout = io::stdout();
     let mut out = BufWriter::new(stdout.lock());
-    for file in &files {
+    let one = |file: &str, out: &mut dyn Write| -> Result<io::Result<()>, Failure> {
         let text = read_input(file)?;
-        let write = if lines {
-            text.split('\n').enumerate().try_for_each(|(i, line)| {
-                print_matches(
-                    &mut out,
-                    &matcher,
-                    file,
-                    line.strip_suffix('\r').unwrap_or(line),
-                    Some(i + 1),
-                    options,
-                    lang.as_deref(),
-                )
-            })
-        } else {
-            print_matches(
-                &mut out,
-                &matcher,
-                file,
-                &text,
-                None,
-                options,
-                lang.as_deref(),
-            )
-        };
-        write_result(write)?;
+        Ok(find_in(
+            out,
+            &matcher,
+            file,
+            &text,
+            lines,
+            options,
+            lang.as_deref(),
+        ))
+    };
+    // SOROT_THREADS=N sets the number of files read at once (default: the cores).
+    let workers = std::env::var("SOROT_THREADS")
+        .ok()
+        .and_then(|n| n.parse::<usize>().ok())
+        .filter(|&n| n > 0)
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
+        .min(files.len());
+    if workers <= 1 {
+        for file in &files {
+            write_result(one(file, &mut out)?)?;
+        }
+        return write_result(out.flush());
     }
+    // Several files: one per core at a time, each into its own buffer, written in
+    // the order of the arguments (at most two buffers per core wait their turn).
+    use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+    let next = AtomicUsize::new(0);
+    let written = AtomicUsize::new(0);
+    let stop = AtomicBool::new(false);
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::scope(|scope| {
+        for _ in 0..workers {
+            let tx = tx.clone();
+            let (next, written, stop, files, one) = (&next, &written, &stop, &files, &one);
+            scope.spawn(move || loop {
+                let i = next.fetch_add(1, Ordering::SeqCst);
+                if i >= files.len() {
+                    return;
+                }
+                while i >= written.load(Ordering::SeqCst) + 2 * workers {
+                    if stop.load(Ordering::SeqCst) {
+                        return;
+                    }
+                    std::thread::sleep(std::time::Duration::from_millis(1));
+                }
+                if stop.load(Ordering::SeqCst) {
+                    return;
+                }
+                let mut buffer = Vec::new();
+                let result = one(&files[i], &mut buffer).map(|w| w.map(|()| buffer));
+                if tx.send((i, result)).is_err() {
+                    return;
+                }
+            });
+        }
+        drop(tx);
+        let mut pending = std::collections::BTreeMap::new();
+        let mut result = Ok(());
+        for (i, r) in rx {
+            pending.insert(i, r);
+            while let Some(r) = pending.remove(&written.load(Ordering::SeqCst)) {
+                let done = match r {
+                    Ok(Ok(bytes)) => write_result(out.write_all(&bytes)),
+                    Ok(Err(e)) => write_result(Err(e)),
+                    Err(failure) => Err(failure),
+                };
+                if let Err(failure) = done {
+                    stop.store(true, Ordering::SeqCst);
+                    result = Err(failure);
+                    break;
+                }
+                written.fetch_add(1, Ordering::SeqCst);
+            }
+            if result.is_err() {
+                break;
+            }
+        }
+        result
+    })?;
     write_result(out.flush())
+}
+
+/// The matches of one file, whole or line by line.
+fn find_in(
+    out: &mut dyn Write,
+    matcher: &Matcher,
+    file: &str,
+    text: &str,
+    lines: bool,
+    options: FindOptions,
+    lang: Option<&str>,
+) -> io::Result<()> {
+    if lines {
+        text.split('\n').enumerate().try_for_each(|(i, line)| {
+            print_matches(
+                out,
+                matcher,
+                file,
+                line.strip_suffix('\r').unwrap_or(line),
+                Some(i + 1),
+                options,
+                lang,
+            )
+        })
+    } else {
+        print_matches(out, matcher, file, text, None, options, lang)
+    }
 }
 
 /// Output errors: a closed pipe (`sorot find | head`) is not a failure.
@@ -256,7 +414,7 @@ fn write_result(r: io::Result<()>) -> Result<(), Failure> {
 }
 
 fn print_matches(
-    out: &mut impl Write,
+    out: &mut dyn Write,
     matcher: &Matcher,
     file: &str,
     text: &str,
@@ -353,8 +511,13 @@ fn check(args: &[String]) -> Result<(), Failure> {
         }
     }
     for path in &files {
-        let text = read_input(path)?;
-        match Gazetteer::parse_as(&text, path, Format::from_path(path)) {
+        let bytes = read_bytes(path)?;
+        let parsed = if sorot::is_compiled(&bytes) {
+            Gazetteer::from_compiled(&bytes, path)
+        } else {
+            Gazetteer::parse_as(&bytes_to_text(bytes, path)?, path, Format::from_path(path))
+        };
+        match parsed {
             Ok(g) => gazetteers.push((path.clone(), g)),
             Err(e) => {
                 eprintln!("{e}");

@@ -4,11 +4,12 @@
 use std::cmp::Reverse;
 use std::collections::{HashMap, HashSet};
 
-use aho_corasick::{AhoCorasick, MatchKind};
-
+#[cfg(feature = "text")]
 use crate::error::Error;
+#[cfg(feature = "text")]
 use crate::gazetteer::{CaseRule, Diacritics, Gazetteer};
 use crate::normalize::{self, Fold, Normalized};
+use crate::trie::Trie;
 use crate::utf16::utf16_offsets;
 
 /// Which matches [`Matcher::find_with`] returns where spans overlap.
@@ -62,11 +63,59 @@ pub struct Match {
     /// Index of the chosen entity in [`Gazetteer::entities`].
     pub entity: usize,
     /// Every entity this surface form could name, the chosen one first.
-    pub candidates: Vec<usize>,
+    pub candidates: Candidates,
     /// Why the chosen entity was chosen.
     pub reason: Reason,
     /// Whether the mention is a short form of the chosen entity.
     pub short: bool,
+}
+
+/// The entities a match could name, the chosen one first: a slice of entity
+/// indexes (it derefs to `[usize]`), kept inline up to three so that a match
+/// allocates nothing.
+#[derive(Clone, Default)]
+pub struct Candidates {
+    inline: [usize; 3],
+    len: u8,
+    spilled: Vec<usize>,
+}
+
+impl Candidates {
+    fn from_iter(entities: impl ExactSizeIterator<Item = usize>) -> Candidates {
+        let mut c = Candidates::default();
+        if entities.len() <= c.inline.len() {
+            for (slot, e) in c.inline.iter_mut().zip(entities) {
+                *slot = e;
+                c.len += 1;
+            }
+        } else {
+            c.spilled = entities.collect();
+        }
+        c
+    }
+}
+
+impl std::ops::Deref for Candidates {
+    type Target = [usize];
+    fn deref(&self) -> &[usize] {
+        if self.spilled.is_empty() {
+            &self.inline[..usize::from(self.len)]
+        } else {
+            &self.spilled
+        }
+    }
+}
+
+impl PartialEq for Candidates {
+    fn eq(&self, other: &Candidates) -> bool {
+        **self == **other
+    }
+}
+
+impl std::fmt::Debug for Candidates {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_list().entries(self.iter()).finish()
+    }
 }
 
 /// Options for [`Matcher::find_with`].
@@ -77,24 +126,31 @@ pub struct FindOptions {
 }
 
 /// A surface form behind one automaton pattern.
-struct Form {
-    entity: u32,
-    short: bool,
+pub(crate) struct Form {
+    pub(crate) entity: u32,
+    pub(crate) short: bool,
+    /// The text must have a capital letter somewhere in the match.
+    pub(crate) capital: bool,
     /// For case-exact forms: the form normalised without case folding, which the
     /// text must equal.
-    exact: Option<String>,
-    /// The text must have a capital letter somewhere in the match.
-    capital: bool,
+    pub(crate) exact: Option<Box<str>>,
 }
 
 /// One automaton over the forms that share a normalisation.
-struct Scanner {
-    fold: Fold,
-    automaton: AhoCorasick,
-    forms: Vec<Vec<Form>>,
+pub(crate) struct Scanner {
+    pub(crate) fold: Fold,
+    pub(crate) automaton: Trie,
+    /// The forms of pattern `p` are `forms[starts[p]..starts[p + 1]]`.
+    pub(crate) starts: Vec<u32>,
+    pub(crate) forms: Vec<Form>,
 }
 
 /// A compiled gazetteer, ready to find entities in text.
+///
+/// It keeps what finding needs: the automata, the form table and each entity's
+/// priority. It is made from a [`Gazetteer`] ([`Matcher::new`], with the `text`
+/// feature) or loaded from the bytes of a compiled gazetteer
+/// ([`Matcher::from_compiled`]).
 ///
 /// ```
 /// use sorot::{Gazetteer, Matcher};
@@ -107,11 +163,14 @@ struct Scanner {
 /// assert_eq!(found, ["Lavrov", "AS", "Sergey Lavrov"]);
 /// ```
 pub struct Matcher {
-    gazetteer: Gazetteer,
-    scanners: Vec<Scanner>,
+    pub(crate) scanners: Vec<Scanner>,
+    /// Each entity's priority, in gazetteer order (their number is its length).
+    pub(crate) priorities: Vec<f64>,
+    #[cfg(feature = "text")]
+    pub(crate) gazetteer: Gazetteer,
 }
 
-#[derive(Clone, Copy)]
+#[derive(Clone, Copy, Debug, PartialEq)]
 struct Candidate {
     start: usize,
     end: usize,
@@ -163,6 +222,10 @@ impl BlockCache {
 
 impl Matcher {
     /// Compiles the gazetteer's names, aliases and short forms into automata.
+    ///
+    /// A form that normalises to nothing (only invisible characters) can never
+    /// match and is left out.
+    #[cfg(feature = "text")]
     pub fn new(gazetteer: Gazetteer) -> Result<Matcher, Error> {
         let mut scanners = Vec::new();
         for diacritics in [Diacritics::Fold, Diacritics::Exact] {
@@ -176,23 +239,30 @@ impl Matcher {
             };
             let mut patterns: Vec<String> = Vec::new();
             let mut forms: Vec<Vec<Form>> = Vec::new();
-            let mut index = HashMap::new();
+            let mut index: HashMap<String, usize> = HashMap::new();
             for (i, e) in gazetteer.entities().iter().enumerate() {
                 if e.diacritics != diacritics {
                     continue;
                 }
                 for (surface, short) in e.forms() {
                     let key = normalize::form_key(&surface.text, fold);
+                    if key.is_empty() {
+                        continue;
+                    }
                     let rule = surface.case_rule(e.case);
                     let exact = match rule {
-                        CaseRule::Exact => Some(normalize::form_key(&surface.text, cased)),
+                        CaseRule::Exact => Some(normalize::form_key(&surface.text, cased).into()),
                         CaseRule::Capitalised | CaseRule::Fold => None,
                     };
-                    let slot = *index.entry(key.clone()).or_insert_with(|| {
-                        patterns.push(key);
-                        forms.push(Vec::new());
-                        forms.len() - 1
-                    });
+                    let slot = match index.get(&key) {
+                        Some(&slot) => slot,
+                        None => {
+                            index.insert(key.clone(), patterns.len());
+                            patterns.push(key);
+                            forms.push(Vec::new());
+                            forms.len() - 1
+                        }
+                    };
                     forms[slot].push(Form {
                         entity: i as u32,
                         short,
@@ -204,30 +274,47 @@ impl Matcher {
             if patterns.is_empty() {
                 continue;
             }
-            let automaton = AhoCorasick::builder()
-                .match_kind(MatchKind::Standard)
-                .build(&patterns)
-                .map_err(|e| {
-                    Error::invalid(
-                        "gazetteer",
-                        vec![format!("cannot build the automaton: {e}")],
-                    )
-                })?;
+            drop(index);
+            if patterns.len() >= u32::MAX as usize {
+                return Err(Error::invalid(
+                    "gazetteer",
+                    vec!["too many distinct forms (at most 4,294,967,294)".into()],
+                ));
+            }
+            let automaton = Trie::build(&patterns);
+            drop(patterns);
+            let mut starts = Vec::with_capacity(forms.len() + 1);
+            starts.push(0);
+            let mut flat = Vec::new();
+            for list in forms {
+                flat.extend(list);
+                starts.push(flat.len() as u32);
+            }
             scanners.push(Scanner {
                 fold,
                 automaton,
-                forms,
+                starts,
+                forms: flat,
             });
         }
+        let priorities = gazetteer.entities().iter().map(|e| e.priority).collect();
         Ok(Matcher {
-            gazetteer,
             scanners,
+            priorities,
+            gazetteer,
         })
     }
 
-    /// The gazetteer this matcher was built from.
+    /// The gazetteer this matcher was built from (or, for a compiled gazetteer, read
+    /// from its entity data).
+    #[cfg(feature = "text")]
     pub fn gazetteer(&self) -> &Gazetteer {
         &self.gazetteer
+    }
+
+    /// The number of entities; a match's `entity` is below it.
+    pub fn entity_count(&self) -> usize {
+        self.priorities.len()
     }
 
     /// Finds entity mentions in `text`, one document: leftmost-longest and
@@ -288,7 +375,7 @@ impl Matcher {
                         .entry(block.to_string())
                         .or_insert(ScannedBlock {
                             len16: block.encode_utf16().count(),
-                            candidates: self.candidates(block),
+                            candidates: self.candidates_of(block),
                             generation,
                         })
                 }
@@ -310,6 +397,34 @@ impl Matcher {
 
     /// Every place where a form matches as a whole word with the right case.
     fn candidates(&self, text: &str) -> Vec<Candidate> {
+        self.candidates_in_chunks(text, CHUNK)
+    }
+
+    /// The candidates of `text`, scanned in pieces of about `chunk` bytes cut at
+    /// paragraph breaks (which no match crosses), so that the normalised copy of a
+    /// large text stays small: the same candidates as one scan of the whole.
+    fn candidates_in_chunks(&self, text: &str, chunk: usize) -> Vec<Candidate> {
+        let mut out = Vec::new();
+        let (mut start, mut start16) = (0, 0);
+        while start < text.len() {
+            let end = paragraph_cut(text, start + chunk);
+            let piece = &text[start..end];
+            out.extend(self.candidates_of(piece).into_iter().map(|c| Candidate {
+                start: c.start + start,
+                end: c.end + start,
+                start16: c.start16 + start16,
+                end16: c.end16 + start16,
+                ..c
+            }));
+            if end < text.len() {
+                start16 += crate::utf16::utf16_len(piece.as_bytes());
+            }
+            start = end;
+        }
+        out
+    }
+
+    fn candidates_of(&self, text: &str) -> Vec<Candidate> {
         let mut out = Vec::new();
         for scanner in &self.scanners {
             let norm = Normalized::new(text, scanner.fold);
@@ -317,16 +432,33 @@ impl Matcher {
                 case: false,
                 ..scanner.fold
             };
-            for m in scanner.automaton.find_overlapping_iter(&norm.text) {
-                if !whole_word(&norm.text, m.start(), m.end()) {
+            let mut found = Vec::new();
+            for_each_start(&norm.text, |at| {
+                scanner
+                    .automaton
+                    .walk(norm.text.as_bytes(), at, |end, pattern| {
+                        found.push((at, end, pattern))
+                    })
+            });
+            for (m_start, m_end, pattern) in found {
+                let pattern = pattern as usize;
+                let (Some(&first), Some(&last)) =
+                    (scanner.starts.get(pattern), scanner.starts.get(pattern + 1))
+                else {
+                    continue;
+                };
+                let Some(forms) = scanner.forms.get(first as usize..last as usize) else {
+                    continue;
+                };
+                if !whole_word(&norm.text, m_start, m_end) {
                     continue;
                 }
-                let Some((start, end)) = norm.original_span(m.start(), m.end()) else {
+                let Some((start, end)) = norm.original_span(m_start, m_end) else {
                     continue;
                 };
                 let mut as_written: Option<String> = None;
                 let mut has_capital: Option<bool> = None;
-                for form in &scanner.forms[m.pattern().as_usize()] {
+                for form in forms {
                     if form.capital
                         && !*has_capital
                             .get_or_insert_with(|| text[start..end].chars().any(char::is_uppercase))
@@ -336,7 +468,7 @@ impl Matcher {
                     if let Some(exact) = &form.exact {
                         let written = as_written
                             .get_or_insert_with(|| normalize::normalize(&text[start..end], cased));
-                        if written != exact {
+                        if **written != **exact {
                             continue;
                         }
                     }
@@ -372,41 +504,39 @@ impl Matcher {
         candidates.sort_by_key(|c| (c.start, Reverse(c.end), c.entity, c.short));
         candidates.dedup_by_key(|c| (c.start, c.end, c.entity));
 
-        struct Span {
-            first: Candidate,
-            entities: Vec<(u32, bool)>,
-        }
-        let mut spans: Vec<Span> = Vec::new();
-        for c in candidates {
+        // Spans: runs of candidates with the same start and end.
+        let mut spans: Vec<(usize, usize)> = Vec::new();
+        for (i, c) in candidates.iter().enumerate() {
             match spans.last_mut() {
-                Some(s) if s.first.start == c.start && s.first.end == c.end => {
-                    s.entities.push((c.entity, c.short))
+                Some(s) if candidates[s.0].start == c.start && candidates[s.0].end == c.end => {
+                    s.1 = i + 1
                 }
-                _ => spans.push(Span {
-                    first: c,
-                    entities: vec![(c.entity, c.short)],
-                }),
+                _ => spans.push((i, i + 1)),
             }
         }
         let unambiguous: HashSet<u32> = spans
             .iter()
-            .filter(|s| s.entities.len() == 1)
-            .map(|s| s.entities[0].0)
+            .filter(|s| s.1 - s.0 == 1)
+            .map(|s| candidates[s.0].entity)
             .collect();
+        let mut entities: Vec<(u32, bool)> = Vec::new();
 
         let mut out: Vec<Match> = Vec::new();
         let mut last_end = 0;
         // With `All`: the matches that may still contain the next one (spans come
         // sorted by start, longest first).
         let mut open: Vec<usize> = Vec::new();
-        for span in spans {
+        for (from, to) in spans {
+            let first = &candidates[from];
             if options.overlap == Overlap::Longest {
-                if span.first.start < last_end {
+                if first.start < last_end {
                     continue;
                 }
-                last_end = span.first.end;
+                last_end = first.end;
             }
-            let m = self.choose(&span.first, span.entities, &unambiguous);
+            entities.clear();
+            entities.extend(candidates[from..to].iter().map(|c| (c.entity, c.short)));
+            let m = self.choose(first, &mut entities, &unambiguous);
             if options.overlap == Overlap::All {
                 open.retain(|&i| out[i].end_byte > m.start_byte);
                 // A match inside a match of the same entity ("Putin" in "Vladimir
@@ -427,12 +557,11 @@ impl Matcher {
     fn choose(
         &self,
         span: &Candidate,
-        mut entities: Vec<(u32, bool)>,
+        entities: &mut [(u32, bool)],
         unambiguous: &HashSet<u32>,
     ) -> Match {
-        let entities_data = self.gazetteer.entities();
         let rank = |e: u32| {
-            let priority = entities_data[e as usize].priority;
+            let priority = self.priorities.get(e as usize).copied().unwrap_or(0.0);
             (unambiguous.contains(&e), priority)
         };
         entities.sort_by(|a, b| {
@@ -440,7 +569,7 @@ impl Matcher {
             let (ub, pb) = rank(b.0);
             ub.cmp(&ua).then(pb.total_cmp(&pa)).then(a.0.cmp(&b.0))
         });
-        let reason = match entities.as_slice() {
+        let reason = match &*entities {
             [_] => Reason::Only,
             [first, second, ..] => {
                 let (u1, p1) = rank(first.0);
@@ -462,9 +591,79 @@ impl Matcher {
             end_utf16: span.end16,
             entity: entities[0].0 as usize,
             short: entities[0].1,
-            candidates: entities.iter().map(|e| e.0 as usize).collect(),
+            candidates: Candidates::from_iter(entities.iter().map(|e| e.0 as usize)),
             reason,
         }
+    }
+}
+
+/// The size of the pieces a large text is scanned in.
+const CHUNK: usize = 1 << 20;
+
+/// Where to cut `text` at or after `at`: just after the first run of whitespace
+/// there that holds an empty line (two line breaks, which normalisation makes a
+/// paragraph break), or the end of the text.
+fn paragraph_cut(text: &str, at: usize) -> usize {
+    let bytes = text.as_bytes();
+    let mut i = at;
+    while i < bytes.len() {
+        let Some(nl) = bytes[i..].iter().position(|&b| b == b'\n') else {
+            return text.len();
+        };
+        let mut j = i + nl + 1;
+        let mut newlines = 1;
+        while j < bytes.len() && matches!(bytes[j], b' ' | b'\t' | b'\r' | b'\n' | b'\x0c') {
+            newlines += usize::from(bytes[j] == b'\n');
+            j += 1;
+        }
+        if newlines >= 2 {
+            return j;
+        }
+        i = j;
+    }
+    text.len()
+}
+
+/// Calls `f` with every place in `text` where a whole-word match may start: every
+/// character boundary but those between two characters that join (a letter and the
+/// combining mark after it, two letters or digits of a spaced script), which
+/// [`whole_word`] would refuse. The rest of the rule (dotted names, the end of the
+/// match) is left to [`whole_word`].
+fn for_each_start(text: &str, mut f: impl FnMut(usize)) {
+    let bytes = text.as_bytes();
+    // What the character before is: a word character of a spaced script, whitespace.
+    let mut prev_word = false;
+    let mut prev_space = true;
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        if b < 0x80 {
+            let word = b.is_ascii_alphanumeric() || b == b'_';
+            if !(prev_word && word) {
+                f(i);
+            }
+            i += 1;
+            if word {
+                // The rest of an ASCII word starts nothing.
+                while i < bytes.len() && (bytes[i].is_ascii_alphanumeric() || bytes[i] == b'_') {
+                    i += 1;
+                }
+            }
+            prev_word = word;
+            prev_space = matches!(b, b' ' | b'\t'..=b'\r');
+            continue;
+        }
+        let Some(c) = text[i..].chars().next() else {
+            return;
+        };
+        let combining = normalize::is_combining_mark(c);
+        let word = normalize::is_word_char(c) && !normalize::is_unspaced_script(c);
+        if !((combining && !prev_space) || (prev_word && word)) {
+            f(i);
+        }
+        prev_word = word;
+        prev_space = c.is_whitespace();
+        i += c.len_utf8();
     }
 }
 
@@ -500,4 +699,26 @@ fn whole_word(text: &str, start: usize, end: usize) -> bool {
             && normalize::is_word_char(edge)
     };
     !dotted(b1, b2, first) && !dotted(a1, a2, last)
+}
+
+#[cfg(all(test, feature = "text"))]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn chunks_give_the_candidates_of_the_whole() {
+        let g = crate::default_gazetteer().unwrap();
+        let m = Matcher::new(g).unwrap();
+        let sample = include_str!("../www/demo/sample/lavrov-kim-id.txt");
+        // Paragraphs with CRLF, spaces and tabs in the breaks, a name at each edge,
+        // non-ASCII text (UTF-16 offsets shift) and a break of a single line.
+        let text = format!(
+            "{sample}\r\n \t\r\nKim Jong Un 😀 di Jakarta\n\n\nSergey Lavrov\nJakarta\n\nRusia{sample}"
+        );
+        let whole = m.candidates_in_chunks(&text, usize::MAX / 2);
+        assert!(whole.len() > 100);
+        for chunk in [1, 7, 100, 1000, 5000] {
+            assert_eq!(m.candidates_in_chunks(&text, chunk), whole, "chunk {chunk}");
+        }
+    }
 }

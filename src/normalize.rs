@@ -16,9 +16,42 @@
 //! - combining diacritics are dropped (when asked);
 //! - typographic quotes, apostrophes and dashes become their ASCII forms.
 
-/// A combining mark (general category M) belongs to the character before it.
-pub(crate) use unicode_normalization::char::is_combining_mark;
-use unicode_normalization::char::{decompose_canonical, decompose_compatible};
+use crate::unicode_tables::{COMBINING, DECOMPOSED, DECOMPOSITIONS, RANGES};
+
+/// A combining mark (general category M), which belongs to the character before it.
+pub(crate) fn is_combining_mark(c: char) -> bool {
+    let c = c as u32;
+    if c < 0x300 {
+        return false;
+    }
+    let k = COMBINING.partition_point(|&(start, _)| start <= c);
+    k > 0 && c <= COMBINING[k - 1].1
+}
+
+/// The full decomposition of `c` that normalisation uses: compatibility mappings
+/// for letters and digits, canonical ones for the rest; `None` when `c` stands for
+/// itself. From the tables of `src/unicode_tables.rs`, generated from the
+/// unicode-normalization crate and checked against it by a test.
+fn decomposition(c: char) -> Option<Decomposed> {
+    let u = c as u32;
+    let k = RANGES.partition_point(|&(start, _, _)| start <= u);
+    if let Some(&(start, len, target)) = k.checked_sub(1).map(|k| &RANGES[k]) {
+        if u < start + u32::from(len) {
+            return char::from_u32(target + (u - start)).map(Decomposed::One);
+        }
+    }
+    let k = DECOMPOSED.binary_search_by_key(&u, |&(key, _)| key).ok()?;
+    let from = usize::from(DECOMPOSED[k].1);
+    let to = DECOMPOSED
+        .get(k + 1)
+        .map_or(DECOMPOSITIONS.len(), |&(_, next)| usize::from(next));
+    DECOMPOSITIONS.get(from..to).map(Decomposed::Many)
+}
+
+enum Decomposed {
+    One(char),
+    Many(&'static str),
+}
 
 /// The paragraph separator that stands for a block boundary in normalised text.
 pub(crate) const PARAGRAPH: char = '\u{2029}';
@@ -32,44 +65,145 @@ pub(crate) struct Fold {
     pub diacritics: bool,
 }
 
-/// Normalised text with, for every byte of it, the original span it came from.
+/// Normalised text with a map back to the original text.
+///
+/// Most of a text maps byte for byte (ASCII letters, digits and punctuation, single
+/// spaces, and characters normalisation leaves as they are): only the places where
+/// it does not are kept, as pieces, so that the map costs nothing where the text is
+/// plain and the scan is one pass with a fast path for ASCII.
 pub(crate) struct Normalized {
     /// The normalised text.
     pub text: String,
-    /// Original byte offset where the character that produced each byte starts.
-    starts: Vec<u32>,
-    /// Original byte offset where that character (with what was dropped after it) ends.
-    ends: Vec<u32>,
+    /// The groups (the bytes one original character, or one whitespace run,
+    /// produced, with what was dropped after it) that do not map byte for byte, in
+    /// order. Between them, normalised byte `i` is original byte `i + delta`.
+    pieces: Vec<Piece>,
+}
+
+#[derive(Clone, Copy, Debug)]
+struct Piece {
+    /// The normalised bytes `norm..norm_end`...
+    norm: u32,
+    norm_end: u32,
+    /// ...came from the original bytes `orig..orig_end`.
+    orig: u32,
+    orig_end: u32,
 }
 
 impl Normalized {
     /// Normalises `original` (at most 4 GiB) and keeps the offset map.
     pub fn new(original: &str, fold: Fold) -> Normalized {
-        let mut out = Normalized {
-            text: String::with_capacity(original.len()),
-            starts: Vec::with_capacity(original.len()),
-            ends: Vec::with_capacity(original.len()),
+        let bytes = original.as_bytes();
+        let mut text = String::with_capacity(original.len() + 8);
+        let mut pieces: Vec<Piece> = Vec::new();
+        // The last group emitted: where it starts in the normalised and the original
+        // text (a drop after it extends it).
+        let mut last: Option<(usize, usize)> = None;
+        let mut i = 0;
+        while i < bytes.len() {
+            let b = bytes[i];
+            if b < 0x80 && !b.is_ascii_whitespace() {
+                // Fast path: a run of ASCII letters, digits and punctuation, with
+                // single spaces between them, maps byte for byte.
+                let mut j = i + 1;
+                while j < bytes.len() {
+                    let c = bytes[j];
+                    if c < 0x80 && !c.is_ascii_whitespace() {
+                        j += 1;
+                    } else if c == b' '
+                        && bytes
+                            .get(j + 1)
+                            .is_some_and(|&d| d < 0x80 && !d.is_ascii_whitespace())
+                    {
+                        j += 2;
+                    } else {
+                        break;
+                    }
+                }
+                let start = text.len();
+                text.push_str(&original[i..j]);
+                if fold.case {
+                    text[start..].make_ascii_lowercase();
+                }
+                last = Some((text.len() - 1, j - 1));
+                i = j;
+                continue;
+            }
+            let Some(c) = original[i..].chars().next() else {
+                break;
+            };
+            let end = i + c.len_utf8();
+            let norm = text.len();
+            if c.is_whitespace() {
+                let (ch, run_end) = whitespace_run(original, i);
+                text.push(ch);
+                if !(run_end == i + 1 && ch == ' ') {
+                    pieces.push(Piece {
+                        norm: norm as u32,
+                        norm_end: text.len() as u32,
+                        orig: i as u32,
+                        orig_end: run_end as u32,
+                    });
+                }
+                last = Some((norm, i));
+                i = run_end;
+                continue;
+            }
+            if !is_ignorable(c) {
+                fold_char(c, fold, &mut text);
+            }
+            if text.len() == norm {
+                // Nothing emitted: the character belongs to the group before it.
+                // Before any group, it shifts what follows (an empty piece).
+                let (group_norm, group_orig) = last.unwrap_or((0, 0));
+                let group_end = if last.is_some() { text.len() } else { 0 };
+                match pieces.last_mut() {
+                    Some(p)
+                        if p.norm as usize == group_norm && p.norm_end as usize == group_end =>
+                    {
+                        p.orig_end = end as u32
+                    }
+                    _ => pieces.push(Piece {
+                        norm: group_norm as u32,
+                        norm_end: group_end as u32,
+                        orig: group_orig as u32,
+                        orig_end: end as u32,
+                    }),
+                }
+            } else {
+                if text.as_bytes()[norm..] != bytes[i..end] {
+                    pieces.push(Piece {
+                        norm: norm as u32,
+                        norm_end: text.len() as u32,
+                        orig: i as u32,
+                        orig_end: end as u32,
+                    });
+                }
+                last = Some((norm, i));
+            }
+            i = end;
+        }
+        Normalized { text, pieces }
+    }
+
+    /// The original offset of normalised offset `x` when `x` starts a group, or
+    /// (with `end`) when it ends one; `None` inside a group.
+    fn map(&self, x: usize, end: bool) -> Option<usize> {
+        // The byte whose group must start (or end) at x.
+        let byte = if end { x - 1 } else { x };
+        let k = self.pieces.partition_point(|p| p.norm as usize <= byte);
+        let Some(p) = k.checked_sub(1).map(|k| self.pieces[k]) else {
+            return Some(x);
         };
-        // Start of the last emitted group (the bytes one original character produced).
-        let mut group = 0usize;
-        normalize_chars(original, fold, |event| match event {
-            Event::Emit { ch, start, end } => {
-                if out.starts.last() != Some(&(start as u32)) {
-                    group = out.text.len();
-                }
-                out.text.push(ch);
-                for _ in 0..ch.len_utf8() {
-                    out.starts.push(start as u32);
-                    out.ends.push(end as u32);
-                }
-            }
-            Event::Drop { end } => {
-                for e in &mut out.ends[group..] {
-                    *e = end as u32;
-                }
-            }
-        });
-        out
+        let (norm, norm_end) = (p.norm as usize, p.norm_end as usize);
+        if byte < norm_end {
+            return match end {
+                false if x == norm => Some(p.orig as usize),
+                true if x == norm_end => Some(p.orig_end as usize),
+                _ => None,
+            };
+        }
+        Some(p.orig_end as usize + (x - norm_end))
     }
 
     /// The original span of the normalised span `start..end`, if that span begins and
@@ -79,29 +213,48 @@ impl Normalized {
         if start >= end || end > self.text.len() {
             return None;
         }
-        let starts_group = start == 0 || self.starts[start - 1] != self.starts[start];
-        let ends_group = end == self.text.len() || self.starts[end] != self.starts[end - 1];
-        if starts_group && ends_group {
-            Some((self.starts[start] as usize, self.ends[end - 1] as usize))
-        } else {
-            None
+        Some((self.map(start, false)?, self.map(end, true)?))
+    }
+}
+
+/// The whitespace run that starts at `i` (a whitespace character): what it becomes
+/// (one space, or one paragraph separator when it holds an empty line or a U+2029)
+/// and where it ends.
+fn whitespace_run(s: &str, i: usize) -> (char, usize) {
+    let bytes = s.as_bytes();
+    let mut newlines = 0;
+    let mut paragraph = false;
+    let mut run_end = i;
+    for (at, d) in s[i..].char_indices() {
+        if !d.is_whitespace() {
+            break;
+        }
+        let at = i + at;
+        run_end = at + d.len_utf8();
+        match d {
+            PARAGRAPH => paragraph = true,
+            // "\r\n" is one line break.
+            '\n' if at > i && bytes[at - 1] == b'\r' => {}
+            '\n' | '\r' | '\u{2028}' | '\x0c' => newlines += 1,
+            _ => {}
         }
     }
+    let ch = if paragraph || newlines >= 2 {
+        PARAGRAPH
+    } else {
+        ' '
+    };
+    (ch, run_end)
 }
 
 /// Normalises `s` without keeping the offset map (for surface forms).
 pub(crate) fn normalize(s: &str, fold: Fold) -> String {
-    let mut text = String::with_capacity(s.len());
-    normalize_chars(s, fold, |event| {
-        if let Event::Emit { ch, .. } = event {
-            text.push(ch);
-        }
-    });
-    text
+    Normalized::new(s, fold).text
 }
 
 /// A gazetteer form as the automaton looks for it: normalised, on one line (a
 /// paragraph break inside it is a space) and without spaces at either end.
+#[cfg(feature = "text")]
 pub(crate) fn form_key(form: &str, fold: Fold) -> String {
     normalize(form, fold)
         .replace(PARAGRAPH, " ")
@@ -109,89 +262,28 @@ pub(crate) fn form_key(form: &str, fold: Fold) -> String {
         .to_string()
 }
 
-enum Event {
-    /// Append `ch`, produced by the original bytes `start..end`.
-    Emit { ch: char, start: usize, end: usize },
-    /// An original character that ended at `end` produced nothing.
-    Drop { end: usize },
-}
-
-fn normalize_chars(s: &str, fold: Fold, mut sink: impl FnMut(Event)) {
-    let bytes = s.as_bytes();
-    let mut iter = s.char_indices().peekable();
-    while let Some((start, c)) = iter.next() {
-        let end = start + c.len_utf8();
-        if c.is_ascii() && c != ' ' && !c.is_ascii_whitespace() {
-            // Fast path: ASCII letters, digits and punctuation.
-            let ch = if fold.case { c.to_ascii_lowercase() } else { c };
-            sink(Event::Emit { ch, start, end });
-            continue;
+/// Appends what one character (not whitespace, not ignorable) normalises to.
+fn fold_char(c: char, fold: Fold, out: &mut String) {
+    let mut emit_folded = |d: char| {
+        if fold.diacritics && is_diacritic(d) {
+            return;
         }
-        if c.is_whitespace() {
-            let mut run_end = end;
-            let mut newlines = usize::from(c == '\n' || c == '\u{2028}' || c == '\x0c');
-            let mut paragraph = c == PARAGRAPH;
-            if c == '\r' {
-                newlines += 1;
-            }
-            while let Some(&(i, d)) = iter.peek() {
-                if !d.is_whitespace() {
-                    break;
+        let d = typographic(d);
+        if fold.case {
+            fold_case(d, |e| {
+                // Folding may produce a combining mark ("İ" gives "i" + U+0307).
+                if !(fold.diacritics && is_diacritic(e)) {
+                    out.push(e);
                 }
-                iter.next();
-                run_end = i + d.len_utf8();
-                match d {
-                    PARAGRAPH => paragraph = true,
-                    // "\r\n" is one line break.
-                    '\n' if i > 0 && bytes[i - 1] == b'\r' => {}
-                    '\n' | '\r' | '\u{2028}' | '\x0c' => newlines += 1,
-                    _ => {}
-                }
-            }
-            let ch = if paragraph || newlines >= 2 {
-                PARAGRAPH
-            } else {
-                ' '
-            };
-            sink(Event::Emit {
-                ch,
-                start,
-                end: run_end,
             });
-            continue;
-        }
-        if is_ignorable(c) {
-            sink(Event::Drop { end });
-            continue;
-        }
-        let mut emitted = false;
-        let mut emit_folded = |d: char, sink: &mut dyn FnMut(Event)| {
-            if fold.diacritics && is_diacritic(d) {
-                return;
-            }
-            let d = typographic(d);
-            emitted = true;
-            if fold.case {
-                fold_case(d, |e| {
-                    // Folding may produce a combining mark ("İ" gives "i" + U+0307).
-                    if !(fold.diacritics && is_diacritic(e)) {
-                        sink(Event::Emit { ch: e, start, end });
-                    }
-                });
-            } else {
-                sink(Event::Emit { ch: d, start, end });
-            }
-        };
-        if is_hangul_syllable(c) {
-            emit_folded(c, &mut sink);
-        } else if compatibility_applies(c) {
-            decompose_compatible(c, |d| emit_folded(d, &mut sink));
         } else {
-            decompose_canonical(c, |d| emit_folded(d, &mut sink));
+            out.push(d);
         }
-        if !emitted {
-            sink(Event::Drop { end });
-        }
+    };
+    match decomposition(c) {
+        None => emit_folded(c),
+        Some(Decomposed::One(d)) => emit_folded(d),
+        Some(Decomposed::Many(ds)) => ds.chars().for_each(emit_folded),
     }
 }
 
@@ -220,12 +312,14 @@ fn fold_case(c: char, mut out: impl FnMut(char)) {
 /// Whether compatibility decomposition is wanted: for letters and digits (full-width
 /// forms, ligatures, circled and styled letters), but not for symbols ("™" stays one
 /// symbol rather than becoming the letters "TM" glued to a word).
+#[cfg(test)]
 fn compatibility_applies(c: char) -> bool {
     c.is_alphanumeric()
 }
 
 /// Hangul syllables are kept whole (not decomposed into jamo), so that a match
 /// never ends inside a syllable.
+#[cfg(test)]
 fn is_hangul_syllable(c: char) -> bool {
     ('\u{AC00}'..='\u{D7A3}').contains(&c)
 }
@@ -307,6 +401,130 @@ pub(crate) fn is_unspaced_script(c: char) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The decomposition the rules want, from the unicode-normalization crate.
+    fn wanted(c: char) -> String {
+        let mut out = String::new();
+        if c.is_ascii() || is_hangul_syllable(c) {
+            out.push(c);
+        } else if compatibility_applies(c) {
+            unicode_normalization::char::decompose_compatible(c, |d| out.push(d));
+        } else {
+            unicode_normalization::char::decompose_canonical(c, |d| out.push(d));
+        }
+        out
+    }
+
+    /// `src/unicode_tables.rs` as it should be: ranges of characters that decompose
+    /// to one character at a constant distance (at least 4 in a row), the other
+    /// decompositions as offsets into one string, and the combining marks.
+    fn tables() -> String {
+        let mut singles: Vec<(u32, u32)> = Vec::new();
+        let mut many: Vec<(u32, String)> = Vec::new();
+        let mut marks: Vec<(u32, u32)> = Vec::new();
+        for c in (0..=0x10FFFFu32).filter_map(char::from_u32) {
+            let u = c as u32;
+            if unicode_normalization::char::is_combining_mark(c) {
+                match marks.last_mut() {
+                    Some(r) if r.1 + 1 == u => r.1 = u,
+                    _ => marks.push((u, u)),
+                }
+            }
+            let d = wanted(c);
+            if d == c.to_string() {
+                continue;
+            }
+            let mut chars = d.chars();
+            match (chars.next(), chars.next()) {
+                (Some(one), None) => singles.push((u, one as u32)),
+                _ => many.push((u, d)),
+            }
+        }
+        // Runs of singles at a constant distance become ranges.
+        let mut ranges: Vec<(u32, u32, u32)> = Vec::new();
+        let mut i = 0;
+        while i < singles.len() {
+            let mut j = i + 1;
+            while j < singles.len()
+                && j - i < 0xFFFF
+                && singles[j].0 == singles[j - 1].0 + 1
+                && singles[j].1 == singles[j - 1].1 + 1
+            {
+                j += 1;
+            }
+            if j - i >= 4 {
+                ranges.push((singles[i].0, (j - i) as u32, singles[i].1));
+            } else {
+                for &(u, t) in &singles[i..j] {
+                    many.push((u, char::from_u32(t).unwrap().to_string()));
+                }
+            }
+            i = j;
+        }
+        many.sort();
+        let mut text = String::new();
+        let mut keys = Vec::new();
+        for (u, d) in &many {
+            keys.push((*u, text.len()));
+            text.push_str(d);
+        }
+        assert!(text.len() < 0x10000, "offsets must fit in u16");
+        let mut out = String::from(
+            "//! Generated by `SOROT_WRITE_TABLES=1 cargo test --lib unicode_tables` from the\n\
+             //! unicode-normalization crate; `cargo test` checks that it still matches it.\n\
+             //! Do not edit.\n\n",
+        );
+        out.push_str("/// Characters `start..start + len` decompose to `target + (c - start)`.\n");
+        out.push_str("pub(crate) static RANGES: &[(u32, u16, u32)] = &[\n");
+        for (s, l, t) in &ranges {
+            out.push_str(&format!("    (0x{s:X}, {l}, 0x{t:X}),\n"));
+        }
+        out.push_str("];\n\n/// Other decomposed characters and where their decomposition starts in\n/// `DECOMPOSITIONS` (it ends where the next one starts).\n");
+        out.push_str("pub(crate) static DECOMPOSED: &[(u32, u16)] = &[\n");
+        for (u, off) in &keys {
+            out.push_str(&format!("    (0x{u:X}, {off}),\n"));
+        }
+        out.push_str("];\n\n/// The decompositions of `DECOMPOSED`, one after the other.\n");
+        out.push_str("pub(crate) static DECOMPOSITIONS: &str = \"");
+        for c in text.chars() {
+            out.push_str(&format!("\\u{{{:x}}}", c as u32));
+        }
+        out.push_str("\";\n\n/// The combining marks (general category M), as inclusive ranges.\n");
+        out.push_str("pub(crate) static COMBINING: &[(u32, u32)] = &[\n");
+        for (s, e) in &marks {
+            out.push_str(&format!("    (0x{s:X}, 0x{e:X}),\n"));
+        }
+        out.push_str("];\n");
+        out
+    }
+
+    #[test]
+    fn unicode_tables_match_the_crate() {
+        let want = tables();
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/src/unicode_tables.rs");
+        if std::env::var_os("SOROT_WRITE_TABLES").is_some() {
+            std::fs::write(path, &want).unwrap();
+        }
+        let have = std::fs::read_to_string(path).unwrap();
+        assert!(
+            have == want,
+            "src/unicode_tables.rs is out of date: run SOROT_WRITE_TABLES=1 cargo test --lib unicode_tables"
+        );
+        // And the lookups give what the crate gives, for every character.
+        for c in (0..=0x10FFFFu32).filter_map(char::from_u32) {
+            let got = match decomposition(c) {
+                None => c.to_string(),
+                Some(Decomposed::One(d)) => d.to_string(),
+                Some(Decomposed::Many(s)) => s.to_string(),
+            };
+            assert_eq!(got, wanted(c), "{c:?}");
+            assert_eq!(
+                is_combining_mark(c),
+                unicode_normalization::char::is_combining_mark(c),
+                "{c:?}"
+            );
+        }
+    }
 
     const FOLD: Fold = Fold {
         case: true,

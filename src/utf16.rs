@@ -12,18 +12,29 @@ pub fn utf16_offsets(text: &str, byte_offsets: &[usize]) -> Vec<usize> {
     let mut order: Vec<usize> = (0..byte_offsets.len()).collect();
     order.sort_by_key(|&i| byte_offsets[i]);
     let mut out = vec![0; byte_offsets.len()];
-    let mut chars = text.char_indices().peekable();
-    let mut units = 0;
+    let bytes = text.as_bytes();
+    let (mut at, mut units) = (0, 0);
     for i in order {
-        let target = byte_offsets[i];
-        while let Some(&(at, c)) = chars.peek() {
-            if at >= target {
-                break;
-            }
-            units += c.len_utf16();
-            chars.next();
+        let target = byte_offsets[i].min(bytes.len());
+        if target > at {
+            units += utf16_len(&bytes[at..target]);
+            at = target;
+        }
+        // A character that starts before the target counts whole.
+        while at < bytes.len() && (bytes[at] & 0xC0) == 0x80 {
+            at += 1;
         }
         out[i] = units;
     }
     out
+}
+
+/// The UTF-16 length of UTF-8 bytes that start on a character: one unit per
+/// character (each byte that is not a continuation byte), two for those of four
+/// bytes.
+pub(crate) fn utf16_len(bytes: &[u8]) -> usize {
+    bytes
+        .iter()
+        .map(|&b| usize::from((b & 0xC0) != 0x80) + usize::from(b >= 0xF0))
+        .sum()
 }

@@ -1,56 +1,153 @@
 //! The WebAssembly binding: the only file that names `wasm_bindgen`.
 //!
-//! JavaScript creates one [`Engine`] per set of gazetteers (an opaque handle that
-//! keeps the automaton in wasm memory) and calls [`Engine::find`] once per
-//! document. Results cross the boundary as one flat `Uint32Array`; entity data
-//! crosses once, as JSON, when the engine is made.
+//! One crate gives two modules (`build.sh` builds both into `dist/pkg/`):
+//!
+//! - the **engine** (`--no-default-features`: `sorot_engine.js`,
+//!   `sorot_engine_bg.wasm`), which a page always loads: it loads compiled
+//!   gazetteers and finds entities, and has no JSON parser, no text-gazetteer
+//!   readers and no formatting machinery;
+//! - the **compiler** (default features: `sorot_compiler.js`, `sorot_compiler_bg.wasm`), loaded only
+//!   when a text gazetteer is given: everything of the engine, plus
+//!   [`compile_gazetteers`] and the `new Engine(sources, origins)` constructor that
+//!   reads text gazetteers directly (as before compiled gazetteers existed).
+//!
+//! JavaScript signatures (both modules unless said otherwise):
+//!
+//! ```js
+//! Engine.load(bytes: Uint8Array, origin?: string): Engine   // a compiled gazetteer; throws Error
+//! engine.find(text: string, allOverlaps: boolean): Uint32Array
+//! engine.findBlocks(cache: DocumentCache, blocks: string[], allOverlaps: boolean): Uint32Array
+//! engine.gazetteerJson(): string                 // the stored JSON text of the gazetteer
+//! engine.gazetteerJsonRange(): Uint32Array       // [start, end): where that JSON is in `bytes`
+//! engine.entityCount: number
+//! engine.free()
+//! new DocumentCache(); cache.size; cache.scanned; cache.free()
+//! compiledFormatVersion(): number                // for cache keys of compiled gazetteers
+//! isCompiled(bytes: Uint8Array): boolean         // a compiled gazetteer's magic number
+//! // compiler module only:
+//! compileGazetteers(parts: (string | Uint8Array)[], origins: string[]): Uint8Array  // throws Error
+//! new Engine(sources: string[], origins: string[]): Engine                          // throws Error
+//! ```
+//!
+//! Results cross the boundary as one flat `Uint32Array` (see [`Engine::find`]); entity
+//! data crosses once, as JSON text.
 
 use wasm_bindgen::prelude::*;
 
 use crate::flat::encode;
-use crate::{BlockCache, Duplicates, FindOptions, Format, Gazetteer, Matcher, Overlap};
+use crate::{BlockCache, FindOptions, Matcher, Overlap};
 
-/// Installs a panic hook that reports panics on the console.
+/// Installs a panic hook that reports panics on the console (compiler module only;
+/// the engine has no panics to report).
+#[cfg(feature = "text")]
 #[wasm_bindgen(start)]
 pub fn start() {
     console_error_panic_hook::set_once();
 }
 
-/// A compiled gazetteer.
+/// The version of the compiled gazetteer format this module reads and writes; key
+/// caches of compiled gazetteers by it (and by their source).
+#[wasm_bindgen(js_name = compiledFormatVersion)]
+pub fn compiled_format_version() -> u32 {
+    crate::FORMAT_VERSION
+}
+
+/// Whether `bytes` start as a compiled gazetteer does (its magic number); the first
+/// 8 bytes are enough. Anything else is read as a text gazetteer.
+#[wasm_bindgen(js_name = isCompiled)]
+pub fn is_compiled(bytes: &[u8]) -> bool {
+    crate::is_compiled(bytes)
+}
+
+/// Where the entity JSON is.
+enum Json {
+    /// In the compiled file the engine keeps, at this byte range.
+    InFile(Vec<u8>, usize, usize),
+    /// Made by the compiler module's constructor.
+    #[cfg(feature = "text")]
+    Owned(String),
+}
+
+/// A loaded gazetteer: the automata and what the resolver needs, behind an opaque
+/// handle in wasm memory.
 #[wasm_bindgen]
 pub struct Engine {
     matcher: Matcher,
+    json: Json,
 }
 
 #[wasm_bindgen]
 impl Engine {
-    /// Compiles gazetteers (JSON or TSV texts, merged in order; a later entity with
-    /// an id already seen replaces the earlier one). `origins` name each source in
-    /// error messages.
-    #[wasm_bindgen(constructor)]
-    pub fn new(sources: Vec<String>, origins: Vec<String>) -> Result<Engine, JsError> {
-        let mut parts = Vec::with_capacity(sources.len());
-        for (i, text) in sources.iter().enumerate() {
-            let origin = origins
-                .get(i)
-                .cloned()
-                .unwrap_or_else(|| format!("gazetteer {}", i + 1));
-            let format = Format::from_path(&origin);
-            let g = Gazetteer::parse_as(text, &origin, format)
-                .map_err(|e| JsError::new(&e.to_string()))?;
-            parts.push((g, origin));
-        }
-        let g = Gazetteer::merge(parts, Duplicates::Replace)
-            .map_err(|e| JsError::new(&e.to_string()))?;
-        let matcher = Matcher::new(g).map_err(|e| JsError::new(&e.to_string()))?;
-        Ok(Engine { matcher })
+    /// Loads a compiled gazetteer (`sorot compile`, or [`compile_gazetteers`]).
+    /// Throws an `Error` whose message says what is wrong ("...: compiled
+    /// gazetteer: format version 3, this sorot reads version 1", "truncated at
+    /// section JSON ..."); `origin` (default `gazetteer`) starts it.
+    pub fn load(bytes: Vec<u8>, origin: Option<String>) -> Result<Engine, JsError> {
+        let origin = origin.as_deref().unwrap_or("gazetteer");
+        let (matcher, start, end) = match crate::load_compiled(&bytes, origin) {
+            Ok((m, json)) => {
+                let start = json.as_ptr() as usize - bytes.as_ptr() as usize;
+                (m, start, start + json.len())
+            }
+            Err(e) => return Err(JsError::new(&e.message())),
+        };
+        Ok(Engine {
+            matcher,
+            json: Json::InFile(bytes, start, end),
+        })
     }
 
-    /// The merged gazetteer in its JSON format (types and entities in order; a
-    /// match's entity number indexes `entities`).
+    /// Reads text gazetteers (JSON, JSON Lines, TSV or CSV, merged in order; a later
+    /// entity with an id already seen replaces the earlier one) and compiles them in
+    /// memory. `origins` name each source in error messages and give its format by
+    /// extension. Compiler module only.
+    #[cfg(feature = "text")]
+    #[wasm_bindgen(constructor)]
+    pub fn new(sources: Vec<String>, origins: Vec<String>) -> Result<Engine, JsError> {
+        let parts = sources
+            .iter()
+            .enumerate()
+            .map(|(i, text)| Part::Text(text, origin_of(&origins, i)))
+            .collect();
+        let g = merge(parts)?;
+        let json = g.to_json().to_string();
+        let matcher = Matcher::new(g).map_err(|e| JsError::new(&e.to_string()))?;
+        Ok(Engine {
+            matcher,
+            json: Json::Owned(json),
+        })
+    }
+
+    /// The gazetteer in its JSON format (types and entities in order; a match's
+    /// entity number indexes `entities`), as stored in the compiled file.
     #[wasm_bindgen(js_name = gazetteerJson)]
     pub fn gazetteer_json(&self) -> String {
-        self.matcher.gazetteer().to_json().to_string()
+        match &self.json {
+            Json::InFile(bytes, start, end) => {
+                String::from_utf8_lossy(bytes.get(*start..*end).unwrap_or_default()).into_owned()
+            }
+            #[cfg(feature = "text")]
+            Json::Owned(s) => s.clone(),
+        }
+    }
+
+    /// Where the JSON text is in the bytes given to `Engine.load`: `[start, end)`, so
+    /// that JavaScript can decode it from its own copy
+    /// (`new TextDecoder().decode(bytes.subarray(start, end))`) without a copy out of
+    /// wasm memory. Empty (`[0, 0]`) for an engine made from text gazetteers.
+    #[wasm_bindgen(js_name = gazetteerJsonRange)]
+    pub fn gazetteer_json_range(&self) -> Vec<u32> {
+        match &self.json {
+            Json::InFile(_, start, end) => vec![*start as u32, *end as u32],
+            #[cfg(feature = "text")]
+            Json::Owned(_) => vec![0, 0],
+        }
+    }
+
+    /// The number of entities in the gazetteer.
+    #[wasm_bindgen(getter, js_name = entityCount)]
+    pub fn entity_count(&self) -> usize {
+        self.matcher.entity_count()
     }
 
     /// Finds entities in one document. Returns the matches in the flat layout of
@@ -75,6 +172,71 @@ impl Engine {
                 .find_blocks(&blocks, &mut cache.cache, options(all_overlaps)),
         )
     }
+}
+
+/// One part of [`compile_gazetteers`].
+#[cfg(feature = "text")]
+enum Part<'a> {
+    Text(&'a str, String),
+    Compiled(Vec<u8>, String),
+}
+
+#[cfg(feature = "text")]
+fn origin_of(origins: &[String], i: usize) -> String {
+    origins
+        .get(i)
+        .cloned()
+        .unwrap_or_else(|| format!("gazetteer {}", i + 1))
+}
+
+#[cfg(feature = "text")]
+fn merge(parts: Vec<Part>) -> Result<crate::Gazetteer, JsError> {
+    let mut gazetteers = Vec::with_capacity(parts.len());
+    for part in parts {
+        let (g, origin) = match part {
+            Part::Text(text, origin) => {
+                let format = crate::Format::from_path(&origin);
+                (crate::Gazetteer::parse_as(text, &origin, format), origin)
+            }
+            Part::Compiled(bytes, origin) => {
+                (crate::Gazetteer::from_compiled(&bytes, &origin), origin)
+            }
+        };
+        gazetteers.push((g.map_err(|e| JsError::new(&e.to_string()))?, origin));
+    }
+    crate::Gazetteer::merge(gazetteers, crate::Duplicates::Replace)
+        .map_err(|e| JsError::new(&e.to_string()))
+}
+
+/// Merges gazetteers in order (a later entity with an id already seen replaces the
+/// earlier one) and returns them compiled, for `Engine.load`. Each part is a text
+/// gazetteer (a string: JSON, JSON Lines, TSV or CSV, its format given by its
+/// origin's extension, else detected) or a compiled one (a `Uint8Array`);
+/// `origins` name them in error messages. Throws an `Error` whose message names the
+/// origin and the place. Compiler module only.
+#[cfg(feature = "text")]
+#[wasm_bindgen(js_name = compileGazetteers)]
+pub fn compile_gazetteers(parts: Vec<JsValue>, origins: Vec<String>) -> Result<Vec<u8>, JsError> {
+    use wasm_bindgen::JsCast;
+    let texts: Vec<Option<String>> = parts.iter().map(JsValue::as_string).collect();
+    let mut list = Vec::with_capacity(parts.len());
+    for (i, (part, text)) in parts.iter().zip(&texts).enumerate() {
+        let origin = origin_of(&origins, i);
+        match text {
+            Some(t) => list.push(Part::Text(t, origin)),
+            None => match part.dyn_ref::<js_sys::Uint8Array>() {
+                Some(bytes) => list.push(Part::Compiled(bytes.to_vec(), origin)),
+                None => {
+                    return Err(JsError::new(&format!(
+                        "{origin}: a gazetteer part must be a string (a text gazetteer) or a Uint8Array (a compiled one)"
+                    )))
+                }
+            },
+        }
+    }
+    let g = merge(list)?;
+    let matcher = Matcher::new(g).map_err(|e| JsError::new(&e.to_string()))?;
+    Ok(matcher.compile())
 }
 
 /// What one changing document's blocks gave last time (see [`Engine::find_blocks`]).

@@ -92,6 +92,21 @@ proptest! {
     }
 
     #[test]
+    fn compiled_gives_what_text_gives(
+        forms in prop::collection::vec(atoms(5), 1..6),
+        text in atoms(60),
+        exact in any::<bool>(),
+    ) {
+        if let Some(m) = gazetteer(&forms, exact) {
+            let compiled = Matcher::from_compiled(&m.compile(), "prop.sorot").unwrap();
+            for overlap in [Overlap::Longest, Overlap::All] {
+                let options = FindOptions { overlap };
+                prop_assert_eq!(compiled.find_with(&text, options), m.find_with(&text, options));
+            }
+        }
+    }
+
+    #[test]
     fn fuzz_entry_never_panics(data in prop::collection::vec(any::<u8>(), 0..200)) {
         fuzz_find(&data);
     }

@@ -194,7 +194,7 @@ test('bad input rejects with an Error that says what and where', async () => {
     'Error: gazetteer: 3 problems:\n  entities[0]: "id" must be a string\n  entities[0]: missing "type"\n  entities[0]: missing "name"',
     'Error: gazetteer: entities[0] ("x"): url "javascript:alert(1)" is not an http: or https: link',
     `Error: ${env.url}no-such-gazetteer.json: cannot load the gazetteer: HTTP 404`,
-    'Error: gazetteer 2: expected a gazetteer object, JSON, JSON Lines, TSV or CSV text, {text, name} or {url}, not number',
+    'Error: gazetteer 2: expected a gazetteer object, JSON, JSON Lines, TSV or CSV text, {text, name}, compiled bytes or {url}, not number',
     'Error: prefix "Bad Prefix" must be lower-case letters, digits and "-", starting with a letter',
     'Error: renderer: "canvas" is not one of "auto", "highlight-api", "mark"',
     'Error: find() takes a string, not number',

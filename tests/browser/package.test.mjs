@@ -37,7 +37,7 @@ test('the tarball holds the modules, the wasm and its glue, the default gazettee
     'package.json', 'README.md', 'LICENSE',
     ...modules,
     ...modules.map((m) => `types/${m.replace(/\.js$/, '.d.ts')}`),
-    'pkg/sorot.js', 'pkg/sorot.d.ts', 'pkg/sorot_bg.wasm', 'pkg/sorot_bg.wasm.d.ts', 'pkg/default-gazetteer.json',
+    ...['sorot_engine', 'sorot_compiler'].flatMap((m) => [`pkg/${m}.js`, `pkg/${m}.d.ts`, `pkg/${m}_bg.wasm`, `pkg/${m}_bg.wasm.d.ts`]), 'pkg/default.sorot',
   ].map((f) => `package/${f}`).sort();
   assert.deepEqual(files, expected);
   const manifest = JSON.parse(execFileSync('tar', ['-xzOf', TARBALL, 'package/package.json'], { encoding: 'utf8' }));
@@ -55,7 +55,7 @@ test('importing the package in Node (server-side rendering) does not throw; only
     console.log(JSON.stringify(out));`;
   writeFileSync(path.join(project, 'ssr.mjs'), script);
   const out = JSON.parse(execFileSync('node', ['ssr.mjs'], { cwd: project, encoding: 'utf8' }));
-  assert.deepEqual(out.exports[0], ['DEFAULT_GAZETTEER_URL', 'Highlight', 'Highlighter', 'RemoteEngine', 'createHighlighter']);
+  assert.deepEqual(out.exports[0], ['DEFAULT_GAZETTEER_URL', 'Highlight', 'Highlighter', 'RemoteEngine', 'compileGazetteer', 'createHighlighter']);
   assert.ok(out.exports[1].includes('createHighlighter') && out.exports[2].includes('loadEngine') && out.exports[2].includes('serveEngine'));
   assert.equal(out.created, undefined);
   assert.match(out.error, /cannot load the (gazetteer|WebAssembly module)/);
@@ -150,7 +150,7 @@ try {
     }
     for (const query of ['', '&worker']) {
       const missing = await resultOf(page(`${query}&assets=${encodeURIComponent(`${cdn.url}nowhere/`)}`), origins);
-      assert.match(missing.error, new RegExp(`^${cdn.url}nowhere/(sorot_bg\\.wasm: cannot load the WebAssembly module|default-gazetteer\\.json: cannot load the gazetteer): HTTP 404$`), `missing assets${query}`);
+      assert.match(missing.error, new RegExp(`^${cdn.url}nowhere/(sorot_engine_bg\\.wasm: cannot load the WebAssembly module|default\\.sorot: cannot load the gazetteer): HTTP 404$`), `missing assets${query}`);
     }
   } finally {
     await site.close();

@@ -6,26 +6,40 @@
 //   const engine = await loadEngine({ gazetteer });      // in this context
 //   serveEngine(port, { engine });                       // answer a DOM layer elsewhere
 
-import init, { DocumentCache, Engine as WasmEngine } from './pkg/sorot.js';
+import initEngine, { compiledFormatVersion, DocumentCache, Engine as WasmEngine, isCompiled } from './pkg/sorot_engine.js';
+import initCompiler, { compileGazetteers } from './pkg/sorot_compiler.js';
 import { fetchSources, gazetteerSources } from './gazetteer.js';
 import { VERSION, isProtocolMessage, wrapPort } from './protocol.js';
 
 export { decodeMatches } from './flat.js';
 
-/** URL of the WebAssembly module shipped with the library. */
-const PACKAGED_WASM = new URL('./pkg/sorot_bg.wasm', import.meta.url).href;
+// The library's assets, next to it. Written out in full (`new URL('./pkg/…',
+// import.meta.url)`) so that bundlers find and emit them.
+const PACKAGED = {
+  engine: new URL('./pkg/sorot_engine_bg.wasm', import.meta.url).href,
+  compiler: new URL('./pkg/sorot_compiler_bg.wasm', import.meta.url).href,
+  gazetteer: new URL('./pkg/default.sorot', import.meta.url).href,
+};
 
-/** URL of the default gazetteer (people, places and organisations in Indonesian and English news). */
-export const DEFAULT_GAZETTEER_URL = new URL('./pkg/default-gazetteer.json', import.meta.url).href;
+/** The asset names the `assets` option's folder must hold. */
+export const ASSET_FILES = Object.freeze({
+  engine: 'sorot_engine_bg.wasm', compiler: 'sorot_compiler_bg.wasm', gazetteer: 'default.sorot',
+});
 
 /**
- * Where the WebAssembly module and the default gazetteer are, given the `assets`
+ * URL of the default gazetteer (people, places and organisations in Indonesian and
+ * English news), compiled (`sorot compile`): it loads without parsing or building.
+ */
+export const DEFAULT_GAZETTEER_URL = PACKAGED.gazetteer;
+
+/**
+ * Where the WebAssembly modules and the default gazetteer are, given the `assets`
  * option (a folder URL, for a CDN or another path) or the library's own folder.
  * @param {string|URL} [assets]
- * @returns {{wasm: string, gazetteer: string}}
+ * @returns {{engine: string, compiler: string, gazetteer: string}}
  */
 export function assetUrls(assets) {
-  if (assets === undefined) return { wasm: PACKAGED_WASM, gazetteer: DEFAULT_GAZETTEER_URL };
+  if (assets === undefined) return { ...PACKAGED };
   let base;
   try {
     base = new URL(String(assets), globalThis.document?.baseURI ?? globalThis.location?.href);
@@ -33,14 +47,25 @@ export function assetUrls(assets) {
     throw new Error(`assets: ${JSON.stringify(String(assets))} is not a URL`);
   }
   if (!base.pathname.endsWith('/')) base.pathname += '/';
-  return { wasm: new URL('sorot_bg.wasm', base).href, gazetteer: new URL('default-gazetteer.json', base).href };
+  return {
+    engine: new URL(ASSET_FILES.engine, base).href,
+    compiler: new URL(ASSET_FILES.compiler, base).href,
+    gazetteer: new URL(ASSET_FILES.gazetteer, base).href,
+  };
 }
 
-const wasmLoads = new Map();
+const MODULES = { engine: initEngine, compiler: initCompiler };
+const moduleLoads = new Map();
 
-/** Instantiates the WebAssembly module once per URL (it is shared by every engine of this context). */
-function loadWasm(url) {
-  if (!wasmLoads.has(url)) {
+/**
+ * Instantiates one of the two WebAssembly modules, once per context: the engine
+ * (always) or the compiler (only when a text gazetteer is given).
+ * @param {'engine'|'compiler'} which
+ * @param {string} url
+ */
+function loadModule(which, url) {
+  const key = `${which} ${url}`;
+  if (!moduleLoads.has(key)) {
     const load = (async () => {
       let response;
       try {
@@ -50,15 +75,15 @@ function loadWasm(url) {
       }
       if (!response.ok) throw new Error(`${url}: cannot load the WebAssembly module: HTTP ${response.status}`);
       try {
-        await init({ module_or_path: response });
+        await MODULES[which]({ module_or_path: response });
       } catch (err) {
         throw new Error(`${url}: cannot start the WebAssembly module: ${err.message}`);
       }
     })();
-    wasmLoads.set(url, load);
-    load.catch(() => wasmLoads.delete(url));
+    moduleLoads.set(key, load);
+    load.catch(() => moduleLoads.delete(key));
   }
-  return wasmLoads.get(url);
+  return moduleLoads.get(key);
 }
 
 function asError(err) {
@@ -69,8 +94,9 @@ function asError(err) {
  * Options of {@link loadEngine}.
  * @typedef {object} EngineOptions
  * @property {import('./gazetteer.js').GazetteerInput} [gazetteer] default: the default gazetteer
- * @property {string|URL} [assets] the folder holding `sorot_bg.wasm` and
- *   `default-gazetteer.json`, when they are not next to the library (a CDN)
+ * @property {string|URL} [assets] the folder holding `sorot_engine_bg.wasm`,
+ *   `sorot_compiler_bg.wasm` and `default.sorot`, when they are not next to the
+ *   library (a CDN)
  */
 
 /**
@@ -94,11 +120,13 @@ function asError(err) {
  */
 export class LocalEngine {
   #wasm;
+  #json;
   #docs = new Map();
 
   /** @hideconstructor */
-  constructor(wasm) {
+  constructor(wasm, json) {
     this.#wasm = wasm;
+    this.#json = json;
   }
 
   #live() {
@@ -108,7 +136,8 @@ export class LocalEngine {
 
   /** @returns {Promise<string>} */
   async gazetteer() {
-    return this.#live().gazetteerJson();
+    this.#live();
+    return this.#json;
   }
 
   /**
@@ -168,27 +197,74 @@ export class LocalEngine {
 export async function loadEngine(options = {}) {
   const urls = assetUrls(options.assets);
   const sources = gazetteerSources(options.gazetteer, urls.gazetteer);
-  return loadEngineFrom(sources, urls.wasm);
+  return loadEngineFrom(sources, urls);
+}
+
+/**
+ * The gazetteers as one compiled gazetteer: a single compiled one as it is; text
+ * ones (and any mix, merged in order) through the compiler module.
+ * @param {import('./gazetteer.js').GazetteerSource[]} sources
+ * @param {{engine: string, compiler: string}} urls
+ * @returns {Promise<{bytes: Uint8Array, origin: string}>}
+ */
+async function compiledFrom(sources, urls) {
+  const [parts] = await Promise.all([fetchSources(sources), loadModule('engine', urls.engine)]);
+  const items = parts.map((p) => {
+    if (!('bytes' in p)) return p;
+    if (isCompiled(p.bytes.subarray(0, 16))) return { compiled: p.bytes, origin: p.origin };
+    let text;
+    try {
+      text = new TextDecoder('utf-8', { fatal: true }).decode(p.bytes);
+    } catch {
+      throw new Error(`${p.origin}: neither a compiled gazetteer nor UTF-8 text`);
+    }
+    return { text, origin: p.origin };
+  });
+  if (items.length === 1 && items[0].compiled) return { bytes: items[0].compiled, origin: items[0].origin };
+  await loadModule('compiler', urls.compiler);
+  try {
+    const bytes = compileGazetteers(items.map((i) => i.compiled ?? i.text), items.map((i) => i.origin));
+    return { bytes, origin: items.length === 1 ? items[0].origin : 'gazetteer' };
+  } catch (err) {
+    throw asError(err);
+  }
 }
 
 /**
  * {@link loadEngine} for sources already checked (see gazetteer.js).
  * @param {import('./gazetteer.js').GazetteerSource[]} sources
- * @param {string} wasmUrl
+ * @param {{engine: string, compiler: string}} urls
  * @returns {Promise<LocalEngine>}
  */
-async function loadEngineFrom(sources, wasmUrl) {
-  const [texts] = await Promise.all([fetchSources(sources), loadWasm(wasmUrl)]);
+async function loadEngineFrom(sources, urls) {
+  const { bytes, origin } = await compiledFrom(sources, urls);
   let wasm;
   try {
-    wasm = new WasmEngine(texts.map((s) => s.text), texts.map((s) => s.origin));
+    wasm = WasmEngine.load(bytes, origin);
   } catch (err) {
     throw asError(err);
   }
+  // The entity data, straight from our copy of the file (no copy out of wasm).
+  const [start, end] = wasm.gazetteerJsonRange();
+  const json = end > start ? new TextDecoder().decode(bytes.subarray(start, end)) : wasm.gazetteerJson();
   // The browser compiles each wasm function on its first call: pay that here, in
   // set-up, rather than on the first page highlighted.
   wasm.find('Warm up, “Kim Jong Un” di Jakarta-nya.\u2029São Paulo', false);
-  return new LocalEngine(wasm);
+  return new LocalEngine(wasm, json);
+}
+
+/**
+ * Compiles gazetteers (any input `loadEngine` takes) into one compiled gazetteer,
+ * for a cache (an extension's or widget's IndexedDB): `loadEngine({gazetteer:
+ * bytes})` loads it without the compiler. Key the cache by the source and `version`.
+ * @param {import('./gazetteer.js').GazetteerInput} gazetteer
+ * @param {{assets?: string|URL}} [options]
+ * @returns {Promise<{bytes: Uint8Array, version: number}>}
+ */
+export async function compileGazetteer(gazetteer, options = {}) {
+  const urls = assetUrls(options.assets);
+  const { bytes } = await compiledFrom(gazetteerSources(gazetteer, urls.gazetteer), urls);
+  return { bytes, version: compiledFormatVersion() };
 }
 
 /**
@@ -227,7 +303,7 @@ export function serveEngine(port, options = {}) {
         if (engine) throw new Error('the engine is already loaded');
         owned = true;
         const urls = assetUrls(request.assets);
-        engine = loadEngineFrom(request.gazetteer ?? gazetteerSources(undefined, urls.gazetteer), urls.wasm);
+        engine = loadEngineFrom(request.gazetteer ?? gazetteerSources(undefined, urls.gazetteer), urls);
         engine.catch(() => { engine = null; });
         await engine;
         return undefined;

@@ -34,8 +34,9 @@
 /**
  * One gazetteer: an object in the JSON format; JSON, JSON Lines, TSV or CSV text;
  * `{text, name}` (text with a file name, which tells its format by its extension
- * and names it in errors); or `{url}`.
- * @typedef {GazetteerJson | string | {text: string, name?: string} | {url: string|URL}} GazetteerItem
+ * and names it in errors); a compiled gazetteer's bytes (`sorot compile`,
+ * `compileGazetteer()`); or `{url}` of any of these.
+ * @typedef {GazetteerJson | string | {text: string, name?: string} | Uint8Array | ArrayBuffer | {url: string|URL}} GazetteerItem
  */
 
 /**
@@ -44,8 +45,9 @@
  */
 
 /**
- * A gazetteer ready to send to an engine: its text, or an absolute URL to fetch.
- * @typedef {{text: string, origin: string} | {url: string, origin: string}} GazetteerSource
+ * A gazetteer ready to send to an engine: its text, its bytes (a compiled
+ * gazetteer, or text), or an absolute URL to fetch.
+ * @typedef {{text: string, origin: string} | {bytes: Uint8Array, origin: string} | {url: string, origin: string}} GazetteerSource
  */
 
 /**
@@ -63,6 +65,8 @@ export function gazetteerSources(input, defaultUrl, base = globalThis.document?.
   return list.map((g, i) => {
     const origin = list.length > 1 ? `gazetteer ${i + 1}` : 'gazetteer';
     if (typeof g === 'string') return { text: g, origin };
+    if (g instanceof Uint8Array) return { bytes: g, origin };
+    if (g instanceof ArrayBuffer) return { bytes: new Uint8Array(g), origin };
     if (g && typeof g === 'object' && typeof g.text === 'string' && !('entities' in g)) {
       if (g.name !== undefined && (typeof g.name !== 'string' || g.name === '')) throw new Error(`${origin}: name must be a non-empty string`);
       return { text: g.text, origin: g.name ?? origin };
@@ -83,19 +87,19 @@ export function gazetteerSources(input, defaultUrl, base = globalThis.document?.
         throw new Error(`${origin}: cannot be written as JSON: ${err.message}`);
       }
     }
-    throw new Error(`${origin}: expected a gazetteer object, JSON, JSON Lines, TSV or CSV text, {text, name} or {url}, not ${g === null ? 'null' : typeof g}`);
+    throw new Error(`${origin}: expected a gazetteer object, JSON, JSON Lines, TSV or CSV text, {text, name}, compiled bytes or {url}, not ${g === null ? 'null' : typeof g}`);
   });
 }
 
 /**
- * Fetches the sources that are URLs.
+ * Fetches the sources that are URLs (as bytes: a compiled gazetteer or text).
  * @param {GazetteerSource[]} sources
- * @returns {Promise<{text: string, origin: string}[]>}
+ * @returns {Promise<Array<{text: string, origin: string} | {bytes: Uint8Array, origin: string}>>}
  * @throws {Error} `URL: cannot load the gazetteer: ...`
  */
 export async function fetchSources(sources) {
   return Promise.all(sources.map(async (s) => {
-    if ('text' in s) return s;
+    if (!('url' in s)) return s;
     let response;
     try {
       response = await fetch(s.url);
@@ -103,6 +107,6 @@ export async function fetchSources(sources) {
       throw new Error(`${s.url}: cannot load the gazetteer: ${err.message}`);
     }
     if (!response.ok) throw new Error(`${s.url}: cannot load the gazetteer: HTTP ${response.status}`);
-    return { text: await response.text(), origin: s.origin };
+    return { bytes: new Uint8Array(await response.arrayBuffer()), origin: s.origin };
   }));
 }

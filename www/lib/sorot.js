@@ -19,7 +19,7 @@ import { gazetteerSources } from './gazetteer.js';
 import { highlighterFor } from './highlighter.js';
 import { bootstrapWorker, RemoteEngine, startWorkerEngine } from './remote.js';
 
-export { DEFAULT_GAZETTEER_URL } from './engine.js';
+export { DEFAULT_GAZETTEER_URL, compileGazetteer } from './engine.js';
 export { Highlighter } from './highlighter.js';
 export { Highlight } from './highlight.js';
 export { RemoteEngine } from './remote.js';
@@ -42,7 +42,7 @@ const KEYS = new Set(['gazetteer', 'assets', 'worker', 'engine', 'port', 'prefix
  * @param {CreateOptions} [options]
  *   - `gazetteer`: an object in the JSON format; JSON, JSON Lines, TSV or CSV text;
  *     `{url}`; or an array of these, merged in order (default: the default gazetteer)
- *   - `assets`: the folder of `sorot_bg.wasm` and `default-gazetteer.json` when they
+ *   - `assets`: the folder of `sorot_engine_bg.wasm`, `sorot_compiler_bg.wasm` and `default.sorot` when they
  *     are not next to this module (a CDN)
  *   - `worker`: run the engine in a module Worker (matching never blocks the page)
  *   - `engine` or `port`: use an engine that lives elsewhere (see `sorot/dom`)
@@ -67,7 +67,7 @@ export async function createHighlighter(options = {}) {
   if (!worker) return highlighterFor(await loadEngine({ gazetteer, assets }), defaults);
   const urls = assetUrls(assets);
   const sources = gazetteerSources(gazetteer, urls.gazetteer);
-  const remote = await startWorkerEngine({ gazetteer: sources, assets: assets === undefined ? undefined : String(urls.wasm).replace(/[^/]*$/, '') }, libraryWorker());
+  const remote = await startWorkerEngine({ gazetteer: sources, assets: assets === undefined ? undefined : urls.engine.replace(/[^/]*$/, '') }, libraryWorker());
   return highlighterFor(remote, defaults);
 }
 

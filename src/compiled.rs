@@ -1,0 +1,532 @@
+//! The compiled gazetteer: a versioned binary file that loads without parsing JSON,
+//! normalising forms or building automata.
+//!
+//! Layout (all integers little-endian):
+//!
+//! | bytes | what |
+//! |---|---|
+//! | 8 | magic: `00 73 6f 72 6f 74 1a 0a` (NUL, `sorot`, SUB, LF: never a text gazetteer) |
+//! | 4 | format version ([`FORMAT_VERSION`]) |
+//! | 4 | number of sections |
+//! | 8 | checksum of everything after these 24 bytes |
+//! | 8 per section | the section table: a 4-byte tag and the section's length |
+//! | ... | the sections, in the table's order |
+//!
+//! Sections, in this order:
+//! - `ENTS`: the number of entities (u32), then each entity's priority (f64), in
+//!   gazetteer order: all the resolver needs to know of an entity;
+//! - `SCAN`, once per automaton: its normalisation (u8: bit 0 case folded, bit 1
+//!   diacritics folded), 3 bytes of zero, the number of patterns P and of forms F
+//!   (u32 each), the form table (P + 1 u32 starts: the forms of pattern p are
+//!   `starts[p]..starts[p + 1]`), the forms (entity u32, flags u8: bit 0 short form,
+//!   bit 1 needs a capital, bit 2 case-exact), the case-exact forms' texts (u32
+//!   length, UTF-8 bytes, for each form with bit 2, in order) and the automaton
+//!   (u32 length, then the trie of `src/trie.rs`: node count, edge starts, edge
+//!   bytes, pattern per node);
+//! - `JSON`: the entity data for display, the JSON text of `Gazetteer::to_json()`
+//!   (so JavaScript can `JSON.parse` it; a match's entity indexes its `entities`).
+//!
+//! Loading checks everything it reads (lengths, ranges, UTF-8, the automaton's
+//! states) and gives a clear error on a file that is not one, of another version,
+//! truncated or corrupt; it never panics. The checksum (not cryptographic) catches
+//! accidental damage; the checks catch the rest.
+
+use crate::error::Error;
+use crate::matcher::{Form, Matcher, Scanner};
+use crate::normalize::Fold;
+use crate::trie::Trie;
+
+/// The version of the compiled format this sorot writes and reads. A compiled file
+/// of another version is refused (compile it again from its source); caches of
+/// compiled gazetteers should be keyed by it.
+pub const FORMAT_VERSION: u32 = 1;
+
+/// The first bytes of every compiled gazetteer.
+pub const MAGIC: [u8; 8] = *b"\0sorot\x1a\n";
+
+const HEADER: usize = 24;
+
+/// Whether `bytes` start like a compiled gazetteer (its magic), whatever its version.
+///
+/// ```
+/// assert!(!sorot::is_compiled(b"id\ttype\tname\n"));
+/// ```
+pub fn is_compiled(bytes: &[u8]) -> bool {
+    bytes.starts_with(&MAGIC)
+}
+
+/// A 64-bit checksum over 8-byte words: every step is a bijection of the state, so
+/// any change of one word changes the result. Not cryptographic.
+fn checksum(bytes: &[u8]) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325 ^ bytes.len() as u64;
+    let mut chunks = bytes.chunks_exact(8);
+    for c in &mut chunks {
+        let w = u64::from_le_bytes([c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]]);
+        h = (h ^ w).wrapping_mul(0x0000_0100_0000_01b3).rotate_left(23);
+    }
+    for &b in chunks.remainder() {
+        h = (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    h
+}
+
+/// A decimal number, without the formatting machinery (kept out of the small wasm
+/// module).
+pub(crate) fn decimal(mut n: u64) -> String {
+    let mut digits = [0u8; 20];
+    let mut i = digits.len();
+    loop {
+        i -= 1;
+        digits[i] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    digits[i..].iter().map(|&d| d as char).collect()
+}
+
+fn corrupt(origin: &str, message: &str) -> Error {
+    let mut m = String::from("compiled gazetteer: ");
+    m.push_str(message);
+    Error::syntax(origin, m)
+}
+
+/// Reads a section's fields, each read checked against the section's end.
+struct Reader<'a> {
+    bytes: &'a [u8],
+    section: &'static str,
+}
+
+impl<'a> Reader<'a> {
+    fn take(&mut self, n: usize, origin: &str) -> Result<&'a [u8], Error> {
+        if n > self.bytes.len() {
+            let mut m = String::from("truncated in section ");
+            m.push_str(self.section);
+            m.push_str(" (needs ");
+            m.push_str(&decimal(n as u64));
+            m.push_str(" more bytes, has ");
+            m.push_str(&decimal(self.bytes.len() as u64));
+            m.push(')');
+            return Err(corrupt(origin, &m));
+        }
+        let (head, rest) = self.bytes.split_at(n);
+        self.bytes = rest;
+        Ok(head)
+    }
+
+    fn u8(&mut self, origin: &str) -> Result<u8, Error> {
+        Ok(self.take(1, origin)?[0])
+    }
+
+    fn u32(&mut self, origin: &str) -> Result<u32, Error> {
+        let b = self.take(4, origin)?;
+        Ok(u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+    }
+
+    fn f64(&mut self, origin: &str) -> Result<f64, Error> {
+        let b = self.take(8, origin)?;
+        Ok(f64::from_le_bytes([
+            b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7],
+        ]))
+    }
+
+    /// A count of items of `size` bytes each that must fit in what is left.
+    fn count(&mut self, size: usize, what: &str, origin: &str) -> Result<usize, Error> {
+        let n = self.u32(origin)? as usize;
+        if n.saturating_mul(size) > self.bytes.len() {
+            let mut m = String::from("truncated in section ");
+            m.push_str(self.section);
+            m.push_str(": ");
+            m.push_str(&decimal(n as u64));
+            m.push(' ');
+            m.push_str(what);
+            m.push_str(" announced, too few bytes left");
+            return Err(corrupt(origin, &m));
+        }
+        Ok(n)
+    }
+
+    fn done(&self, origin: &str) -> Result<(), Error> {
+        if self.bytes.is_empty() {
+            Ok(())
+        } else {
+            let mut m = String::from("corrupt: ");
+            m.push_str(&decimal(self.bytes.len() as u64));
+            m.push_str(" unexpected bytes at the end of section ");
+            m.push_str(self.section);
+            Err(corrupt(origin, &m))
+        }
+    }
+}
+
+/// The parts of a compiled gazetteer, checked.
+pub(crate) struct Parts<'a> {
+    pub(crate) matcher_scanners: Vec<Scanner>,
+    pub(crate) priorities: Vec<f64>,
+    pub(crate) json: &'a str,
+}
+
+/// Reads and checks a compiled gazetteer. `origin` names it in error messages.
+pub(crate) fn read<'a>(bytes: &'a [u8], origin: &str) -> Result<Parts<'a>, Error> {
+    if !is_compiled(bytes) {
+        return Err(corrupt(
+            origin,
+            "not a compiled gazetteer (it does not start with the sorot magic bytes)",
+        ));
+    }
+    let mut head = Reader {
+        bytes: &bytes[MAGIC.len()..],
+        section: "header",
+    };
+    let version = head.u32(origin)?;
+    if version != FORMAT_VERSION {
+        let mut m = String::from("format version ");
+        m.push_str(&decimal(u64::from(version)));
+        m.push_str(", this sorot reads version ");
+        m.push_str(&decimal(u64::from(FORMAT_VERSION)));
+        m.push_str(" (compile it again with this sorot)");
+        return Err(corrupt(origin, &m));
+    }
+    let sections = head.u32(origin)? as usize;
+    let sum = head.take(8, origin)?;
+    let sum = u64::from_le_bytes([
+        sum[0], sum[1], sum[2], sum[3], sum[4], sum[5], sum[6], sum[7],
+    ]);
+    let body = &bytes[HEADER..];
+    let mut table = Reader {
+        bytes: body,
+        section: "table",
+    };
+    if sections.saturating_mul(8) > body.len() {
+        return Err(corrupt(origin, "truncated in the section table"));
+    }
+    let mut entries = Vec::with_capacity(sections);
+    let mut left = body.len() - sections * 8;
+    for _ in 0..sections {
+        let tag = table.take(4, origin)?;
+        let len = table.u32(origin)? as usize;
+        let name: &'static str = match tag {
+            b"ENTS" => "ENTS",
+            b"SCAN" => "SCAN",
+            b"JSON" => "JSON",
+            _ => return Err(corrupt(origin, "corrupt: unknown section in the table")),
+        };
+        if len > left {
+            let mut m = String::from("truncated at section ");
+            m.push_str(name);
+            m.push_str(" (");
+            m.push_str(&decimal(len as u64));
+            m.push_str(" bytes announced, ");
+            m.push_str(&decimal(left as u64));
+            m.push_str(" left)");
+            return Err(corrupt(origin, &m));
+        }
+        left -= len;
+        entries.push((name, len));
+    }
+    if left != 0 {
+        return Err(corrupt(
+            origin,
+            "corrupt: bytes after the last section of the table",
+        ));
+    }
+    if checksum(body) != sum {
+        return Err(corrupt(
+            origin,
+            "corrupt: the checksum does not match (the file is damaged)",
+        ));
+    }
+    let mut rest = table.bytes;
+    let mut priorities = None;
+    let mut scanners = Vec::new();
+    let mut json = None;
+    for (name, len) in entries {
+        let (section, after) = rest.split_at(len);
+        rest = after;
+        let mut r = Reader {
+            bytes: section,
+            section: name,
+        };
+        let order_ok = match name {
+            "ENTS" => priorities.is_none() && scanners.is_empty() && json.is_none(),
+            "SCAN" => priorities.is_some() && json.is_none(),
+            _ => priorities.is_some() && json.is_none(),
+        };
+        if !order_ok {
+            let mut m = String::from("corrupt: section ");
+            m.push_str(name);
+            m.push_str(" out of order");
+            return Err(corrupt(origin, &m));
+        }
+        match name {
+            "ENTS" => {
+                let n = r.count(8, "entities", origin)?;
+                let mut p = Vec::with_capacity(n);
+                for _ in 0..n {
+                    p.push(r.f64(origin)?);
+                }
+                r.done(origin)?;
+                priorities = Some(p);
+            }
+            "SCAN" => {
+                let entities = priorities.as_ref().map_or(0, Vec::len);
+                scanners.push(read_scanner(&mut r, entities, origin)?);
+                r.done(origin)?;
+            }
+            _ => {
+                let text = std::str::from_utf8(section)
+                    .map_err(|_| corrupt(origin, "corrupt: section JSON is not UTF-8"))?;
+                json = Some(text);
+            }
+        }
+    }
+    let (Some(priorities), Some(json)) = (priorities, json) else {
+        return Err(corrupt(
+            origin,
+            "corrupt: a section is missing (ENTS and JSON are required)",
+        ));
+    };
+    Ok(Parts {
+        matcher_scanners: scanners,
+        priorities,
+        json,
+    })
+}
+
+fn read_scanner(r: &mut Reader, entities: usize, origin: &str) -> Result<Scanner, Error> {
+    let flags = r.u8(origin)?;
+    r.take(3, origin)?;
+    if flags > 3 {
+        return Err(corrupt(
+            origin,
+            "corrupt: unknown normalisation flags in section SCAN",
+        ));
+    }
+    let fold = Fold {
+        case: flags & 1 != 0,
+        diacritics: flags & 2 != 0,
+    };
+    let patterns = r.u32(origin)? as usize;
+    let form_count = r.count(5, "forms", origin)?;
+    if patterns.saturating_add(1).saturating_mul(4) > r.bytes.len() {
+        return Err(corrupt(origin, "truncated in section SCAN (form table)"));
+    }
+    let mut starts = Vec::with_capacity(patterns + 1);
+    for _ in 0..=patterns {
+        starts.push(r.u32(origin)?);
+    }
+    let monotonic = starts.first() == Some(&0)
+        && starts.last().copied() == Some(form_count as u32)
+        && starts.windows(2).all(|w| w[0] <= w[1]);
+    if !monotonic {
+        return Err(corrupt(
+            origin,
+            "corrupt: the form table of section SCAN is not in order",
+        ));
+    }
+    let mut forms = Vec::with_capacity(form_count);
+    let mut exact_count = 0;
+    for _ in 0..form_count {
+        let entity = r.u32(origin)?;
+        let flags = r.u8(origin)?;
+        if entity as usize >= entities || flags > 7 {
+            return Err(corrupt(
+                origin,
+                "corrupt: a form of section SCAN names no entity",
+            ));
+        }
+        exact_count += usize::from(flags & 4 != 0);
+        forms.push((entity, flags));
+    }
+    let mut exact_texts = Vec::with_capacity(exact_count);
+    for _ in 0..exact_count {
+        let len = r.count(1, "bytes of a case-exact form", origin)?;
+        let text = std::str::from_utf8(r.take(len, origin)?)
+            .map_err(|_| corrupt(origin, "corrupt: a form of section SCAN is not UTF-8"))?;
+        exact_texts.push(Box::<str>::from(text));
+    }
+    let mut exact_texts = exact_texts.into_iter();
+    let forms = forms
+        .into_iter()
+        .map(|(entity, flags)| Form {
+            entity,
+            short: flags & 1 != 0,
+            capital: flags & 2 != 0,
+            exact: if flags & 4 != 0 {
+                exact_texts.next()
+            } else {
+                None
+            },
+        })
+        .collect();
+    let len = r.count(1, "bytes of automaton", origin)?;
+    let automaton_bytes = r.take(len, origin)?;
+    let automaton = match Trie::deserialize(automaton_bytes, patterns) {
+        Some((a, [])) => a,
+        _ => {
+            return Err(corrupt(
+                origin,
+                "corrupt: the automaton of section SCAN does not load",
+            ))
+        }
+    };
+    Ok(Scanner {
+        fold,
+        automaton,
+        starts,
+        forms,
+    })
+}
+
+/// Writes the right checksum into a compiled gazetteer's header (for the fuzz
+/// target, so that damage behind the checksum reaches the other checks).
+#[cfg(feature = "text")]
+pub(crate) fn reseal(bytes: &mut [u8]) {
+    if bytes.len() >= HEADER {
+        let sum = checksum(&bytes[HEADER..]);
+        bytes[16..24].copy_from_slice(&sum.to_le_bytes());
+    }
+}
+
+/// Builds the compiled bytes of a matcher and its entity JSON.
+#[cfg(feature = "text")]
+fn write(matcher: &Matcher, json: &str) -> Vec<u8> {
+    let mut sections: Vec<(&[u8; 4], Vec<u8>)> = Vec::new();
+    let mut ents = Vec::with_capacity(4 + matcher.priorities.len() * 8);
+    ents.extend((matcher.priorities.len() as u32).to_le_bytes());
+    for p in &matcher.priorities {
+        ents.extend(p.to_le_bytes());
+    }
+    sections.push((b"ENTS", ents));
+    for s in &matcher.scanners {
+        let mut b = Vec::new();
+        b.push(u8::from(s.fold.case) | u8::from(s.fold.diacritics) << 1);
+        b.extend([0, 0, 0]);
+        b.extend(((s.starts.len() - 1) as u32).to_le_bytes());
+        b.extend((s.forms.len() as u32).to_le_bytes());
+        for st in &s.starts {
+            b.extend(st.to_le_bytes());
+        }
+        for f in &s.forms {
+            b.extend(f.entity.to_le_bytes());
+            b.push(u8::from(f.short) | u8::from(f.capital) << 1 | u8::from(f.exact.is_some()) << 2);
+        }
+        for f in &s.forms {
+            if let Some(e) = &f.exact {
+                b.extend((e.len() as u32).to_le_bytes());
+                b.extend(e.as_bytes());
+            }
+        }
+        let mut automaton = Vec::new();
+        s.automaton.serialize(&mut automaton);
+        b.extend((automaton.len() as u32).to_le_bytes());
+        b.extend(automaton);
+        sections.push((b"SCAN", b));
+    }
+    sections.push((b"JSON", json.as_bytes().to_vec()));
+    let mut body = Vec::new();
+    for (tag, s) in &sections {
+        body.extend(*tag);
+        body.extend((s.len() as u32).to_le_bytes());
+    }
+    for (_, s) in &sections {
+        body.extend(s);
+    }
+    let mut out = Vec::with_capacity(HEADER + body.len());
+    out.extend(MAGIC);
+    out.extend(FORMAT_VERSION.to_le_bytes());
+    out.extend((sections.len() as u32).to_le_bytes());
+    out.extend(checksum(&body).to_le_bytes());
+    out.extend(body);
+    out
+}
+
+impl Matcher {
+    /// Loads a compiled gazetteer (made by [`Matcher::compile`] or `sorot compile`).
+    /// `origin` names it in error messages. A file that is not a compiled gazetteer,
+    /// of another format version, truncated or corrupt gives an error that says so;
+    /// it never panics. With the `text` feature the entity data is read into
+    /// [`Matcher::gazetteer`].
+    ///
+    /// ```
+    /// let g = sorot::Gazetteer::from_json(r#"{"entities": [{"id": "a", "name": "Jakarta", "type": "LOC"}]}"#, "t").unwrap();
+    /// let bytes = sorot::Matcher::new(g).unwrap().compile();
+    /// let m = sorot::Matcher::from_compiled(&bytes, "t.sorot").unwrap();
+    /// assert_eq!(m.find("Di Jakarta.").len(), 1);
+    /// let err = sorot::Matcher::from_compiled(&bytes[..100], "t.sorot").err().unwrap();
+    /// assert!(err.to_string().starts_with("t.sorot: compiled gazetteer: truncated"));
+    /// ```
+    pub fn from_compiled(bytes: &[u8], origin: &str) -> Result<Matcher, Error> {
+        let parts = read(bytes, origin)?;
+        #[cfg(feature = "text")]
+        let gazetteer = {
+            let g = crate::Gazetteer::from_json(parts.json, origin)?;
+            if g.entities().len() != parts.priorities.len() {
+                return Err(corrupt(
+                    origin,
+                    "corrupt: the entity data does not match the entity table",
+                ));
+            }
+            g
+        };
+        Ok(Matcher {
+            scanners: parts.matcher_scanners,
+            priorities: parts.priorities,
+            #[cfg(feature = "text")]
+            gazetteer,
+        })
+    }
+
+    /// The compiled gazetteer of this matcher: the automata, the form table, the
+    /// entities' priorities and the gazetteer's JSON. Deterministic: the same
+    /// gazetteer gives the same bytes.
+    #[cfg(feature = "text")]
+    pub fn compile(&self) -> Vec<u8> {
+        write(self, &self.gazetteer.to_json().to_string())
+    }
+}
+
+#[cfg(feature = "text")]
+impl crate::Gazetteer {
+    /// The gazetteer stored in a compiled gazetteer (its entity data), after checking
+    /// the whole file as [`Matcher::from_compiled`] does: for merging it with others.
+    pub fn from_compiled(bytes: &[u8], origin: &str) -> Result<crate::Gazetteer, Error> {
+        crate::Gazetteer::from_json(read(bytes, origin)?.json, origin)
+    }
+}
+
+/// The entity data (the JSON text of the gazetteer) stored in a compiled gazetteer,
+/// after checking the whole file as [`Matcher::from_compiled`] does.
+pub fn compiled_json<'a>(bytes: &'a [u8], origin: &str) -> Result<&'a str, Error> {
+    Ok(read(bytes, origin)?.json)
+}
+
+/// A matcher and the entity JSON text of a compiled gazetteer, read once (for the
+/// engine, which hands the JSON to JavaScript as it is).
+pub fn load_compiled<'a>(bytes: &'a [u8], origin: &str) -> Result<(Matcher, &'a str), Error> {
+    let parts = read(bytes, origin)?;
+    #[cfg(feature = "text")]
+    let gazetteer = crate::Gazetteer::from_json(parts.json, origin)?;
+    Ok((
+        Matcher {
+            scanners: parts.matcher_scanners,
+            priorities: parts.priorities,
+            #[cfg(feature = "text")]
+            gazetteer,
+        },
+        parts.json,
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn decimal_numbers() {
+        for n in [0u64, 7, 10, 1234567890, u64::MAX] {
+            assert_eq!(decimal(n), n.to_string());
+        }
+    }
+}
