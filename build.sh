@@ -7,6 +7,7 @@
 #   ./build.sh test       build, then run every test (Rust, CLI, types, package, browser)
 #   ./build.sh eval [...] the quality benchmark on annotated news (docs/quality.md)
 #   ./build.sh bench [...] the highlighting benchmark against mark.js (bench/README.md)
+#   ./build.sh spark      sorot as a map step on Spark in local mode (installs pyspark)
 # A second run skips every step whose result is already there.
 set -eu
 cd "$(dirname "$0")"
@@ -191,6 +192,7 @@ run_tests() {
   build_package
   step "browser tests (node --test, headless Chromium: $CHROMIUM)"
   node --test --test-concurrency=1 tests/browser/
+  if [ "${SOROT_SPARK:-}" = 1 ]; then run_spark; else step "skipping the Spark example (SOROT_SPARK=1 runs it: it installs pyspark)"; fi
   step "the browser API suite again, with the engine in a module Worker"
   SOROT_TEST_ENGINE=worker node --test --test-concurrency=1 \
     tests/browser/api.test.mjs tests/browser/renderers.test.mjs tests/browser/observe.test.mjs
@@ -212,6 +214,29 @@ run_bench() {
   node bench/highlight.mjs "$@"
 }
 
+# sorot on Apache Spark (local mode): pyspark in dist/spark/venv, the release CLI and
+# the compiled default gazetteer shipped to the executors; checks the spans against
+# the CLI's (scripts/spark/sorot_spark.py). Hundreds of MB: not part of `test`
+# unless SOROT_SPARK=1.
+run_spark() {
+  build
+  command -v java >/dev/null || die "Spark needs Java 17 (java not found)"
+  py=$(command -v python3.11 || command -v python3) || die "the Spark example needs Python 3"
+  venv=dist/spark/venv
+  if newer_than "$venv/.installed" scripts/spark/requirements.txt; then
+    step "installing pyspark into $venv (hundreds of MB, once)"
+    "$py" -m venv "$venv"
+    "$venv/bin/pip" install --quiet --disable-pip-version-check -r scripts/spark/requirements.txt
+    touch "$venv/.installed"
+  fi
+  step "building the command-line tool (release)"
+  cargo build --quiet --release --bin sorot
+  step "sorot on Spark in local mode (scripts/spark/sorot_spark.py)"
+  started=$(date +%s)
+  "$venv/bin/python" scripts/spark/sorot_spark.py "$@"
+  printf '==> the Spark example took %s s\n' "$(( $(date +%s) - started ))" >&2
+}
+
 case "${1:-build}" in
   build) build ;;
   serve)
@@ -224,5 +249,6 @@ case "${1:-build}" in
   test) run_tests ;;
   eval) shift; run_eval "$@" ;;
   bench) shift; run_bench "$@" ;;
-  *) die "unknown command '$1' (use: build, serve [PORT], package, test, eval, bench)" ;;
+  spark) shift; run_spark "$@" ;;
+  *) die "unknown command '$1' (use: build, serve [PORT], package, test, eval, bench, spark)" ;;
 esac
