@@ -4,6 +4,8 @@
 #                         (dist/pkg/), and stage the npm package (dist/package/)
 #   ./build.sh serve [P]  build, then serve the demo on http://localhost:P (default 8080)
 #   ./build.sh package    build, then write the npm tarball dist/sorot-VERSION.tgz
+#   ./build.sh extension  build, then the browser extension: dist/extension-chromium/,
+#                         dist/extension-firefox/ (unpacked) and a zip of each
 #   ./build.sh test       build, then run every test (Rust, CLI, types, package, browser)
 #   ./build.sh eval [...] the quality benchmark on annotated news (docs/quality.md)
 #   ./build.sh bench [...] the highlighting benchmark against mark.js (bench/README.md)
@@ -115,6 +117,32 @@ build_package() {
   printf '%s: %s bytes\n' "$tarball" "$(wc -c < "$tarball")" >&2
 }
 
+# The browser extension, one build per browser, from www/extension/ and the staged
+# package: the content script bundled into one classic script (esbuild), the
+# service worker / background script, popup and options as ES module bundles; the
+# wasm and the default gazetteer next to them in pkg/; the manifest from
+# www/extension/manifest.mjs.
+build_extension() {
+  for target in chromium firefox; do
+    ext=dist/extension-$target
+    if newer_than "dist/extension-$target.zip" www/extension "$STAGE/.staged" build.sh; then
+      step "building the $target extension in $ext/ (esbuild) and dist/extension-$target.zip"
+      rm -rf "$ext" "dist/extension-$target.zip"
+      mkdir -p "$ext/pkg" "$ext/icons"
+      node_modules/.bin/esbuild www/extension/content.js --bundle --format=iife --target=es2022 \
+        --alias:sorot/dom="./$STAGE/dom.js" --outfile="$ext/content.js" --log-level=warning
+      node_modules/.bin/esbuild www/extension/background.js www/extension/popup.js www/extension/options.js \
+        --bundle --format=esm --target=es2022 --alias:sorot/engine="./$STAGE/engine.js" \
+        --outdir="$ext" --log-level=warning
+      cp www/extension/popup.html www/extension/options.html www/extension/ui.css www/extension/PRIVACY.md LICENSE "$ext/"
+      cp www/extension/icons/icon-*.png "$ext/icons/"
+      cp "$STAGE/pkg/sorot_bg.wasm" "$STAGE/pkg/default-gazetteer.json" "$ext/pkg/"
+      node www/extension/manifest.mjs "$target" > "$ext/manifest.json"
+      (cd "$ext" && zip -q -r -X "../extension-$target.zip" .)
+    fi
+  done
+}
+
 build() {
   need_tools
   need_wasm_target
@@ -199,8 +227,9 @@ case "${1:-build}" in
     exec node scripts/serve.mjs site "$port"
     ;;
   package) build; build_package ;;
+  extension) build; build_extension ;;
   test) run_tests ;;
   eval) shift; run_eval "$@" ;;
   bench) shift; run_bench "$@" ;;
-  *) die "unknown command '$1' (use: build, serve [PORT], package, test, eval, bench)" ;;
+  *) die "unknown command '$1' (use: build, serve [PORT], package, extension, test, eval, bench)" ;;
 esac
