@@ -10,7 +10,7 @@
 // localhost (the library's own test server, for find()) bypasses the proxy.
 import { chromium } from 'playwright-core';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import https from 'node:https';
 import net from 'node:net';
@@ -30,8 +30,23 @@ export const BUILDS = {
 const FLAGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
   '--disable-component-update', '--disable-sync', '--disable-default-apps', '--no-default-browser-check',
   '--disable-features=OptimizationHints,MediaRouter,Translate,AutofillServerCommunication,CertificateTransparencyComponentUpdater,NetworkTimeServiceQuerying,DeviceBoundSessionCredentials,FedCm',
-  '--disable-domain-reliability', '--disable-client-side-phishing-detection', '--extensions-update-frequency=86400',
+  '--disable-domain-reliability', '--dns-prefetch-disable', '--disable-client-side-phishing-detection', '--extensions-update-frequency=86400',
   '--ignore-certificate-errors'];
+
+/**
+ * Requests Chromium itself makes whatever the flags (component updates, sign-in),
+ * refused by the proxy like any other: what `leaked()` leaves out.
+ */
+export const BROWSER_OWN = /^(CONNECT (update\.googleapis\.com|accounts\.google\.com):443|POST http:\/\/update\.googleapis\.com\/service\/update2\/json)/;
+
+/**
+ * The requests that tried to leave the machine, other than the browser's own.
+ * @param {{refused: string[]}} env
+ * @returns {string[]}
+ */
+export function leaked(env) {
+  return env.refused.filter((r) => !BROWSER_OWN.test(r));
+}
 
 /** A throwaway self-signed certificate for the test's https sites. */
 export function throwawayCertificate(dir) {
@@ -104,6 +119,10 @@ export async function start({ handle, hosts, build = BUILDS.chromium }) {
       return true;
     },
   });
+  // No speculative connections to the hosts a page names (they would be refused,
+  // but a test asserts that nothing even tries).
+  mkdirSync(path.join(work, 'profile/Default'), { recursive: true });
+  writeFileSync(path.join(work, 'profile/Default/Preferences'), JSON.stringify({ net: { network_prediction_options: 2 } }));
   const context = await chromium.launchPersistentContext(path.join(work, 'profile'), {
     executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
     headless: true,

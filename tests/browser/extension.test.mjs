@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { DEFAULT_SITES, sitePattern } from '../../www/extension/sites.js';
-import { BUILDS, ROOT, expectedSpans, getSettings, pageState, setSettings, start, tabId, until } from './extension-helpers.mjs';
+import { BUILDS, ROOT, expectedSpans, getSettings, leaked, pageState, setSettings, start, tabId, until } from './extension-helpers.mjs';
 
 const STRICT = "default-src 'none'; script-src 'none'; style-src 'unsafe-inline'; object-src 'none'";
 const ARTICLE = '<article><h1>Lavrov dan Kim di Moskow</h1><p>Menlu Rusia Sergey Lavrov bertemu Kim Jong Un di Moskow.</p>'
@@ -15,9 +15,6 @@ const ARTICLE = '<article><h1>Lavrov dan Kim di Moskow</h1><p>Menlu Rusia Sergey
 const page = (body, lang = 'id') => `<!doctype html><html lang="${lang}"><head><meta charset="utf-8"><title>test</title></head><body>${body}</body></html>`;
 const TSV = 'id\ttype\tname\taliases\tshort\tdescription\turl\n'
   + 'zorblax-quentin\tPER\tZorblax Quentin\t\tZorblax\tTokoh rekaan untuk uji\thttps://example.org/zq\n';
-
-/** Requests the browser itself makes (component updates, sign-in), refused by the proxy like any other. */
-const BROWSER_OWN = /^(CONNECT (update\.googleapis\.com|accounts\.google\.com):443|POST http:\/\/update\.googleapis\.com\/service\/update2\/json)/;
 
 const routes = new Map([
   ['/strict', () => page(ARTICLE)],
@@ -336,8 +333,7 @@ test('after the service worker is stopped, an open page keeps following changes 
 });
 
 test('no request left this machine during the suite', () => {
-  const notBrowser = env.refused.filter((r) => !BROWSER_OWN.test(r));
-  assert.deepEqual(notBrowser, [], 'requests refused by the test proxy (anything but the test\'s own sites)');
+  assert.deepEqual(leaked(env), [], 'requests refused by the test proxy (anything but the test\'s own sites)');
   assert.ok(env.served.length > 10, 'the test sites were reached through the proxy');
   if (env.refused.length > 0) console.log(`the browser's own requests, refused: ${env.refused.length} (${[...new Set(env.refused.map((r) => r.split('?')[0]))].join('; ')})`);
 });
