@@ -173,6 +173,26 @@ need_chromium() {
   die "the browser tests need Chromium: install it (Debian: sudo apt-get install chromium) or set CHROMIUM=/path/to/chrome"
 }
 
+# Firefox for the extension's Firefox tests: FIREFOX, else firefox-esr (installed
+# with apt-get when root); without it those tests say they were skipped.
+find_firefox() {
+  if [ -n "${FIREFOX:-}" ]; then return; fi
+  if [ ! -x /usr/bin/firefox-esr ] && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    step "installing Firefox ESR for the extension's Firefox tests (apt-get install firefox-esr)"
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq firefox-esr >/dev/null \
+      || step "could not install firefox-esr: the Firefox tests will be skipped"
+  fi
+  FIREFOX=/usr/bin/firefox-esr
+  export FIREFOX
+}
+
+# Runs a command and prints how long it took.
+timed() {
+  start=$(date +%s)
+  "$@"
+  printf '    (%s s)\n' "$(( $(date +%s) - start ))" >&2
+}
+
 run_tests() {
   build
   step "checking formatting (cargo fmt --check)"
@@ -195,11 +215,25 @@ run_tests() {
   step "type tests (tsc --noEmit --strict on tests/types/, against the staged package)"
   node_modules/.bin/tsc -p tests/types/tsconfig.json
   build_package
+  build_extension
   step "browser tests (node --test, headless Chromium: $CHROMIUM)"
-  node --test --test-concurrency=1 tests/browser/
+  node --test --test-concurrency=1 $(ls tests/browser/*.test.mjs | grep -v '/extension')
   step "the browser API suite again, with the engine in a module Worker"
   SOROT_TEST_ENGINE=worker node --test --test-concurrency=1 \
     tests/browser/api.test.mjs tests/browser/renderers.test.mjs tests/browser/observe.test.mjs
+  step "extension tests: settings, then the built Chromium extension (headless Chromium) and 24 real pages through it"
+  timed node --test --test-concurrency=1 tests/browser/extension-settings.test.mjs \
+    tests/browser/extension.test.mjs tests/browser/extension-pages.test.mjs
+  step "extension lint (web-ext lint, the Firefox build)"
+  node_modules/.bin/web-ext lint --source-dir dist/extension-firefox --output text --warnings-as-errors >/dev/null \
+    || { node_modules/.bin/web-ext lint --source-dir dist/extension-firefox --output text; die "web-ext lint found problems in dist/extension-firefox"; }
+  find_firefox
+  if [ -x "$FIREFOX" ]; then
+    step "extension tests in Firefox (headless $FIREFOX, WebDriver BiDi)"
+    timed node --test --test-concurrency=1 tests/browser/extension-firefox.test.mjs
+  else
+    step "skipping the extension tests in Firefox: $FIREFOX not found (apt-get install firefox-esr, or set FIREFOX)"
+  fi
 }
 
 run_eval() {

@@ -61,16 +61,15 @@ export function throwawayCertificate(dir) {
 const INSPECT = readFileSync(path.join(ROOT, 'tests/browser/page/inspect.mjs'), 'utf8').replace(/^export /gm, '');
 
 /**
- * Starts the sites, the proxy, the library's own server (for find()) and Chromium with the extension.
+ * The test's sites and the proxy every browser request goes through.
  * @param {object} options
  * @param {(req: http.IncomingMessage, res: http.ServerResponse, url: URL) => boolean} options.handle
  *   answers a request to one of `hosts` (returns false for a 404)
  * @param {string[]} options.hosts the host names served here
- * @param {string} [options.build] the unpacked extension (default: the Chromium build)
+ * @param {string} work a folder for the certificate
+ * @returns {Promise<{port: number, refused: string[], served: string[], close: () => Promise<void>}>}
  */
-export async function start({ handle, hosts, build = BUILDS.chromium }) {
-  if (!existsSync(path.join(build, 'manifest.json'))) throw new Error(`${build}: no built extension (run ./build.sh extension)`);
-  const work = mkdtempSync(path.join(os.tmpdir(), 'sorot-ext-test-'));
+export async function startSites({ handle, hosts }, work) {
   const mapped = new Set(hosts);
   const refused = [];
   const served = [];
@@ -107,9 +106,27 @@ export async function start({ handle, hosts, build = BUILDS.chromium }) {
     upstream.on('error', () => socket.destroy());
     socket.on('error', () => upstream.destroy());
   });
-  const listen = (s) => new Promise((resolve) => s.listen(0, '127.0.0.1', resolve));
+  const listen = (server) => new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
   await Promise.all([listen(tls), listen(proxy)]);
-  const library = await startServer({
+  return {
+    port: proxy.address().port,
+    refused,
+    served,
+    async close() {
+      tls.closeAllConnections?.();
+      proxy.closeAllConnections?.();
+      await new Promise((resolve) => tls.close(resolve));
+      await new Promise((resolve) => proxy.close(resolve));
+    },
+  };
+}
+
+/**
+ * The library's own test server (localhost, never proxied): find() in a plain page.
+ * @returns {Promise<{url: string, close: () => Promise<void>}>}
+ */
+export function startLibraryServer() {
+  return startServer({
     root: SITE_ROOT,
     mounts: [{ prefix: '/__test/', root: path.join(ROOT, 'tests/browser/page') }, ...siteMounts()],
     handle: (req, res) => {
@@ -119,6 +136,22 @@ export async function start({ handle, hosts, build = BUILDS.chromium }) {
       return true;
     },
   });
+}
+
+/**
+ * Starts the sites, the proxy, the library's own server (for find()) and Chromium with the extension.
+ * @param {object} options
+ * @param {(req: http.IncomingMessage, res: http.ServerResponse, url: URL) => boolean} options.handle
+ *   answers a request to one of `hosts` (returns false for a 404)
+ * @param {string[]} options.hosts the host names served here
+ * @param {string} [options.build] the unpacked extension (default: the Chromium build)
+ */
+export async function start({ handle, hosts, build = BUILDS.chromium }) {
+  if (!existsSync(path.join(build, 'manifest.json'))) throw new Error(`${build}: no built extension (run ./build.sh extension)`);
+  const work = mkdtempSync(path.join(os.tmpdir(), 'sorot-ext-test-'));
+  const sites = await startSites({ handle, hosts }, work);
+  const { refused, served } = sites;
+  const library = await startLibraryServer();
   // No speculative connections to the hosts a page names (they would be refused,
   // but a test asserts that nothing even tries).
   mkdirSync(path.join(work, 'profile/Default'), { recursive: true });
@@ -126,7 +159,7 @@ export async function start({ handle, hosts, build = BUILDS.chromium }) {
   const context = await chromium.launchPersistentContext(path.join(work, 'profile'), {
     executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
     headless: true,
-    args: [...FLAGS, `--proxy-server=http://127.0.0.1:${proxy.address().port}`,
+    args: [...FLAGS, `--proxy-server=http://127.0.0.1:${sites.port}`,
       `--disable-extensions-except=${build}`, `--load-extension=${build}`],
   });
   const worker = context.serviceWorkers().find((w) => w.url().startsWith('chrome-extension://'))
@@ -157,9 +190,7 @@ export async function start({ handle, hosts, build = BUILDS.chromium }) {
     async close() {
       await context.close().catch(() => {});
       await library.close();
-      await new Promise((resolve) => tls.close(resolve));
-      await new Promise((resolve) => proxy.close(resolve));
-      tls.closeAllConnections?.();
+      await sites.close();
       rmSync(work, { recursive: true, force: true });
     },
   };
@@ -237,7 +268,7 @@ export async function pageState(page, exclude = '') {
  * @returns {Promise<{spans: string[], matches: object[]}>}
  */
 export async function expectedSpans(env, state, gazetteer) {
-  env.findPage ??= await env.context.newPage().then(async (p) => { await p.goto(`${env.library}__blank.html`); return p; });
+  env.findPage ??= await (env.newFindPage ?? (() => env.context.newPage()))().then(async (p) => { await p.goto(`${env.library}__blank.html`); return p; });
   const matches = await env.findPage.evaluate(async ({ text, gazetteer: g }) => {
     const { createHighlighter, DEFAULT_GAZETTEER_URL } = await import('/lib/sorot.js');
     if (Array.isArray(g)) g = g.map((x) => (x === 'default' ? { url: DEFAULT_GAZETTEER_URL } : x));

@@ -47,7 +47,7 @@ export function manifest(target) {
   };
   if (target === 'firefox') {
     m.browser_specific_settings = {
-      gecko: { id: GECKO_ID, strict_min_version: '140.0', data_collection_permissions: { required: ['none'] } },
+      gecko: { id: GECKO_ID, strict_min_version: '142.0', data_collection_permissions: { required: ['none'] } },
     };
   } else {
     m.minimum_chrome_version = '116';
