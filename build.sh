@@ -9,6 +9,7 @@
 #   ./build.sh test       build, then run every test (Rust, CLI, types, package, browser)
 #   ./build.sh eval [...] the quality benchmark on annotated news (docs/quality.md)
 #   ./build.sh bench [...] the highlighting benchmark against mark.js (bench/README.md)
+#   ./build.sh bench extension [...]  the extension's: navigation to highlights drawn
 # A second run skips every step whose result is already there.
 set -eu
 cd "$(dirname "$0")"
@@ -248,6 +249,13 @@ run_eval() {
 run_bench() {
   build
   need_chromium
+  if [ "${1:-}" = extension ]; then
+    shift
+    build_extension
+    step "extension benchmark (node bench/extension.mjs $*)"
+    node bench/extension.mjs "$@"
+    return
+  fi
   step "highlighting benchmark (node bench/highlight.mjs $*)"
   node bench/highlight.mjs "$@"
 }

@@ -86,6 +86,10 @@ function freeLater(old) {
   setTimeout(() => old.engine.then((e) => e.free(), () => {}), 0);
 }
 
+// The worker was started, most often for a page that wants the engine: start
+// loading it now rather than when the port's first request arrives.
+currentSlot().catch(() => {});
+
 api.runtime.onConnect.addListener((port) => {
   if (port.name !== ENGINE_PORT) return;
   const slotPromise = currentSlot();
@@ -232,7 +236,7 @@ async function handleRequest(m, sender) {
       const frameId = String(sender.frameId ?? 0);
       await updateTab(tabId, (r) => {
         if (!m.running) delete r.frames[frameId];
-        else r.frames[frameId] = { url: sender.url ?? '', counts: m.counts, types: m.types, entities: m.entities, error: m.error ?? null };
+        else r.frames[frameId] = { url: sender.url ?? '', counts: m.counts, types: m.types, entities: m.entities, error: m.error ?? null, timing: m.timing ?? null };
       });
       return undefined;
     }

@@ -22,6 +22,10 @@ if (!globalThis[STATE]) {
 }
 
 function main() {
+  // When this script started, when its highlighter had the gazetteer, and when
+  // the page was first drawn (ms since the navigation started), for the report:
+  // bench/extension.mjs reads them.
+  const timing = { start: Math.round(performance.now()), ready: null, drawn: null };
   let settings = null;
   let hl = null; // the highlighter (its port to the engine)
   let h = null; // the page's highlights
@@ -46,7 +50,7 @@ function main() {
     const live = Boolean(h && !h.removed);
     const counts = live ? h.counts : {};
     const types = live ? h.types : {};
-    api.runtime.sendMessage(message('report', { running: live || error !== null, counts, types, entities, error }))
+    api.runtime.sendMessage(message('report', { running: live || error !== null, counts, types, entities, error, timing }))
       .catch(() => {});
   }
 
@@ -77,11 +81,13 @@ function main() {
       hl?.free();
       hl = await createHighlighter({ port: () => api.runtime.connect({ name: ENGINE_PORT }), renderer: settings.renderer });
       engineKey = key;
+      timing.ready ??= Math.round(performance.now());
     }
     const root = rootFor(settings);
     const draw = JSON.stringify([settings.observe, settings.overlap, settings.scope]);
     if (h && !h.removed && h.root === root && draw === drawKey) return;
     h = await hl.highlight(root, { observe: settings.observe, overlap: settings.overlap, onUpdate: reportSoon });
+    timing.drawn ??= Math.round(performance.now());
     drawKey = draw;
     report();
   }

@@ -4,7 +4,8 @@
 // engine protocol (`sorot/engine`'s serveEngine, a runtime port named `sorot`).
 //
 //   to the service worker (runtime.sendMessage)
-//     report    {running, counts, types, entities, error}  a frame's highlights changed (the badge, the popup)
+//     report    {running, counts, types, entities, error, timing}  a frame's highlights changed (the badge,
+//                                            the popup; timing: ms since navigation to the script's start, to drawn)
 //     tabState  {tabId}                      → {frames: [{frameId, url, counts, entities, error}]}
 //     highlightTab {tabId}                   inject the content script and highlight (the popup's button)
 //   to a tab's content scripts (tabs.sendMessage)
