@@ -229,7 +229,12 @@ export async function tabId(env, url) {
  * @returns {Promise<{text: string, bounds: [number, number][], painted: string[], pieces: {text: string, type: string}[]}>}
  */
 export async function pageState(page, exclude = '') {
-  return page.evaluate(`(() => {
+  return page.evaluate(pageStateExpression(exclude));
+}
+pageState.expression = pageStateExpression('');
+
+function pageStateExpression(exclude) {
+  return `(() => {
     ${INSPECT}
     const names = [...CSS.highlights.keys()];
     const marks = document.querySelector('mark[data-sorot-owner]');
@@ -255,7 +260,7 @@ export async function pageState(page, exclude = '') {
       pieces,
       owner: owner || null,
     };
-  })()`);
+  })()`;
 }
 
 /**

@@ -22,6 +22,9 @@ const routes = new Map([
   ['/plain', () => page('<p>Prabowo Subianto berbicara di Jakarta tentang Rusia.</p>')],
   ['/zorblax', () => page('<p>Zorblax Quentin tiba di Jakarta. Kata Zorblax, semua baik.</p>')],
   ['/people.tsv', () => TSV],
+  ['/scoped', () => page('<header><p>Prabowo Subianto</p></header><main><article><p>Joko Widodo di Surabaya.</p></article></main><footer>Jakarta</footer>')],
+  ['/framed', () => page('<p>Prabowo Subianto di Jakarta.</p><iframe src="/frame" width="400" height="100"></iframe>')],
+  ['/frame', () => page('<p>Vladimir Putin di Moskow.</p>')],
 ]);
 
 let env;
@@ -34,7 +37,7 @@ before(async () => {
       const tsv = url.pathname.endsWith('.tsv');
       res.writeHead(200, {
         'content-type': tsv ? 'text/tab-separated-values; charset=utf-8' : 'text/html; charset=utf-8',
-        ...(tsv ? {} : { 'content-security-policy': STRICT }),
+        ...(tsv ? {} : { 'content-security-policy': `${STRICT}; frame-src 'self'` }),
         'cache-control': 'no-store',
       }).end(route());
       return true;
@@ -145,6 +148,47 @@ test('a page on a site that is not enabled is left untouched', async () => {
   await p.close();
 });
 
+test('each frame is highlighted once, by its own content script; the badge and the popup count both', async () => {
+  await reset();
+  const p = await open('https://www.kompas.com/framed');
+  await paintedAsFound(p, 'the top frame');
+  const frame = p.frames().find((f) => f.url().endsWith('/frame'));
+  assert.ok(frame, 'the frame loaded');
+  const inFrame = await until(async () => {
+    const state = await frame.evaluate(pageState.expression);
+    return state.pieces.length > 0 ? state : null;
+  }, 'the frame highlighted');
+  assert.deepEqual(inFrame.pieces.map((x) => x.text), ['Vladimir Putin', 'Moskow']);
+  // The top frame's highlighter does not reach into the frame: one highlight per name.
+  assert.deepEqual((await pageState(p)).pieces.map((x) => x.text), ['Prabowo Subianto', 'Jakarta']);
+  const tab = await tabId(env, p.url());
+  const control = await env.control();
+  assert.equal(await until(async () => {
+    const text = await control.evaluate((t) => chrome.action.getBadgeText({ tabId: t }), tab);
+    return text === '4' ? text : null;
+  }, 'the badge counting both frames'), '4');
+  const popup = await open(env.page(`popup.html?tab=${tab}`));
+  const names = await until(async () => {
+    const r = await popup.$$eval('#entities .entity .name', (els) => els.map((e) => e.textContent));
+    return r.length === 4 ? r : null;
+  }, 'the popup listing both frames');
+  assert.deepEqual(names, ['Prabowo Subianto', 'Jakarta', 'Vladimir Putin', 'Moskow']);
+  await Promise.all([popup.close(), p.close()]);
+});
+
+test('"only the article" reads the page\'s <article>', async () => {
+  await setSettings(env, { scope: 'article' });
+  const p = await open('https://www.kompas.com/scoped');
+  const state = await until(async () => {
+    const s = await pageState(p);
+    return s.pieces.length > 0 ? s : null;
+  }, 'the article highlighted');
+  await p.waitForTimeout(300);
+  assert.deepEqual((await pageState(p)).pieces.map((x) => x.text), ['Joko Widodo', 'Surabaya']);
+  assert.ok(state);
+  await p.close();
+});
+
 test('a single-page app that replaces its article and appends paragraphs stays highlighted', async () => {
   await reset();
   const p = await open('https://www.kompas.com/spa');
@@ -216,6 +260,35 @@ test('the popup lists the page\'s entities, shows one on click, hides a type; it
   await Promise.all([again.close(), popup.close(), p.close()]);
 });
 
+test('on a site that is off, the popup\'s "Highlight this page" highlights that page only; the shortcut\'s toggle takes the highlights away and back', async () => {
+  await setSettings(env, { sites: ['*.bbc.com'] }); // kompas.com off (its permission stays: a default site)
+  const p = await open('https://www.kompas.com/strict');
+  await p.waitForTimeout(800);
+  assert.equal(await p.evaluate(() => CSS.highlights.size), 0);
+  const tab = await tabId(env, p.url());
+  const popup = await open(env.page(`popup.html?tab=${tab}`));
+  await popup.waitForSelector('body[data-ready]');
+  assert.equal(await popup.isChecked('#site'), false);
+  assert.equal(await popup.textContent('#empty'), 'sorot is off on this site.');
+  await popup.click('#highlight');
+  await paintedAsFound(p, 'the page asked for');
+  await until(() => popup.evaluate(() => document.querySelectorAll('#entities .entity').length === 6), 'the popup\'s list');
+  assert.equal(await popup.isHidden('#highlight'), true);
+  // What Alt+Shift+S sends to the page: off, then on again.
+  const control = await env.control();
+  const toggle = () => control.evaluate((t) => chrome.tabs.sendMessage(t, { sorotExtension: 1, kind: 'toggle' }), tab);
+  assert.deepEqual(await toggle(), { ok: true, value: false });
+  await until(async () => (await pageState(p)).painted.length === 0, 'the highlights removed');
+  assert.deepEqual(await toggle(), { ok: true, value: true });
+  await paintedAsFound(p, 'the highlights back');
+  // The site itself stays off.
+  const other = await open('https://www.kompas.com/plain');
+  await other.waitForTimeout(800);
+  assert.equal(await other.evaluate(() => CSS.highlights.size), 0);
+  assert.deepEqual((await getSettings(env)).sites, ['*.bbc.com']);
+  await Promise.all([other.close(), popup.close(), p.close()]);
+});
+
 test('the options page adds a TSV gazetteer (its entities appear on the next page load); a bad one shows its error and changes nothing', async () => {
   await reset();
   const options = await open(env.page('options.html'));
@@ -236,6 +309,13 @@ test('the options page adds a TSV gazetteer (its entities appear on the next pag
   const p = await open('https://www.kompas.com/zorblax');
   const state = await paintedAsFound(p, 'the added gazetteer', ['default', { text: TSV, name: 'people.tsv' }]);
   assert.deepEqual(state.pieces.map((x) => x.text), ['Zorblax Quentin', 'Jakarta', 'Zorblax']);
+  // A colour per type: the open page is drawn again in it.
+  const sheetColors = () => p.evaluate(() => document.adoptedStyleSheets.flatMap((sheet) => [...sheet.cssRules].map((r) => r.cssText))
+    .filter((t) => /-t-PER\)/.test(t)).join(' '));
+  assert.doesNotMatch(await sheetColors(), /rgb\(255, 0, 0\)/);
+  await options.$eval('#color-PER', (input) => { input.value = '#ff0000'; input.dispatchEvent(new Event('change')); });
+  await until(async () => /rgb\(255, 0, 0\)/.test(await sheetColors()), 'people drawn in the new colour');
+  assert.deepEqual((await getSettings(env)).colors, { PER: '#ff0000' });
   // The default gazetteer off: only the added one is used.
   await options.uncheck('#gazetteers li[data-id="default"] input[type="checkbox"]');
   await until(async () => {
