@@ -342,6 +342,19 @@ test('a gazetteer from a URL is fetched after its site is allowed, and refreshed
   const fetched = env.served.filter((u) => u.endsWith('/people.tsv')).length;
   await options.click(`#gazetteers li[data-id="${g.id}"] button:text("Refresh")`);
   await until(() => env.served.filter((u) => u.endsWith('/people.tsv')).length === fetched + 1, 'the refresh');
+  // Removed: gone from the settings, and its text from the store.
+  const storedTexts = () => options.evaluate(() => new Promise((resolve, reject) => {
+    const open = indexedDB.open('sorot');
+    open.onerror = () => reject(open.error);
+    open.onsuccess = () => {
+      const count = open.result.transaction('gazetteers').objectStore('gazetteers').count();
+      count.onsuccess = () => { resolve(count.result); open.result.close(); };
+    };
+  }));
+  assert.equal(await storedTexts(), 1);
+  await options.click(`#gazetteers li[data-id="${g.id}"] button:text("Remove")`);
+  await until(async () => (await getSettings(env)).gazetteers.length === 1, 'the gazetteer removed');
+  await until(async () => (await storedTexts()) === 0, 'its text deleted');
   await options.close();
 });
 

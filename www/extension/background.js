@@ -13,7 +13,7 @@ import { loadEngine, serveEngine, DEFAULT_GAZETTEER_URL } from 'sorot/engine';
 import { api } from './api.js';
 import { ENGINE_PORT, listener, message } from './messages.js';
 import { loadSettings, migrate } from './settings.js';
-import { loadSource, pruneGazetteers } from './store.js';
+import { deleteGazetteers, loadSource } from './store.js';
 import { sitePattern } from './sites.js';
 
 const CONTENT_SCRIPT_ID = 'sorot';
@@ -169,8 +169,9 @@ api.storage.onChanged.addListener((changes, area) => {
     return;
   }
   syncContentScripts(after).then(() => injectIntoOpenTabs(after.sites.filter((s) => !before.sites.includes(s))));
+  // The texts of gazetteers this change removed (never one that is being added).
   const used = new Set(after.gazetteers.filter((g) => g.key).map((g) => g.key));
-  if (before.gazetteers.some((g) => g.key && !used.has(g.key))) pruneGazetteers(used).catch(() => {});
+  deleteGazetteers(before.gazetteers.filter((g) => g.key && !used.has(g.key)).map((g) => g.key)).catch(() => {});
 });
 
 // ---- each tab's highlights: the badge, the popup ----

@@ -98,15 +98,12 @@ export async function loadSource(entry) {
 }
 
 /**
- * Removes stored texts that no settings entry uses any more.
- * @param {Set<string>} keep the keys in use
- * @returns {Promise<number>} how many were removed
+ * Removes stored texts (those of gazetteers the reader removed).
+ * @param {Iterable<string>} keys
+ * @returns {Promise<void>}
  */
-export async function pruneGazetteers(keep) {
-  return transaction('readwrite', async (store) => {
-    const keys = await wait(store.getAllKeys());
-    const gone = keys.filter((k) => !keep.has(k));
-    for (const k of gone) store.delete(k);
-    return gone.length;
-  });
+export async function deleteGazetteers(keys) {
+  const list = [...keys];
+  if (list.length === 0) return;
+  await transaction('readwrite', (store) => { for (const k of list) store.delete(k); });
 }
