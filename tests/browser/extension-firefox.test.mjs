@@ -118,6 +118,8 @@ if (!existsSync(FIREFOX)) {
   }
 
   test('Firefox: a page with script-src \'none\' on a default site is highlighted as find() says; the popup lists its entities', async () => {
+    const control = await extensionPage('popup.html?tab=-1', () => location.protocol === 'moz-extension:' && document.readyState === 'complete');
+    await until(() => control.evaluate(async () => (await browser.scripting.getRegisteredContentScripts()).length > 0), 'the content script registered');
     const p = await browser.newPage();
     await p.goto('https://www.kompas.com/strict', { waitUntil: 'load' });
     let last = null;
@@ -131,7 +133,6 @@ if (!existsSync(FIREFOX)) {
     assert.deepEqual(state.pieces.map((x) => x.text),
       ['Lavrov', 'Kim', 'Moskow', 'Rusia', 'Sergey Lavrov', 'Kim Jong Un', 'Moskow', 'Kim', ' Jong ', 'Un', 'Pyongyang', 'Jakarta']);
     assert.equal(await p.evaluate(() => typeof CSS.highlights !== 'undefined' && CSS.highlights.size > 0), true, 'drawn with the CSS Highlight API');
-    const control = await extensionPage('popup.html?tab=-1', () => location.protocol === 'moz-extension:' && document.readyState === 'complete');
     const tab = await control.evaluate(async () => (await browser.tabs.query({})).find((t) => t.url === 'https://www.kompas.com/strict')?.id);
     assert.equal(typeof tab, 'number');
     const popup = await extensionPage(`popup.html?tab=${tab}`);

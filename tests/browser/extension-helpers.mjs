@@ -194,6 +194,11 @@ export async function start({ handle, hosts, build = BUILDS.chromium }) {
       rmSync(work, { recursive: true, force: true });
     },
   };
+  // Installed means ready once the content script is registered for the site
+  // list (the service worker does it on install).
+  const control = await env.control();
+  await until(() => control.evaluate(async () => (await chrome.scripting.getRegisteredContentScripts()).length > 0),
+    'the content script registered', 30_000);
   return env;
 }
 
