@@ -154,7 +154,11 @@ async function withSettings(fn) {
   fn(await loadSettings());
 }
 
-api.runtime.onInstalled.addListener(() => withSettings(syncContentScripts));
+// On install (and update) the tabs already open on the sites are highlighted too.
+api.runtime.onInstalled.addListener(() => withSettings(async (s) => {
+  await syncContentScripts(s);
+  await injectIntoOpenTabs(s.sites);
+}));
 api.runtime.onStartup?.addListener(() => withSettings(syncContentScripts));
 api.permissions.onAdded?.addListener(() => withSettings(syncContentScripts));
 api.permissions.onRemoved?.addListener(() => withSettings(syncContentScripts));
