@@ -1,7 +1,8 @@
 // The Firefox build (dist/extension-firefox/) in headless Firefox ESR, installed
 // as a temporary add-on over WebDriver BiDi (puppeteer-core's installExtension):
 // a page whose policy runs no script, on a default news site served from this
-// machine, is highlighted as find() says, and the popup lists its entities.
+// machine, is highlighted as find() says, the popup lists its entities, and the
+// page keeps following changes after the background script idled out.
 // Skipped, with a message, when firefox-esr is not installed (FIREFOX=/path to
 // use another Firefox).
 //
@@ -51,6 +52,8 @@ const PREFS = {
   'browser.newtabpage.enabled': false,
   'dom.security.https_first': false,
   'network.stricttransportsecurity.preloadlist': false,
+  // The background script idles out after 3 s (Firefox's default: 30 s).
+  'extensions.background.idle.timeout': 3000,
   // The add-on at a known address.
   'extensions.webextensions.uuids': JSON.stringify({ [GECKO_ID]: UUID }),
 };
@@ -117,7 +120,7 @@ if (!existsSync(FIREFOX)) {
     return p;
   }
 
-  test('Firefox: a page with script-src \'none\' on a default site is highlighted as find() says; the popup lists its entities', async () => {
+  test('Firefox: a page with script-src \'none\' on a default site is highlighted as find() says; the popup lists its entities; after the background script idles out the page keeps following changes', async () => {
     const control = await extensionPage('popup.html?tab=-1', () => location.protocol === 'moz-extension:' && document.readyState === 'complete');
     await until(() => control.evaluate(async () => (await browser.scripting.getRegisteredContentScripts()).length > 0), 'the content script registered');
     const p = await browser.newPage();
@@ -142,6 +145,24 @@ if (!existsSync(FIREFOX)) {
     }), 'the popup\'s list');
     assert.deepEqual(rows, ['Sergey Lavrov ×2', 'Kim Jong Un ×3', 'Moskow ×2', 'Rusia ×1', 'Pyongyang ×1', 'Jakarta ×1']);
     assert.equal(await control.evaluate((t) => browser.action.getBadgeText({ tabId: t }), tab), '6');
+
+    // The background script idles out (its port to the page closes); the next
+    // change of the page starts it again and is highlighted.
+    const started = () => control.evaluate(async () => (await browser.storage.session.get('workerStarted')).workerStarted);
+    const first = await started();
+    await new Promise((resolve) => setTimeout(resolve, 8000));
+    await p.evaluate(() => {
+      const para = document.createElement('p');
+      para.textContent = 'Presiden Joko Widodo terbang ke Surabaya.';
+      document.querySelector('article').append(para);
+    });
+    const after = await until(async () => {
+      const s = await pageState(p);
+      const want = await expectedSpans(env, s);
+      return JSON.stringify(s.painted) === JSON.stringify(want.spans) && s.pieces.some((x) => x.text === 'Surabaya') ? s : null;
+    }, 'the change after the background script idled out', 30_000);
+    assert.ok(after);
+    assert.ok((await started()) > first, 'the background script was started again');
     assert.deepEqual(leaked(sites), [], 'no request tried to leave the machine');
   });
 }

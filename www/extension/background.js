@@ -87,8 +87,10 @@ function freeLater(old) {
 }
 
 // The worker was started, most often for a page that wants the engine: start
-// loading it now rather than when the port's first request arrives.
+// loading it now rather than when the port's first request arrives. (When it
+// started is kept for whoever wonders how often the browser stops it.)
 currentSlot().catch(() => {});
+api.storage.session.set({ workerStarted: Date.now() }).catch(() => {});
 
 api.runtime.onConnect.addListener((port) => {
   if (port.name !== ENGINE_PORT) return;
