@@ -151,6 +151,10 @@ if (!existsSync(FIREFOX)) {
     const started = () => control.evaluate(async () => (await browser.storage.session.get('workerStarted')).workerStarted);
     const first = await started();
     await new Promise((resolve) => setTimeout(resolve, 8000));
+    // What the popup and the badge know of the page outlives the background script.
+    const frames = await control.evaluate(async (t) => (await browser.runtime.sendMessage({ sorotExtension: 1, kind: 'tabState', tabId: t })).value.frames.length, tab);
+    assert.equal(frames, 1);
+    assert.equal(await control.evaluate((t) => browser.action.getBadgeText({ tabId: t }), tab), '6');
     await p.evaluate(() => {
       const para = document.createElement('p');
       para.textContent = 'Presiden Joko Widodo terbang ke Surabaya.';

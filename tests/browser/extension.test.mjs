@@ -210,6 +210,15 @@ test('a single-page app that replaces its article and appends paragraphs stays h
   const third = await paintedAsFound(p, 'appended paragraphs');
   assert.ok(third.pieces.some((x) => x.text === 'Vladimir Putin'));
   assert.equal(third.pieces.filter((x) => x.text === 'Bandung').length, 2);
+  // The badge follows: Joko Widodo, Surabaya, Prabowo Subianto, Bandung, Vladimir Putin, Moskow;
+  // a navigation within the page (pushState) alone does not clear it.
+  const tab = await tabId(env, p.url());
+  const control = await env.control();
+  const badge = () => control.evaluate((t) => chrome.action.getBadgeText({ tabId: t }), tab);
+  await until(async () => (await badge()) === '6', 'the badge of the changed page');
+  await p.evaluate(() => history.pushState({}, '', '/spa/3'));
+  await p.waitForTimeout(500);
+  assert.equal(await badge(), '6');
   await p.close();
 });
 
@@ -410,6 +419,12 @@ test('after the service worker is stopped, an open page keeps following changes 
   await cdp.send('ServiceWorker.enable');
   await cdp.send('ServiceWorker.stopAllWorkers');
   await until(() => states.includes('stopped'), 'the service worker stopped');
+  // What the popup and the badge know of the page outlives the service worker.
+  const tab = await tabId(env, p.url());
+  const control = await env.control();
+  const frames = await control.evaluate(async (t) => (await chrome.runtime.sendMessage({ sorotExtension: 1, kind: 'tabState', tabId: t })).value.frames.length, tab);
+  assert.equal(frames, 1);
+  assert.equal(await control.evaluate((t) => chrome.action.getBadgeText({ tabId: t }), tab), '6');
   await p.evaluate(() => {
     const para = document.createElement('p');
     para.textContent = 'Sesudahnya Presiden Joko Widodo terbang ke Surabaya.';

@@ -104,6 +104,7 @@ api.runtime.onConnect.addListener((port) => {
   }, () => {});
   port.onDisconnect.addListener(() => {
     gone = true;
+    forgetFrame(port);
     if (!mine) return;
     mine.ports -= 1;
     if (mine.retired && mine.ports === 0) freeLater(mine);
@@ -192,9 +193,11 @@ function updateTab(tabId, change) {
     const stored = (await api.storage.session.get(key))[key];
     const record = structuredClone(stored ?? { frames: {} });
     change(record);
-    if (JSON.stringify(record) === JSON.stringify(stored ?? { frames: {} })) return;
-    if (Object.keys(record.frames).length === 0) await api.storage.session.remove(key);
-    else await api.storage.session.set({ [key]: record });
+    if (JSON.stringify(record) !== JSON.stringify(stored ?? { frames: {} })) {
+      if (Object.keys(record.frames).length === 0) await api.storage.session.remove(key);
+      else await api.storage.session.set({ [key]: record });
+    }
+    // (Also when nothing changed: the browser may have reset the tab's badge.)
     await showBadge(tabId, record);
   });
   tabQueues.set(tabId, run);
@@ -212,9 +215,16 @@ async function showBadge(tabId, record) {
   if (text !== '') await api.action.setBadgeBackgroundColor({ tabId, color: failed ? '#b3261e' : '#3d5afe' }).catch(() => {});
 }
 
-api.tabs.onUpdated.addListener((tabId, change) => {
-  if (change.status === 'loading') updateTab(tabId, (r) => { r.frames = {}; });
-});
+// A frame's record goes with its document: when its content script's port to the
+// engine closes (the page left, or its highlighter was replaced: the next report
+// comes right after). A service worker being stopped closes ports too, but then no
+// listener runs.
+function forgetFrame(port) {
+  const tabId = port.sender?.tab?.id;
+  if (tabId === undefined) return;
+  const frameId = String(port.sender.frameId ?? 0);
+  updateTab(tabId, (r) => { delete r.frames[frameId]; });
+}
 api.tabs.onRemoved.addListener((tabId) => { api.storage.session.remove(tabKey(tabId)).catch(() => {}); });
 
 /** Highlights a tab whatever the site list says (the popup's button, the shortcut). */

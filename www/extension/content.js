@@ -97,10 +97,10 @@ function main() {
       console.warn(`sorot: ${err.message}`);
       h?.remove();
       h = null;
+      report(err.message); // before the port closes (its closing forgets this frame's record)
       hl?.free();
       hl = null;
       engineKey = '';
-      report(err.message);
     });
     return running;
   }
@@ -143,6 +143,12 @@ function main() {
     if (m?.kind === 'reveal' && !h?.entities().some((e) => e.id === m.id)) return undefined;
     return listener(handleRequest)(m, sender, respond);
   });
+
+  // After a navigation within the page (pushState) or a return from the
+  // back/forward cache the browser may have reset the tab's badge: report again.
+  globalThis.navigation?.addEventListener?.('currententrychange', () => reportSoon());
+  addEventListener('popstate', () => reportSoon());
+  addEventListener('pageshow', (event) => { if (event.persisted) report(); });
 
   onSettingsChanged((s) => {
     // Turning the site off ends a highlight asked for on this page too.
