@@ -69,6 +69,7 @@ function main() {
 
   /** Highlights the page as the settings say (again, when a setting that matters changed). */
   async function apply() {
+    await settingsRead;
     if (!document.body) return;
     if (!wanted()) {
       if (h || hl) stop();
@@ -157,8 +158,7 @@ function main() {
     schedule();
   });
 
-  loadSettings().then((s) => {
-    settings = s;
-    schedule();
-  });
+  // A request (the popup's button) may come before the settings are read: apply() waits.
+  const settingsRead = loadSettings().then((s) => { settings ??= s; });
+  schedule();
 }
