@@ -14,7 +14,7 @@ import { api } from './api.js';
 import { ENGINE_PORT, listener, message } from './messages.js';
 import { loadSettings, migrate } from './settings.js';
 import { deleteGazetteers, loadSource } from './store.js';
-import { sitePattern } from './sites.js';
+import { siteEnabled, sitePattern } from './sites.js';
 
 const CONTENT_SCRIPT_ID = 'sorot';
 const CONTENT_SCRIPT = 'content.js';
@@ -213,6 +213,25 @@ async function showBadge(tabId, record) {
   const text = frames.length === 0 ? '' : failed && ids.size === 0 ? '!' : String(ids.size);
   await api.action.setBadgeText({ tabId, text }).catch(() => {});
   if (text !== '') await api.action.setBadgeBackgroundColor({ tabId, color: failed ? '#b3261e' : '#3d5afe' }).catch(() => {});
+}
+
+// A tab starts loading a page of a site in the list (its URL is visible only with
+// the site's permission): load the engine now, while the page loads, rather than
+// when its content script asks (a cold start off the reader's path).
+function prewarm(tabId, change, tab) {
+  if (change.status !== 'loading' || slot || !tab?.url) return;
+  let host;
+  try {
+    host = new URL(tab.url).hostname;
+  } catch {
+    return;
+  }
+  loadSettings().then((s) => { if (siteEnabled(s.sites, host)) currentSlot().catch(() => {}); });
+}
+try {
+  api.tabs.onUpdated.addListener(prewarm, { properties: ['status'] }); // Firefox: only status changes
+} catch {
+  api.tabs.onUpdated.addListener(prewarm);
 }
 
 // A frame's record goes with its document: when its content script's port to the
