@@ -124,6 +124,7 @@ build_package() {
 # wasm and the default gazetteer next to them in pkg/; the manifest from
 # www/extension/manifest.mjs.
 build_extension() {
+  command -v zip >/dev/null || die "zip not found: install it (Debian: apt-get install zip) to pack the extension"
   for target in chromium firefox; do
     ext=dist/extension-$target
     if newer_than "dist/extension-$target.zip" www/extension "$STAGE/.staged" build.sh; then
