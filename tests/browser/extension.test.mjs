@@ -4,7 +4,9 @@
 // page opened as tabs, the service worker stopped while a page is open.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { DEFAULT_SITES, sitePattern } from '../../www/extension/sites.js';
 import { BUILDS, ROOT, expectedSpans, getSettings, leaked, pageState, setSettings, start, tabId, until } from './extension-helpers.mjs';
@@ -13,6 +15,7 @@ const STRICT = "default-src 'none'; script-src 'none'; style-src 'unsafe-inline'
 const ARTICLE = '<article><h1>Lavrov dan Kim di Moskow</h1><p>Menlu Rusia Sergey Lavrov bertemu Kim Jong Un di Moskow.</p>'
   + '<p>Setelah itu <a href="/x">Kim</a> Jong <b>Un</b> kembali ke Pyongyang, lalu ke Jakarta.</p></article>';
 const page = (body, lang = 'id') => `<!doctype html><html lang="${lang}"><head><meta charset="utf-8"><title>test</title></head><body>${body}</body></html>`;
+const BROKEN_TSV = 'id\ttype\tname\nx\tPER\t\n';
 const TSV = 'id\ttype\tname\taliases\tshort\tdescription\turl\n'
   + 'zorblax-quentin\tPER\tZorblax Quentin\t\tZorblax\tTokoh rekaan untuk uji\thttps://example.org/zq\n';
 
@@ -304,9 +307,16 @@ test('the options page adds a TSV gazetteer (its entities appear on the next pag
   await options.waitForSelector('body[data-ready]');
   // A bad file: the engine's message (the CLI's) next to the control, nothing stored.
   const before = await getSettings(env);
-  await options.setInputFiles('#add-file', { name: 'broken.tsv', mimeType: 'text/tab-separated-values', buffer: Buffer.from('id\ttype\tname\nx\tPER\t\n') });
+  await options.setInputFiles('#add-file', { name: 'broken.tsv', mimeType: 'text/tab-separated-values', buffer: Buffer.from(BROKEN_TSV) });
   const error = await until(() => options.evaluate(() => { const e = document.getElementById('add-file-error'); return e.hidden ? null : e.textContent; }), 'the error');
   assert.match(error, /^broken\.tsv: line 2/);
+  // The message `sorot check` gives for the same file.
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'sorot-ext-cli-'));
+  writeFileSync(path.join(dir, 'broken.tsv'), BROKEN_TSV);
+  const cli = spawnSync(path.join(ROOT, 'target/debug/sorot'), ['check', 'broken.tsv'], { cwd: dir, encoding: 'utf8' });
+  rmSync(dir, { recursive: true, force: true });
+  assert.equal(cli.status, 2);
+  assert.equal(error, cli.stderr.split('\n')[0]);
   assert.deepEqual(await getSettings(env), before);
   assert.equal(await options.evaluate(() => document.querySelectorAll('#gazetteers li').length), 1);
   // A good one.
