@@ -108,8 +108,6 @@ function main() {
 
   async function handleRequest(m) {
     switch (m.kind) {
-      case 'ping':
-        return 'pong';
       case 'highlight':
         forced = true;
         stopped = false;

@@ -13,13 +13,12 @@
 //     toggle    {}                           highlight, or remove the highlights (the keyboard shortcut)
 //     reveal    {id}                         scroll to an entity's first mention, show its card
 //     setTypeVisible {type, visible}         show or hide one type's highlights
-//     ping      {}                           → 'pong' when a content script is there
 
 /** The port name of the engine protocol. */
 export const ENGINE_PORT = 'sorot';
 
 /** The message kinds. */
-export const KINDS = Object.freeze(['report', 'tabState', 'highlightTab', 'highlight', 'toggle', 'reveal', 'setTypeVisible', 'ping']);
+export const KINDS = Object.freeze(['report', 'tabState', 'highlightTab', 'highlight', 'toggle', 'reveal', 'setTypeVisible']);
 
 /**
  * A message of this protocol.
