@@ -4,9 +4,12 @@
 #                         (dist/pkg/), and stage the npm package (dist/package/)
 #   ./build.sh serve [P]  build, then serve the demo on http://localhost:P (default 8080)
 #   ./build.sh package    build, then write the npm tarball dist/sorot-VERSION.tgz
+#   ./build.sh extension  build, then the browser extension: dist/extension-chromium/,
+#                         dist/extension-firefox/ (unpacked) and a zip of each
 #   ./build.sh test       build, then run every test (Rust, CLI, types, package, browser)
 #   ./build.sh eval [...] the quality benchmark on annotated news (docs/quality.md)
 #   ./build.sh bench [...] the highlighting benchmark against mark.js (bench/README.md)
+#   ./build.sh bench extension [...]  the extension's: navigation to highlights drawn
 #   ./build.sh spark      sorot as a map step on Spark in local mode (installs pyspark)
 # A second run skips every step whose result is already there.
 set -eu
@@ -136,6 +139,33 @@ build_package() {
   printf '%s: %s bytes\n' "$tarball" "$(wc -c < "$tarball")" >&2
 }
 
+# The browser extension, one build per browser, from www/extension/ and the staged
+# package: the content script bundled into one classic script (esbuild), the
+# service worker / background script, popup and options as ES module bundles; the
+# wasm and the default gazetteer next to them in pkg/; the manifest from
+# www/extension/manifest.mjs.
+build_extension() {
+  command -v zip >/dev/null || die "zip not found: install it (Debian: apt-get install zip) to pack the extension"
+  for target in chromium firefox; do
+    ext=dist/extension-$target
+    if newer_than "dist/extension-$target.zip" www/extension "$STAGE/.staged" build.sh; then
+      step "building the $target extension in $ext/ (esbuild) and dist/extension-$target.zip"
+      rm -rf "$ext" "dist/extension-$target.zip"
+      mkdir -p "$ext/pkg" "$ext/icons"
+      node_modules/.bin/esbuild www/extension/content.js --bundle --format=iife --target=es2022 \
+        --alias:sorot/dom="./$STAGE/dom.js" --outfile="$ext/content.js" --log-level=warning
+      node_modules/.bin/esbuild www/extension/background.js www/extension/popup.js www/extension/options.js \
+        --bundle --format=esm --target=es2022 --alias:sorot/engine="./$STAGE/engine.js" \
+        --outdir="$ext" --log-level=warning
+      cp www/extension/popup.html www/extension/options.html www/extension/ui.css www/extension/PRIVACY.md LICENSE "$ext/"
+      cp www/extension/icons/icon-*.png "$ext/icons/"
+      cp "$STAGE/pkg/sorot_engine_bg.wasm" "$STAGE/pkg/sorot_compiler_bg.wasm" "$STAGE/pkg/default.sorot" "$ext/pkg/"
+      node www/extension/manifest.mjs "$target" > "$ext/manifest.json"
+      (cd "$ext" && zip -q -r -X "../extension-$target.zip" .)
+    fi
+  done
+}
+
 build() {
   need_tools
   need_wasm_target
@@ -166,6 +196,26 @@ need_chromium() {
   die "the browser tests need Chromium: install it (Debian: sudo apt-get install chromium) or set CHROMIUM=/path/to/chrome"
 }
 
+# Firefox for the extension's Firefox tests: FIREFOX, else firefox-esr (installed
+# with apt-get when root); without it those tests say they were skipped.
+find_firefox() {
+  if [ -n "${FIREFOX:-}" ]; then return; fi
+  if [ ! -x /usr/bin/firefox-esr ] && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    step "installing Firefox ESR for the extension's Firefox tests (apt-get install firefox-esr)"
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq firefox-esr >/dev/null \
+      || step "could not install firefox-esr: the Firefox tests will be skipped"
+  fi
+  FIREFOX=/usr/bin/firefox-esr
+  export FIREFOX
+}
+
+# Runs a command and prints how long it took.
+timed() {
+  start=$(date +%s)
+  "$@"
+  printf '    (%s s)\n' "$(( $(date +%s) - start ))" >&2
+}
+
 run_tests() {
   build
   step "checking formatting (cargo fmt --check)"
@@ -190,12 +240,26 @@ run_tests() {
   step "type tests (tsc --noEmit --strict on tests/types/, against the staged package)"
   node_modules/.bin/tsc -p tests/types/tsconfig.json
   build_package
+  build_extension
   step "browser tests (node --test, headless Chromium: $CHROMIUM)"
-  node --test --test-concurrency=1 tests/browser/
-  if [ "${SOROT_SPARK:-}" = 1 ]; then run_spark; else step "skipping the Spark example (SOROT_SPARK=1 runs it: it installs pyspark)"; fi
+  node --test --test-concurrency=1 $(ls tests/browser/*.test.mjs | grep -v '/extension')
   step "the browser API suite again, with the engine in a module Worker"
   SOROT_TEST_ENGINE=worker node --test --test-concurrency=1 \
     tests/browser/api.test.mjs tests/browser/renderers.test.mjs tests/browser/observe.test.mjs
+  step "extension tests: settings, then the built Chromium extension (headless Chromium) and 24 real pages through it"
+  timed node --test --test-concurrency=1 tests/browser/extension-settings.test.mjs \
+    tests/browser/extension.test.mjs tests/browser/extension-pages.test.mjs
+  step "extension lint (web-ext lint, the Firefox build)"
+  node_modules/.bin/web-ext lint --source-dir dist/extension-firefox --output text --warnings-as-errors >/dev/null \
+    || { node_modules/.bin/web-ext lint --source-dir dist/extension-firefox --output text; die "web-ext lint found problems in dist/extension-firefox"; }
+  find_firefox
+  if [ -x "$FIREFOX" ]; then
+    step "extension tests in Firefox (headless $FIREFOX, WebDriver BiDi)"
+    timed node --test --test-concurrency=1 tests/browser/extension-firefox.test.mjs
+  else
+    step "skipping the extension tests in Firefox: $FIREFOX not found (apt-get install firefox-esr, or set FIREFOX)"
+  fi
+  if [ "${SOROT_SPARK:-}" = 1 ]; then run_spark; else step "skipping the Spark example (SOROT_SPARK=1 runs it: it installs pyspark)"; fi
 }
 
 run_eval() {
@@ -210,6 +274,13 @@ run_eval() {
 run_bench() {
   build
   need_chromium
+  if [ "${1:-}" = extension ]; then
+    shift
+    build_extension
+    step "extension benchmark (node bench/extension.mjs $*)"
+    node bench/extension.mjs "$@"
+    return
+  fi
   step "highlighting benchmark (node bench/highlight.mjs $*)"
   node bench/highlight.mjs "$@"
 }
@@ -246,9 +317,10 @@ case "${1:-build}" in
     exec node scripts/serve.mjs site "$port"
     ;;
   package) build; build_package ;;
+  extension) build; build_extension ;;
   test) run_tests ;;
   eval) shift; run_eval "$@" ;;
   bench) shift; run_bench "$@" ;;
   spark) shift; run_spark "$@" ;;
-  *) die "unknown command '$1' (use: build, serve [PORT], package, test, eval, bench, spark)" ;;
+  *) die "unknown command '$1' (use: build, serve [PORT], package, extension, test, eval, bench, spark)" ;;
 esac

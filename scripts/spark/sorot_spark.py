@@ -121,6 +121,7 @@ def main():
         SparkSession.builder.master(f"local[{args.cores}]")
         .appName("sorot")
         .config("spark.ui.enabled", "false")
+        .config("spark.ui.showConsoleProgress", "false")
         .config("spark.driver.host", "127.0.0.1")
         .config("spark.driver.bindAddress", "127.0.0.1")
         .config("spark.executorEnv.SOROT_SPARK_GAZETTEER", os.path.basename(args.gazetteer))
