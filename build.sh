@@ -1,7 +1,8 @@
 #!/bin/sh
 # sorot build script. Installs what is missing, then:
 #   ./build.sh            build the WebAssembly module, its JS glue and the default gazetteer
-#                         (dist/pkg/), and stage the npm package (dist/package/)
+#                         (dist/pkg/), and stage the npm package (dist/package/) and the
+#                         widget (dist/widget/)
 #   ./build.sh serve [P]  build, then serve the demo on http://localhost:P (default 8080)
 #   ./build.sh package    build, then write the npm tarball dist/sorot-VERSION.tgz
 #   ./build.sh test       build, then run every test (Rust, CLI, types, package, browser)
@@ -115,6 +116,15 @@ build_package() {
   printf '%s: %s bytes\n' "$tarball" "$(wc -c < "$tarball")" >&2
 }
 
+# The widget's folder (what a site copies): sorot-widget.js and the library's
+# Worker bundled by esbuild, the wasm and the default gazetteer (www/widget/assets.js).
+stage_widget() {
+  if newer_than dist/widget/sorot-widget.js www/widget "$STAGE/.staged" scripts/widget.mjs build.sh; then
+    step "staging the widget in dist/widget/ (esbuild; sizes raw and gzipped)"
+    node scripts/widget.mjs
+  fi
+}
+
 build() {
   need_tools
   need_wasm_target
@@ -124,6 +134,7 @@ build() {
   build_cli
   build_gazetteer
   stage_package
+  stage_widget
 }
 
 need_chromium() {
@@ -195,7 +206,7 @@ case "${1:-build}" in
   serve)
     build
     port=${2:-8080}
-    step "serving the demo (www/demo/, the library at /lib/; Ctrl-C to stop)"
+    step "serving the demo (www/demo/, the library at /lib/, the widget at /widget/; Ctrl-C to stop)"
     exec node scripts/serve.mjs site "$port"
     ;;
   package) build; build_package ;;

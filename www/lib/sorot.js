@@ -17,7 +17,7 @@
 import { assetUrls, DEFAULT_GAZETTEER_URL, loadEngine } from './engine.js';
 import { gazetteerSources } from './gazetteer.js';
 import { highlighterFor } from './highlighter.js';
-import { bootstrapWorker, RemoteEngine, startWorkerEngine } from './remote.js';
+import { bootstrapWorker, RemoteEngine, startWorkerEngine, workerScriptUrl } from './remote.js';
 
 export { DEFAULT_GAZETTEER_URL } from './engine.js';
 export { Highlighter } from './highlighter.js';
@@ -74,7 +74,8 @@ export async function createHighlighter(options = {}) {
 /** The module Worker running worker.js (a bootstrap when this module comes from another origin). */
 function libraryWorker() {
   if (typeof Worker !== 'function') throw new Error('worker: this browser has no module Worker');
+  const url = new URL('./worker.js', import.meta.url).href;
   const here = globalThis.location?.origin;
-  if (here && new URL(import.meta.url).origin !== here) return bootstrapWorker(new URL('./worker.js', import.meta.url).href);
-  return new Worker(new URL('./worker.js', import.meta.url), { type: 'module' });
+  if (here && new URL(import.meta.url).origin !== here) return bootstrapWorker(url);
+  return new Worker(workerScriptUrl(url), { type: 'module' });
 }
