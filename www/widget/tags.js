@@ -2,7 +2,10 @@
 // Module scripts have no document.currentScript, so the widget finds its tags by
 // matching its own URL against the page's scripts (several tags with the same URL
 // run the module once: each is read here). Each tag highlights every element
-// matching its `data-root` (default `body`), each as its own document; an element
+// matching its `data-root` (default `body`, but none on a page that has
+// <sorot-highlight> elements when the tag is read), each as its own document (except
+// one that is, holds or is inside a <sorot-highlight>, which highlights its own
+// content, or one inside or around a root already highlighted); an element
 // added later (a framework replacing the root) is picked up, one that leaves is
 // released. A root that is an iframe has its document's body highlighted, again
 // after each load (a CMS preview that is rebuilt).
@@ -68,7 +71,9 @@ export function startTags(moduleUrl, doc) {
     for (const tag of doc.querySelectorAll('script[src]')) {
       if (tags.has(tag) || tag.src !== moduleUrl) continue;
       tags.add(tag);
-      configs.push({ selector: tag.getAttribute('data-root') || 'body', options: tagOptions(tag) });
+      // On a page that uses <sorot-highlight>, a tag without data-root only defines it.
+      const selector = tag.getAttribute('data-root') || (doc.querySelector('sorot-highlight') ? null : 'body');
+      if (selector) configs.push({ selector, options: tagOptions(tag) });
     }
   };
   const scanRoots = () => {
@@ -88,7 +93,8 @@ export function startTags(moduleUrl, doc) {
         return;
       }
       for (const el of found) {
-        if (roots.has(el) || overlapsRoot(el)) continue;
+        // A root is highlighted once; <sorot-highlight> elements highlight their own content.
+        if (roots.has(el) || overlapsRoot(el) || el.closest('sorot-highlight') || el.querySelector('sorot-highlight')) continue;
         if (el.localName === 'iframe' || el.localName === 'frame') {
           roots.set(el, followFrame(el, options));
         } else {

@@ -74,8 +74,10 @@ export async function attach(root, options = {}) {
   }
   const settings = checkOptions(options);
   if (sessions.has(root)) throw new Error('attach(): this root is already highlighted (detach it first)');
+  if (overlapsRoot(root)) throw new Error('attach(): this root is inside or around a root the widget already highlights');
   const session = new Session(root, settings);
   sessions.set(root, session);
+  active.add(session);
   return session.start();
 }
 
@@ -101,9 +103,13 @@ export function highlightOf(root) {
   return sessions.get(root)?.h ?? null;
 }
 
+/** The sessions not yet stopped (of this copy of the widget). */
+const active = new Set();
+
 /** Whether `root` is attached, or inside or around a root that is. */
 export function overlapsRoot(root) {
   for (let n = root; n; n = n.parentNode ?? n.host ?? null) if (sessions.has(n)) return true;
+  for (const s of active) if (root.contains(s.root)) return true;
   return false;
 }
 
@@ -128,8 +134,11 @@ function checkOptions(options) {
   return out;
 }
 
-// One engine per gazetteer, shared by the roots that use it, freed with the last.
-const engines = new Map(); // key → {promise, refs}
+// One engine per gazetteer, shared by the roots that use it, freed a moment after
+// the last one leaves (a preview that is rebuilt, a root a framework replaces,
+// finds it still there).
+const engines = new Map(); // key → {promise, refs, timer}
+const ENGINE_GRACE_MS = 2000;
 
 function gazetteerOf(settings, root) {
   const g = settings.gazetteer;
@@ -170,14 +179,18 @@ function acquire(key, input) {
     entry.promise.catch(() => { if (engines.get(key) === own) engines.delete(key); });
   }
   entry.refs += 1;
+  clearTimeout(entry.timer);
   return entry;
 }
 
 function release(entry, key) {
   entry.refs -= 1;
   if (entry.refs > 0) return;
-  if (engines.get(key) === entry) engines.delete(key);
-  entry.promise.then((hl) => hl.free(), () => {});
+  entry.timer = setTimeout(() => {
+    if (entry.refs > 0) return;
+    if (engines.get(key) === entry) engines.delete(key);
+    entry.promise.then((hl) => hl.free(), () => {});
+  }, ENGINE_GRACE_MS);
 }
 
 /** What renders the root, if a framework does: its name, or null. */
@@ -397,6 +410,7 @@ class Session {
     this.doc.defaultView?.removeEventListener('pagehide', this.#pagehide);
     this.#panel?.remove(this);
     this.#panel = null;
+    active.delete(this);
     if (sessions.get(this.root) === this) sessions.delete(this.root);
   }
 
