@@ -322,3 +322,97 @@ await import('/widget/sorot-widget.js');
   assert.deepEqual(p.errors, []);
   await p.closeAll();
 });
+
+test('a bad data-gazetteer and a missing wasm are reported in the console and the panel; the page keeps working', async () => {
+  files.set('/w/bad.json', { type: 'application/json', body: JSON.stringify({ entities: [{ id: 'x', name: '', type: 'LOC' }] }) });
+  const url = page('bad.html', `<div id="one"><p>Gotham.</p></div><div id="two"><p>Sergey Lavrov.</p></div><div id="three"><p>Kim Jong Un.</p></div>
+<p id="alive"></p>`, {
+    head: `<script type="module" src="/widget/sorot-widget.js" data-root="#one" data-gazetteer="bad.json" data-panel data-lang="en"></script>
+<script type="module" src="/broken-widget/sorot-widget.js" data-root="#two" data-panel></script>
+<script type="module" src="/widget/sorot-widget.js" data-root="#three" data-gazetteer="nowhere.json"></script>
+<script type="module">document.getElementById('alive').textContent = 'still working';</script>`,
+  });
+  const p = await open(url);
+  await p.waitForFunction(() => document.getElementById('alive').textContent === 'still working');
+  // Two copies of the widget (from two folders), two panels.
+  await p.waitForFunction(async () => {
+    const lib = await import('/__test/widget-inspect.mjs');
+    return lib.panelState(document, 0)?.messages.length === 1 && lib.panelState(document, 1)?.messages.length === 1;
+  });
+  const base = env.url;
+  const messages = await inspect(p, (lib) => [0, 1].flatMap((i) => lib.panelState(document, i).messages));
+  assert.deepEqual(messages.sort(), [
+    `${base}broken-widget/sorot_bg.wasm: cannot load the WebAssembly module: HTTP 404`,
+    `${base}w/bad.json: entities[0] ("x"): "name" is empty`,
+  ].sort());
+  await until(() => p.errors.length >= 3, () => `three console errors (${p.errors.join('; ')})`);
+  const errors = p.errors.filter((e) => !/Failed to load resource/.test(e)).sort();
+  assert.deepEqual(errors, [
+    `sorot widget: ${base}broken-widget/sorot_bg.wasm: cannot load the WebAssembly module: HTTP 404`,
+    `sorot widget: ${base}w/bad.json: entities[0] ("x"): "name" is empty`,
+    `sorot widget: ${base}w/nowhere.json: cannot load the gazetteer: HTTP 404`,
+  ].sort());
+  assert.equal(await p.evaluate(() => CSS.highlights.size), 0);
+  await p.closeAll();
+});
+
+test('a browser without the Highlight API gets marks on a static page; on a framework-rendered root the widget says so and does not highlight', async () => {
+  const noHighlightApi = () => {
+    Object.defineProperty(CSS, 'highlights', { value: undefined });
+    Object.defineProperty(window, 'Highlight', { value: undefined });
+  };
+  const url = page('nohl.html', `<article id="a"><p>Sergey Lavrov bertemu Kim Jong Un.</p></article><div id="app"><p>Sergey Lavrov.</p></div>
+<script type="module">
+// What a framework leaves on the elements it renders (React's fiber key).
+const app = document.getElementById('app');
+app.__reactContainer$test = {};
+app.firstElementChild.__reactFiber$test = {};
+await import('/widget/sorot-widget.js');
+</script>`, { head: '<script type="module" src="/widget/sorot-widget.js" data-root="#a, #app" data-panel data-lang="en"></script>' });
+  const p = await open(url, { init: noHighlightApi });
+  await updated(p, 'a');
+  await p.waitForFunction(async () => (await import('/__test/widget-inspect.mjs')).panelState()?.messages.length === 1);
+  assert.deepEqual(await inspect(p, (lib) => ({ a: lib.paintedTexts(document.getElementById('a')), app: document.querySelectorAll('#app mark').length, messages: lib.panelState().messages })), {
+    a: ['Sergey Lavrov', 'Kim Jong Un'],
+    app: 0,
+    messages: ['this browser has no CSS Custom Highlight API, and marks cannot be used on a root that React renders (it would show stale text): not highlighted'],
+  });
+  assert.equal(await p.evaluate(() => document.querySelectorAll('#a mark[data-sorot-owner]').length), 2);
+  await p.closeAll();
+});
+
+test('the demo site\'s live-preview page on a 390 px phone: typing is highlighted as the preview is rebuilt; the panel starts as a button and covers at most the bottom third', async () => {
+  const p = await open(`${env.url}live-preview.html`, { viewport: { width: 390, height: 844 } });
+  await updated(p, 'preview');
+  const panel = () => inspect(p, (lib) => lib.panelState());
+  assert.equal((await panel()).collapsed, true);
+  const box = async () => p.evaluate(() => {
+    const r = document.querySelector('[data-sorot-owner="widget-panel"]').shadowRoot.querySelector('.panel').getBoundingClientRect();
+    return { top: r.top, bottom: r.bottom, left: r.left, right: r.right, width: r.width };
+  });
+  const small = await box();
+  assert.ok(small.width < 200 && small.bottom <= 844, `collapsed: ${JSON.stringify(small)}`);
+  // Type a sentence at the end, key by key: the preview is rebuilt on every input.
+  await p.locator('#source').click();
+  await p.keyboard.press('Control+End');
+  const n = await p.evaluate(() => window.__updates.length);
+  await p.keyboard.type('\n\nVladimir Putin menelepon Prabowo Subianto dari Moskow.', { delay: 15 });
+  await p.waitForFunction(async () => (await import('/__test/widget-inspect.mjs')).paintedTexts(document.getElementById('preview')).includes('Prabowo Subianto'));
+  await p.waitForFunction((n) => window.__updates.length > n + 5, n);
+  const texts = await inspect(p, (lib) => ({ painted: lib.paintedTexts(document.getElementById('preview')), connected: lib.allConnected() }));
+  assert.deepEqual(texts.painted.slice(-3), ['Vladimir Putin', 'Prabowo Subianto', 'Moskow']);
+  assert.equal(texts.connected, true);
+  await p.locator('[data-sorot-owner="widget-panel"] .toggle').click();
+  await p.waitForFunction(async () => (await import('/__test/widget-inspect.mjs')).panelState().entities.some((e) => e.startsWith('Prabowo Subianto')));
+  const open_ = await box();
+  assert.equal((await panel()).collapsed, false);
+  assert.ok(open_.top >= 844 * (2 / 3) - 1 && open_.bottom <= 844 && open_.left >= 0 && open_.right <= 390, `opened: ${JSON.stringify(open_)}`);
+  assert.equal(await p.evaluate(() => document.documentElement.scrollWidth), 390, 'nothing wider than the screen');
+  if (process.env.SOROT_SHOTS) {
+    // SOROT_SHOTS=DIR: a screenshot of the preview with the panel open, to look at.
+    await p.evaluate(() => document.getElementById('preview-title').scrollIntoView());
+    await p.screenshot({ path: path.join(process.env.SOROT_SHOTS, 'live-preview-390.png') });
+  }
+  assert.deepEqual({ errors: p.errors, foreign: p.foreign }, { errors: [], foreign: [] });
+  await p.closeAll();
+});

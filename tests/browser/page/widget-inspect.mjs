@@ -34,14 +34,14 @@ export function allConnected(doc = document) {
   return painted(doc).every((p) => p.range.startContainer.isConnected && p.range.endContainer.isConnected);
 }
 
-/** The widget's panel of `doc`: its shadow root, or null. */
-export function panelOf(doc = document) {
-  return doc.querySelector('[data-sorot-owner="widget-panel"]')?.shadowRoot ?? null;
+/** The widget's panel of `doc` (the `index`th, when several copies of the widget each have one): its shadow root, or null. */
+export function panelOf(doc = document, index = 0) {
+  return doc.querySelectorAll('[data-sorot-owner="widget-panel"]')[index]?.shadowRoot ?? null;
 }
 
 /** What the panel shows: the toggle's text, counts, entity rows, messages, collapsed. */
-export function panelState(doc = document) {
-  const root = panelOf(doc);
+export function panelState(doc = document, index = 0) {
+  const root = panelOf(doc, index);
   if (!root) return null;
   // Each piece of text on its own, joined by spaces.
   const text = (el) => {
