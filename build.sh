@@ -156,6 +156,16 @@ need_chromium() {
   die "the browser tests need Chromium: install it (Debian: sudo apt-get install chromium) or set CHROMIUM=/path/to/chrome"
 }
 
+# Decap CMS for the widget's Decap test: a package of its own (tests/decap/), as
+# decap-cms lists its source build's ~630 packages as dependencies; only its
+# prebuilt bundle is served.
+need_decap() {
+  if newer_than tests/decap/node_modules/.package-lock.json tests/decap/package.json tests/decap/package-lock.json; then
+    step "installing Decap CMS for the widget's Decap test (npm ci in tests/decap/, once)"
+    npm ci --prefix tests/decap --no-audit --no-fund --ignore-scripts
+  fi
+}
+
 run_tests() {
   build
   step "checking formatting (cargo fmt --check)"
@@ -183,6 +193,11 @@ run_tests() {
   step "the browser API suite again, with the engine in a module Worker"
   SOROT_TEST_ENGINE=worker node --test --test-concurrency=1 \
     tests/browser/api.test.mjs tests/browser/renderers.test.mjs tests/browser/observe.test.mjs
+  need_decap
+  step "the widget in Decap CMS (node --test tests/decap/; its bundle is 5 MB)"
+  started=$(date +%s)
+  node --test tests/decap/
+  step "Decap CMS test: $(( $(date +%s) - started )) s"
 }
 
 run_eval() {

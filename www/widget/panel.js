@@ -240,21 +240,24 @@ export class Panel {
       for (const [key, t] of Object.entries(s.h.types)) {
         const n = s.shown(key) ? s.h.counts[key] ?? 0 : 0;
         if (!n) continue;
-        const c = counts.get(key) ?? { ...t, n: 0 };
+        const c = counts.get(key) ?? { ...t, key, n: 0 };
         c.n += n;
         total += n;
         counts.set(key, c);
       }
     }
     this.total.textContent = String(total);
-    const swatch = (color) => {
+    // The type's colour: the page's --sorot-color-TYPE where it sets one, else the gazetteer's.
+    const swatch = (color, type) => {
       const sw = el('span', 'sw');
-      if (/^#[0-9a-f]{6}([0-9a-f]{2})?$/i.test(color ?? '')) sw.style.backgroundColor = color;
+      if (/^#[0-9a-f]{6}([0-9a-f]{2})?$/i.test(color ?? '') && /^[A-Za-z][A-Za-z0-9_-]*$/.test(type)) {
+        sw.style.backgroundColor = `var(--sorot-color-${type}, ${color})`;
+      }
       return sw;
     };
     this.counts.replaceChildren(...[...counts.values()].map((c) => {
       const li = el('li');
-      li.append(swatch(c.color), el('span', '', c.label), el('b', '', String(c.n)));
+      li.append(swatch(c.color, c.key), el('span', '', c.label), el('b', '', String(c.n)));
       return li;
     }));
     const notes = [];
@@ -267,7 +270,7 @@ export class Panel {
       const li = el('li');
       const b = el('button');
       b.type = 'button';
-      b.append(swatch(e.color), el('span', 'name', e.name), el('span', 'type', e.typeLabel));
+      b.append(swatch(e.color, e.type), el('span', 'name', e.name), el('span', 'type', e.typeLabel));
       if (e.ambiguous) b.append(el('span', 'q', say.ambiguous));
       b.append(el('span', 'm', say.mentions(e.mentions)));
       b.addEventListener('click', () => e.reveal());
