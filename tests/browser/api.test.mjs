@@ -222,7 +222,8 @@ test('the default gazetteer loads when none is given; TSV, CSV and JSON Lines te
       csvError = err.message;
     }
     return {
-      types: Object.values(hl.types).map((t) => t.label),
+      types: Object.keys(hl.types).map((k) => hl.typeLabel(k, 'id')),
+      typesEn: Object.keys(hl.types).map((k) => hl.typeLabel(k, 'en')),
       found: (await hl.find('Menlu Rusia Sergey Lavrov di Pyongyang')).map((m) => m.id),
       tsv: await found('id\ttype\tname\taliases\njkt\tLOC\tJakarta\tDKI\n', 'DKI Jakarta'),
       csv: await found('id,type,name,aliases,description\njkt,LOC,Jakarta,"DKI|Batavia","Ibu kota, dulu"\n', 'Batavia'),
@@ -232,6 +233,7 @@ test('the default gazetteer loads when none is given; TSV, CSV and JSON Lines te
   });
   assert.deepEqual(result, {
     types: ['Orang', 'Tempat', 'Organisasi'],
+    typesEn: ['Person', 'Place', 'Organisation'],
     found: ['russia', 'sergey-lavrov', 'pyongyang'],
     tsv: ['DKI=jkt', 'Jakarta=jkt'],
     csv: ['Batavia=jkt'],

@@ -38,7 +38,7 @@ async function page(): Promise<void> {
   await h.idle();
   const stats = h.lastUpdate;
   if (stats) { const n: number = stats.blocks + stats.scanned; void n; }
-  const label: string = hl.types.PER.label;
+  const label: string = hl.typeLabel('PER', 'en') + h.types.PER.label + hl.title('x', h.lang);
   const entityId: string = hl.entities[0].id;
   h.remove();
   hl.free();
