@@ -5,7 +5,8 @@
 #                         widget (dist/widget/)
 #   ./build.sh serve [P]  build, then serve the demo on http://localhost:P (default 8080)
 #   ./build.sh package    build, then write the npm tarball dist/sorot-VERSION.tgz
-#   ./build.sh test       build, then run every test (Rust, CLI, types, package, browser)
+#   ./build.sh test       build, then run every test (Rust, CLI, types, package, browser,
+#                         the widget in Decap CMS)
 #   ./build.sh eval [...] the quality benchmark on annotated news (docs/quality.md)
 #   ./build.sh bench [...] the highlighting benchmark against mark.js (bench/README.md)
 # A second run skips every step whose result is already there.
