@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { setup, newPage, ROOT } from './helpers.mjs';
+import { setup, dominantColor, ROOT } from './helpers.mjs';
 
 let env;
 let broken; // a copy of the widget's folder without its wasm
@@ -416,3 +416,32 @@ test('the demo site\'s live-preview page on a 390 px phone: typing is highlighte
   assert.deepEqual({ errors: p.errors, foreign: p.foreign }, { errors: [], foreign: [] });
   await p.closeAll();
 });
+
+for (const renderer of ['highlight-api', 'mark']) {
+  test(`[${renderer}] --sorot-* custom properties on the root or the document colour the highlights, the card and the panel`, async () => {
+    const url = page(`props-${renderer}.html`, `<style>
+  :root { --sorot-color-LOC: #ff00ff; --sorot-panel-bg: #202020; --sorot-panel-fg: #fafafa; }
+  #a { --sorot-color-PER: #00ff00; --sorot-card-bg: #ffeeaa; font-size: 40px; }
+</style><article id="a"><p>Kim Jong Un di Moskow</p></article>`, {
+      head: `<script type="module" src="/widget/sorot-widget.js" data-root="#a" data-renderer="${renderer}" data-panel></script>`,
+    });
+    const p = await open(url);
+    await updated(p, 'a');
+    const rect = (text) => inspect(p, (lib, text) => {
+      const r = lib.painted().find((x) => x.text === text).range.getBoundingClientRect();
+      return { x: Math.round(r.x + 3), y: Math.round(r.y + 3), width: Math.round(r.width - 6), height: Math.round(r.height - 6) };
+    }, text);
+    assert.equal(await dominantColor(p, await rect('Kim Jong Un')), '#00ff00', 'PER from the root');
+    assert.equal(await dominantColor(p, await rect('Moskow')), '#ff00ff', 'LOC from the document');
+    assert.equal(await p.evaluate(() => getComputedStyle(document.querySelector('[data-sorot-owner="widget-panel"]').shadowRoot.querySelector('.panel')).backgroundColor), 'rgb(32, 32, 32)');
+    // The card, shown for a mention in the root, takes the root's --sorot-card-bg.
+    await p.locator('[data-sorot-owner="widget-panel"] .list button', { hasText: 'Kim Jong Un' }).click();
+    await p.locator('[data-sorot-owner]:not([data-sorot-owner="widget-panel"]) .card').waitFor({ state: 'visible' });
+    assert.equal(await p.evaluate(() => {
+      const host = [...document.querySelectorAll('[data-sorot-owner]')].find((h) => h.shadowRoot?.querySelector('.card'));
+      return getComputedStyle(host.shadowRoot.querySelector('.card')).backgroundColor;
+    }), 'rgb(255, 238, 170)');
+    assert.deepEqual(p.errors, []);
+    await p.closeAll();
+  });
+}

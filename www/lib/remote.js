@@ -231,13 +231,14 @@ export async function startWorkerEngine(load, worker) {
  * A module Worker for a script of another origin (a library on a CDN): a Worker
  * script must have the page's origin, so a same-origin bootstrap imports it.
  * @param {string} url
+ * @param {boolean} [trusted] start it through the library's Trusted Types policy
  * @returns {Worker}
  */
-export function bootstrapWorker(url) {
+export function bootstrapWorker(url, trusted = false) {
   const bootstrap = new Blob([`import ${JSON.stringify(url)};\n`], { type: 'text/javascript' });
   const blobUrl = URL.createObjectURL(bootstrap);
   try {
-    return new Worker(workerScriptUrl(blobUrl), { type: 'module' });
+    return new Worker(trusted ? workerScriptUrl(blobUrl) : blobUrl, { type: 'module' });
   } finally {
     setTimeout(() => URL.revokeObjectURL(blobUrl), 60_000);
   }

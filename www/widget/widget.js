@@ -162,7 +162,9 @@ function gazetteerOf(settings, root) {
 async function loadHighlighter(input) {
   const options = { gazetteer: input, assets: assetBase };
   try {
-    return await createHighlighter({ ...options, worker: true });
+    // The Worker script is the bundled worker.js next to the widget; where the
+    // browser has Trusted Types it is started through the library's policy.
+    return await createHighlighter({ ...options, worker: true, trustedTypes: typeof globalThis.trustedTypes?.createPolicy === 'function' });
   } catch (err) {
     // No Worker here (none in this browser, a CSP or Trusted Types rule): the engine in the page.
     if (/^(worker|engine): /.test(err?.message ?? '')) return createHighlighter(options);
