@@ -138,13 +138,14 @@ test('asked for marks on a root React renders, the widget says so in the console
   assert.equal(await page.evaluate(() => document.querySelectorAll('#preview mark').length), 0);
   const expected = 'renderer "mark": marks cannot be used on a root that React renders (it keeps writing to the text that marks replace); the Highlight API is used instead';
   assert.deepEqual(page.warnings, [`sorot widget: ${expected}`]);
-  await page.waitForFunction(async () => (await import('/__test/widget-inspect.mjs')).panelState()?.messages.length === 1);
+  await page.evaluate(async () => { window.__lib = await import('/__test/widget-inspect.mjs'); });
+  await page.waitForFunction(() => window.__lib.panelState()?.messages.length === 1);
   assert.deepEqual((await page.evaluate(async () => (await import('/__test/widget-inspect.mjs')).panelState())).messages, [expected]);
   // And it follows typing like the other.
   await page.locator('#source').click();
   await page.keyboard.press('Control+End');
   await page.keyboard.type(' Lalu ke Pyongyang.', { delay: 20 });
-  await page.waitForFunction(async () => (await import('/__test/widget-inspect.mjs')).paintedTexts(document.getElementById('preview')).includes('Pyongyang'));
+  await page.waitForFunction(() => window.__lib.paintedTexts(document.getElementById('preview')).includes('Pyongyang'));
   assert.deepEqual(page.errors, []);
   await page.closeAll();
 });

@@ -99,6 +99,15 @@ async function inspect(p, fn, arg) {
   return p.evaluate(`(${fn})(window.__lib, ${JSON.stringify(arg ?? null)})`);
 }
 
+/**
+ * Waits until `fn(lib, arg)` is true in the page (polled; `fn` must not be async:
+ * waitForFunction takes a promise as a true value).
+ */
+async function waitIn(p, fn, arg) {
+  await p.evaluate(async () => { window.__lib ??= await import('/__test/widget-inspect.mjs'); });
+  await p.waitForFunction(`(${fn})(window.__lib, ${JSON.stringify(arg ?? null)})`, null, { timeout: 20_000 });
+}
+
 /** Waits (up to 10 s) until `check()` is true in Node. */
 async function until(check, what) {
   for (let t = Date.now(); !check(); await new Promise((r) => setTimeout(r, 50))) {
@@ -130,7 +139,7 @@ test('one tag on a plain page: each data-root its own document, sorot-update on 
   assert.deepEqual(state.b, ['Moskow']);
   assert.deepEqual(state.outside, []);
   assert.deepEqual(state.updates.find((u) => u.root === 'a'), { root: 'a', counts: { PER: 4, LOC: 2 }, matches: 6, composed: true });
-  await p.waitForFunction(async () => (await import('/__test/widget-inspect.mjs')).panelState()?.total === '7');
+  await waitIn(p, (lib) => lib.panelState()?.total === '7');
   const panel = await inspect(p, (lib) => lib.panelState());
   assert.deepEqual(panel, {
     collapsed: false,
@@ -159,7 +168,7 @@ test('one tag on a plain page: each data-root its own document, sorot-update on 
   await p.waitForFunction(() => document.querySelector('[data-sorot-owner="widget-panel"]').shadowRoot.querySelector('.status').textContent === 'Copied.');
   assert.equal((await p.evaluate(() => navigator.clipboard.readText())).split('\n')[0], 'Sergey Lavrov\tPerson\thttps://en.wikipedia.org/wiki/Sergey_Lavrov');
   await p.locator('[data-sorot-owner="widget-panel"] button', { hasText: 'Copy JSON' }).click();
-  await p.waitForFunction(async () => (await navigator.clipboard.readText()).startsWith('['));
+  await p.waitForFunction(() => document.querySelector('[data-sorot-owner="widget-panel"]').shadowRoot.querySelector('.status').textContent === 'Copied.');
   const json = JSON.parse(await p.evaluate(() => navigator.clipboard.readText()));
   assert.deepEqual(json.map((e) => [e.id, e.type, e.mentions]), [['sergey-lavrov', 'PER', 2], ['kim-jong-un', 'PER', 2], ['russia', 'LOC', 1], ['pyongyang', 'LOC', 1], ['moskow', 'LOC', 1]]);
   assert.deepEqual({ errors: p.errors, foreign: p.foreign, workers: p.workers }, { errors: [], foreign: [], workers: 1 });
@@ -216,7 +225,7 @@ test('<sorot-highlight>: attributes and properties mirror each other, a change h
     const el = document.getElementById('el');
     return { attr: el.getAttribute('types'), panel: el.hasAttribute('panel'), texts: lib.paintedTexts(el) };
   }), { attr: 'ORG', panel: true, texts: ['Kementerian Luar Negeri Rusia'] });
-  await p.waitForFunction(async () => (await import('/__test/widget-inspect.mjs')).panelState()?.entities.length === 1);
+  await waitIn(p, (lib) => lib.panelState()?.entities.length === 1 && lib.panelState().entities[0].startsWith('Ministry'));
   assert.deepEqual((await inspect(p, (lib) => lib.panelState())).entities, ['Ministry of Foreign Affairs of Russia Organisation 1×']);
   // Typing into it: followed.
   await p.evaluate(() => { document.querySelector('#el p').append(' Lalu PBB bersidang.'); });
@@ -250,7 +259,7 @@ window.detachFrame = () => detach(frame.contentDocument.body);
     const doc = document.getElementById('f').contentDocument;
     return { frame: lib.paintedTexts(doc.body), top: CSS.highlights.size, panel: lib.panelState(doc)?.entities ?? null };
   });
-  await p.waitForFunction(async () => (await import('/__test/widget-inspect.mjs')).panelState(document.getElementById('f').contentDocument)?.entities.length === 2);
+  await waitIn(p, (lib) => lib.panelState(document.getElementById('f').contentDocument)?.entities.length === 2);
   assert.deepEqual(await inFrame(), { frame: ['Sergey Lavrov', 'Kim Jong Un'], top: 0, panel: ['Sergey Lavrov Person 1×', 'Kim Jong Un Person 1×'] });
   await p.evaluate(() => { document.getElementById('f').contentDocument.querySelector('article').innerHTML = '<p>Lavrov di Moskow.</p><p>Sergey Lavrov.</p>'; });
   await p.waitForFunction(() => window.frameUpdates >= 2);
@@ -335,10 +344,7 @@ test('a bad data-gazetteer and a missing wasm are reported in the console and th
   const p = await open(url);
   await p.waitForFunction(() => document.getElementById('alive').textContent === 'still working');
   // Two copies of the widget (from two folders), two panels.
-  await p.waitForFunction(async () => {
-    const lib = await import('/__test/widget-inspect.mjs');
-    return lib.panelState(document, 0)?.messages.length === 1 && lib.panelState(document, 1)?.messages.length === 1;
-  });
+  await waitIn(p, (lib) => lib.panelState(document, 0)?.messages.length === 1 && lib.panelState(document, 1)?.messages.length === 1);
   const base = env.url;
   const messages = await inspect(p, (lib) => [0, 1].flatMap((i) => lib.panelState(document, i).messages));
   assert.deepEqual(messages.sort(), [
@@ -371,7 +377,7 @@ await import('/widget/sorot-widget.js');
 </script>`, { head: '<script type="module" src="/widget/sorot-widget.js" data-root="#a, #app" data-panel data-lang="en"></script>' });
   const p = await open(url, { init: noHighlightApi });
   await updated(p, 'a');
-  await p.waitForFunction(async () => (await import('/__test/widget-inspect.mjs')).panelState()?.messages.length === 1);
+  await waitIn(p, (lib) => lib.panelState()?.messages.length === 1);
   assert.deepEqual(await inspect(p, (lib) => ({ a: lib.paintedTexts(document.getElementById('a')), app: document.querySelectorAll('#app mark').length, messages: lib.panelState().messages })), {
     a: ['Sergey Lavrov', 'Kim Jong Un'],
     app: 0,
@@ -397,13 +403,13 @@ test('the demo site\'s live-preview page on a 390 px phone: typing is highlighte
   await p.keyboard.press('Control+End');
   const n = await p.evaluate(() => window.__updates.length);
   await p.keyboard.type('\n\nVladimir Putin menelepon Prabowo Subianto dari Moskow.', { delay: 15 });
-  await p.waitForFunction(async () => (await import('/__test/widget-inspect.mjs')).paintedTexts(document.getElementById('preview')).includes('Prabowo Subianto'));
+  await waitIn(p, (lib) => lib.paintedTexts(document.getElementById('preview')).includes('Prabowo Subianto'));
   await p.waitForFunction((n) => window.__updates.length > n + 5, n);
   const texts = await inspect(p, (lib) => ({ painted: lib.paintedTexts(document.getElementById('preview')), connected: lib.allConnected() }));
   assert.deepEqual(texts.painted.slice(-3), ['Vladimir Putin', 'Prabowo Subianto', 'Moskow']);
   assert.equal(texts.connected, true);
   await p.locator('[data-sorot-owner="widget-panel"] .toggle').click();
-  await p.waitForFunction(async () => (await import('/__test/widget-inspect.mjs')).panelState().entities.some((e) => e.startsWith('Prabowo Subianto')));
+  await waitIn(p, (lib) => lib.panelState().entities.some((e) => e.startsWith('Prabowo Subianto')));
   const open_ = await box();
   assert.equal((await panel()).collapsed, false);
   assert.ok(open_.top >= 844 * (2 / 3) - 1 && open_.bottom <= 844 && open_.left >= 0 && open_.right <= 390, `opened: ${JSON.stringify(open_)}`);
