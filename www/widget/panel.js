@@ -78,6 +78,7 @@ export class Panel {
 
   #sessions = new Set();
   #frame = 0;
+  #drawn = ''; // what the last draw showed, to skip a draw that would change nothing
   #say = TEXT.en;
 
   constructor(doc) {
@@ -246,6 +247,12 @@ export class Panel {
         counts.set(key, c);
       }
     }
+    const messages = sessions.flatMap((s) => [...s.errors.map((m) => ['msg', m]), ...s.notes.map((m) => ['note', m])]);
+    // Most updates while an editor types change no entity: nothing to draw then.
+    const signature = JSON.stringify([say === TEXT.id, [...counts.values()].map((c) => [c.key, c.label, c.n]), messages,
+      entities.map((e) => [e.id, e.name, e.typeLabel, e.mentions, e.ambiguous, e.candidates]), sessions.some((s) => s.h)]);
+    if (signature === this.#drawn) return;
+    this.#drawn = signature;
     this.total.textContent = String(total);
     // The type's colour: the page's --sorot-color-TYPE where it sets one, else the gazetteer's.
     const swatch = (color, type) => {
@@ -260,12 +267,7 @@ export class Panel {
       li.append(swatch(c.color, c.key), el('span', '', c.label), el('b', '', String(c.n)));
       return li;
     }));
-    const notes = [];
-    for (const s of sessions) {
-      for (const m of s.errors) notes.push(el('div', 'msg', m));
-      for (const m of s.notes) notes.push(el('div', 'note', m));
-    }
-    this.messages.replaceChildren(...notes);
+    this.messages.replaceChildren(...messages.map(([cls, m]) => el('div', cls, m)));
     const items = entities.map((e) => {
       const li = el('li');
       const b = el('button');
@@ -273,7 +275,8 @@ export class Panel {
       b.append(swatch(e.color, e.type), el('span', 'name', e.name), el('span', 'type', e.typeLabel));
       if (e.ambiguous) b.append(el('span', 'q', say.ambiguous));
       b.append(el('span', 'm', say.mentions(e.mentions)));
-      b.addEventListener('click', () => e.reveal());
+      // The entity as it is when clicked (its first mention may have moved since this draw).
+      b.addEventListener('click', () => this.#entities().find((x) => x.id === e.id)?.reveal());
       li.append(b);
       if (e.ambiguous && e.candidates.length > 0) li.append(el('div', 'amb', `${say.also}: ${e.candidates.join(', ')}`));
       li.dataset.id = e.id;
