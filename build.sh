@@ -1,12 +1,14 @@
 #!/bin/sh
 # sorot build script. Installs what is missing, then:
 #   ./build.sh            build the WebAssembly module, its JS glue and the default gazetteer
-#                         (dist/pkg/), and stage the npm package (dist/package/)
+#                         (dist/pkg/), and stage the npm package (dist/package/) and the
+#                         widget (dist/widget/)
 #   ./build.sh serve [P]  build, then serve the demo on http://localhost:P (default 8080)
 #   ./build.sh package    build, then write the npm tarball dist/sorot-VERSION.tgz
 #   ./build.sh extension  build, then the browser extension: dist/extension-chromium/,
 #                         dist/extension-firefox/ (unpacked) and a zip of each
-#   ./build.sh test       build, then run every test (Rust, CLI, types, package, browser)
+#   ./build.sh test       build, then run every test (Rust, CLI, types, package, browser,
+#                         the extension, the widget in Decap CMS)
 #   ./build.sh eval [...] the quality benchmark on annotated news (docs/quality.md)
 #   ./build.sh bench [...] the highlighting benchmark against mark.js (bench/README.md)
 #   ./build.sh bench extension [...]  the extension's: navigation to highlights drawn
@@ -166,6 +168,15 @@ build_extension() {
   done
 }
 
+# The widget's folder (what a site copies): sorot-widget.js and the library's
+# Worker bundled by esbuild, the wasm and the default gazetteer (www/widget/assets.js).
+stage_widget() {
+  if newer_than dist/widget/sorot-widget.js www/widget "$STAGE/.staged" scripts/widget.mjs build.sh; then
+    step "staging the widget in dist/widget/ (esbuild; sizes raw and gzipped)"
+    node scripts/widget.mjs
+  fi
+}
+
 build() {
   need_tools
   need_wasm_target
@@ -175,6 +186,7 @@ build() {
   build_cli
   build_gazetteer
   stage_package
+  stage_widget
 }
 
 need_chromium() {
@@ -214,6 +226,16 @@ timed() {
   start=$(date +%s)
   "$@"
   printf '    (%s s)\n' "$(( $(date +%s) - start ))" >&2
+}
+
+# Decap CMS for the widget's Decap test: a package of its own (tests/decap/), as
+# decap-cms lists its source build's ~630 packages as dependencies; only its
+# prebuilt bundle is served.
+need_decap() {
+  if newer_than tests/decap/node_modules/.package-lock.json tests/decap/package.json tests/decap/package-lock.json; then
+    step "installing Decap CMS for the widget's Decap test (npm ci in tests/decap/, once)"
+    npm ci --prefix tests/decap --no-audit --no-fund --ignore-scripts
+  fi
 }
 
 run_tests() {
@@ -259,6 +281,9 @@ run_tests() {
   else
     step "skipping the extension tests in Firefox: $FIREFOX not found (apt-get install firefox-esr, or set FIREFOX)"
   fi
+  need_decap
+  step "the widget in Decap CMS (node --test tests/decap/; its bundle is 5 MB)"
+  timed node --test tests/decap/
   if [ "${SOROT_SPARK:-}" = 1 ]; then run_spark; else step "skipping the Spark example (SOROT_SPARK=1 runs it: it installs pyspark)"; fi
 }
 
@@ -313,7 +338,7 @@ case "${1:-build}" in
   serve)
     build
     port=${2:-8080}
-    step "serving the demo (www/demo/, the library at /lib/; Ctrl-C to stop)"
+    step "serving the demo (www/demo/, the library at /lib/, the widget at /widget/; Ctrl-C to stop)"
     exec node scripts/serve.mjs site "$port"
     ;;
   package) build; build_package ;;

@@ -1,6 +1,7 @@
 // The demo site as `./build.sh serve` and the browser tests serve it: the demo at
 // /, the library at /lib/ (its sources, www/lib/) with the build output at
-// /lib/pkg/ (dist/pkg/), as the package lays them out. Nothing is copied.
+// /lib/pkg/ (dist/pkg/), as the package lays them out, and the staged widget at
+// /widget/ (dist/widget/). Nothing is copied.
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -15,6 +16,7 @@ export function siteMounts(prefix = '/lib/') {
   return [
     { prefix: `${prefix}pkg/`, root: path.join(ROOT, 'dist/pkg') },
     { prefix, root: path.join(ROOT, 'www/lib') },
+    { prefix: '/widget/', root: path.join(ROOT, 'dist/widget') },
   ];
 }
 

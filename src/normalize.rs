@@ -325,7 +325,9 @@ fn is_hangul_syllable(c: char) -> bool {
 }
 
 /// Characters that are dropped wherever they stand: soft hyphen, zero-width
-/// characters, byte order mark, bidirectional formatting.
+/// characters, byte order mark, bidirectional formatting, and tag characters
+/// (U+E0000-U+E007F; with U+200B-U+200D, U+2060 and U+FEFF, the stega encodings
+/// visual-editing modes hide in text).
 fn is_ignorable(c: char) -> bool {
     matches!(c,
         '\u{00AD}' | '\u{034F}' | '\u{061C}' | '\u{180E}'
@@ -334,7 +336,8 @@ fn is_ignorable(c: char) -> bool {
         | '\u{2060}'..='\u{2064}'
         | '\u{2066}'..='\u{2069}'
         | '\u{FE00}'..='\u{FE0F}'
-        | '\u{FEFF}')
+        | '\u{FEFF}'
+        | '\u{E0000}'..='\u{E007F}')
 }
 
 /// Combining diacritical marks of the Latin, Greek and Cyrillic scripts (and Arabic

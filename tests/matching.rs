@@ -232,6 +232,53 @@ fn rules() {
             "北京\u{301} x",
             &[("北京\u{301}", "beijing")],
         ),
+        // Invisible characters: zero-width characters and the stega encodings of
+        // visual-editing modes (runs of U+200B-U+200D, U+2060, U+FEFF; tag
+        // characters U+E0000-U+E007F) neither stop a match nor join it to a word.
+        // Like a combining mark, an invisible run belongs to the character before
+        // it: a match that ends before one ends after it.
+        (
+            "zero-width space inside a name",
+            "Ki\u{200b}m Jong Un",
+            &[("Ki\u{200b}m Jong Un", "kim-jong-un")],
+        ),
+        (
+            "stega run inside a name",
+            "Sergey\u{200b}\u{200c}\u{200d}\u{2060}\u{feff}\u{200c} Lavrov",
+            &[(
+                "Sergey\u{200b}\u{200c}\u{200d}\u{2060}\u{feff}\u{200c} Lavrov",
+                "lavrov",
+            )],
+        ),
+        (
+            "stega run after a name, then a name",
+            "Jakarta\u{200c}\u{200b}\u{200d}\u{feff}\u{200b}\u{2060}, Rusia\u{200d}\u{200c}",
+            &[
+                (
+                    "Jakarta\u{200c}\u{200b}\u{200d}\u{feff}\u{200b}\u{2060}",
+                    "jakarta",
+                ),
+                ("Rusia\u{200d}\u{200c}", "rusia"),
+            ],
+        ),
+        (
+            "tag characters inside a name",
+            "Kim\u{e0001}\u{e0020}\u{e0041}\u{e007f} Jong Un",
+            &[(
+                "Kim\u{e0001}\u{e0020}\u{e0041}\u{e007f} Jong Un",
+                "kim-jong-un",
+            )],
+        ),
+        (
+            "tag characters after a name",
+            "di Pyongyang\u{e0000}\u{e0068}\u{e0069}\u{e007f}.",
+            &[("Pyongyang\u{e0000}\u{e0068}\u{e0069}\u{e007f}", "pyongyang")],
+        ),
+        (
+            "invisible characters do not join a name to a word",
+            "Rusia\u{200b}na, Rusia\u{e0041}na",
+            &[],
+        ),
     ];
     let m = matcher();
     let mut failures = Vec::new();
@@ -252,6 +299,40 @@ fn rules() {
         "failing cases:\n{}",
         failures.join("\n")
     );
+}
+
+#[test]
+fn utf16_offsets_around_stega_characters() {
+    // Tag characters are outside the BMP (two UTF-16 code units each): the offsets
+    // JavaScript sees start at each name's first letter and end after the
+    // invisible run that follows its last one, never inside a surrogate pair.
+    let m = matcher();
+    let hidden = "\u{200b}\u{200c}\u{e0041}\u{e0042}\u{feff}";
+    let text = format!("{hidden}Sergey Lav{hidden}rov{hidden} di Jakarta{hidden}.");
+    let got = m.find(&text);
+    let bytes: Vec<usize> = got
+        .iter()
+        .flat_map(|x| [x.start_byte, x.end_byte])
+        .collect();
+    let units = utf16_offsets(&text, &bytes);
+    let utf16 = |s: &str| s.encode_utf16().count();
+    let h = utf16(hidden);
+    assert_eq!(h, 7);
+    let sergey = h;
+    let sergey_end = sergey + utf16("Sergey Lav") + h + utf16("rov") + h;
+    let jakarta = sergey_end + utf16(" di ");
+    assert_eq!(
+        units,
+        vec![sergey, sergey_end, jakarta, jakarta + utf16("Jakarta") + h]
+    );
+    let slice = |a: usize, b: usize| {
+        String::from_utf16(&text.encode_utf16().collect::<Vec<_>>()[a..b]).unwrap()
+    };
+    assert_eq!(
+        slice(units[0], units[1]),
+        format!("Sergey Lav{hidden}rov{hidden}")
+    );
+    assert_eq!(slice(units[2], units[3]), format!("Jakarta{hidden}"));
 }
 
 #[test]

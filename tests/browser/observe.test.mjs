@@ -185,6 +185,45 @@ test('[mark] a page that keeps undoing the marks of a block gets that block left
   await page.close();
 });
 
+test('[mark] a heading a framework rewrites on every keystroke (textContent, as React does) stays highlighted while another block is typed', async () => {
+  const page = await observedPage('<article><h1 id="t">Kim Jong Un</h1><div id="body"><p>Sergey Lavrov</p></div></article>', { renderer: 'mark' });
+  const result = await page.evaluate(async () => {
+    const h1 = document.getElementById('t');
+    const body = document.getElementById('body');
+    const typed = ' tiba di Moskow';
+    const log = [];
+    // Each keystroke: the title's text is set with textContent (which takes out the
+    // marks in it), and the body's HTML is replaced, one frame apart: faster than
+    // the page-undoes-the-marks guard's window.
+    for (let i = 1; i <= typed.length; i++) {
+      await window.step(`document.getElementById('t').textContent = 'Kim Jong Un' + ${JSON.stringify(typed.slice(0, i))};`);
+      await window.step(`document.getElementById('body').innerHTML = '<p>Sergey Lavrov di Jakarta' + ${JSON.stringify(typed.slice(0, i))} + '</p>';`);
+      log.push(h1.querySelectorAll('mark').length);
+    }
+    await window.h.idle();
+    // Only the body is typed now: the heading keeps the very same marks.
+    const before = [...h1.querySelectorAll('mark')];
+    for (const key of '. Lalu') await window.step(`document.getElementById('body').lastChild.append(${JSON.stringify(key)});`);
+    const same = [...h1.querySelectorAll('mark')].every((m, i) => m === before[i]) && before.length === 2;
+    return {
+      same,
+      h1Marks: [...h1.querySelectorAll('mark')].map((m) => m.textContent),
+      bodyMarks: [...body.querySelectorAll('mark')].map((m) => m.textContent),
+      matches: window.h.matches.map((m) => m.text),
+      unmarked: log.filter((n) => n === 0).length,
+    };
+  });
+  assert.deepEqual(result, {
+    same: true,
+    h1Marks: ['Kim Jong Un', 'Moskow'],
+    bodyMarks: ['Sergey Lavrov', 'Jakarta', 'Moskow'],
+    matches: ['Kim Jong Un', 'Moskow', 'Sergey Lavrov', 'Jakarta', 'Moskow'],
+    unmarked: 0,
+  });
+  assert.deepEqual(page.errors, []);
+  await page.close();
+});
+
 test('after free(), observed highlights stay as they are and stop following the page', async () => {
   const page = await observedPage('<p id="p">Kim Jong Un tiba di Moskow.</p>', {});
   const result = await page.evaluate(async () => {

@@ -15,17 +15,18 @@ const CARD_CSS = `
 }
 .card {
   box-sizing: border-box; max-width: min(22rem, calc(100vw - 16px)); padding: 10px 12px;
-  background: #fff; color: #1b1b1b; border: 1px solid #c8c8c8; border-radius: 8px;
-  box-shadow: 0 6px 24px rgba(0, 0, 0, 0.18); font: 14px/1.45 system-ui, sans-serif;
+  background: var(--sorot-card-bg, #fff); color: var(--sorot-card-fg, #1b1b1b);
+  border: 1px solid var(--sorot-card-border, #c8c8c8); border-radius: 8px;
+  box-shadow: 0 6px 24px rgba(0, 0, 0, 0.18); font: 14px/1.45 var(--sorot-font, system-ui, sans-serif);
   text-align: left; white-space: normal; overflow-wrap: anywhere;
 }
 .head { display: flex; align-items: baseline; gap: 8px; flex-wrap: wrap; }
 .name { font-weight: 600; font-size: 15px; }
-.type { display: inline-flex; align-items: center; gap: 4px; font-size: 12px; color: #444; }
+.type { display: inline-flex; align-items: center; gap: 4px; font-size: 12px; opacity: 0.8; }
 .swatch { width: 10px; height: 10px; border-radius: 2px; border: 1px solid rgba(0,0,0,0.25); }
 .desc { margin-top: 4px; }
-.note { margin-top: 4px; font-size: 12px; color: #555; }
-a { color: #0b57d0; text-decoration: underline; word-break: break-all; }
+.note { margin-top: 4px; font-size: 12px; opacity: 0.75; }
+a { color: var(--sorot-card-link, #0b57d0); text-decoration: underline; word-break: break-all; }
 .link { margin-top: 6px; font-size: 13px; }
 `;
 
@@ -39,6 +40,9 @@ a { color: #0b57d0; text-decoration: underline; word-break: break-all; }
  * @property {string} [note] a line of explanation (why this entity)
  * @property {string} [lang] the language the card is written in
  */
+
+/** The custom properties a page may set (on the highlighted root or the document) to style the card. */
+export const CARD_PROPERTIES = Object.freeze(['--sorot-card-bg', '--sorot-card-fg', '--sorot-card-border', '--sorot-card-link', '--sorot-font']);
 
 /** Whether `url` is an absolute http: or https: link. */
 export function isWebLink(url) {
@@ -78,10 +82,18 @@ export class Card {
    * Shows the card next to `rect` (a DOMRect in viewport coordinates).
    * @param {DOMRect} rect
    * @param {CardInfo} info
+   * @param {Element|null} [from] the element the card is about: the card takes the
+   *   `--sorot-card-*` custom properties it inherits (set on the root or the document)
    */
-  show(rect, info) {
+  show(rect, info, from = null) {
     const doc = this.doc;
     if (!this.host.isConnected) doc.documentElement.append(this.host);
+    const style = from?.isConnected ? doc.defaultView?.getComputedStyle(from) : null;
+    for (const name of CARD_PROPERTIES) {
+      const value = style?.getPropertyValue(name).trim();
+      if (value) this.host.style.setProperty(name, value);
+      else this.host.style.removeProperty(name);
+    }
     const el = (tag, cls, text) => {
       const e = doc.createElement(tag);
       if (cls) e.className = cls;

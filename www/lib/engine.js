@@ -7,7 +7,6 @@
 //   serveEngine(port, { engine });                       // answer a DOM layer elsewhere
 
 import initEngine, { compiledFormatVersion, DocumentCache, Engine as WasmEngine, isCompiled } from './pkg/sorot_engine.js';
-import initCompiler, { compileGazetteers } from './pkg/sorot_compiler.js';
 import { fetchSources, gazetteerSources } from './gazetteer.js';
 import { VERSION, isProtocolMessage, wrapPort } from './protocol.js';
 
@@ -54,7 +53,23 @@ export function assetUrls(assets) {
   };
 }
 
-const MODULES = { engine: initEngine, compiler: initCompiler };
+let compilerGlue = null;
+/**
+ * The compiler module's glue, imported only when a text gazetteer is given (a page
+ * with compiled gazetteers never loads it).
+ */
+function compilerModule() {
+  compilerGlue ??= import('./pkg/sorot_compiler.js').catch((err) => {
+    compilerGlue = null;
+    throw new Error(`cannot load the gazetteer compiler (${err.message}); where import() is not allowed (a service worker), bundle sorot/engine or give compiled gazetteers`);
+  });
+  return compilerGlue;
+}
+
+const MODULES = {
+  engine: initEngine,
+  compiler: async (options) => (await compilerModule()).default(options),
+};
 const moduleLoads = new Map();
 
 /**
@@ -222,6 +237,7 @@ async function compiledFrom(sources, urls) {
   });
   if (items.length === 1 && items[0].compiled) return { bytes: items[0].compiled, origin: items[0].origin };
   await loadModule('compiler', urls.compiler);
+  const { compileGazetteers } = await compilerModule();
   try {
     const bytes = compileGazetteers(items.map((i) => i.compiled ?? i.text), items.map((i) => i.origin));
     return { bytes, origin: items.length === 1 ? items[0].origin : 'gazetteer' };

@@ -37,9 +37,21 @@ function nestingDepths(matches) {
   return depths;
 }
 
-/** Times a page may undo the highlights of one block, each right after they were drawn, before that block is left alone. */
+/**
+ * Times a page may take out the highlights of one block without changing its
+ * text, each right after they were drawn, before that block is left alone. A
+ * block whose text changed is an edit (a framework re-rendering it on every
+ * keystroke), never a fight: it is always matched and drawn again.
+ */
 const MAX_FIGHTS = 3;
 const FIGHT_WINDOW_MS = 500;
+
+/** The text of one block (its own Text nodes, not those of blocks inside it) in a collected read. */
+function blockText(collected, data, block) {
+  let text = '';
+  for (let i = 0; i < collected.owners.length; i++) if (collected.owners[i] === block) text += data[i];
+  return text;
+}
 
 /**
  * One entity found in a highlighted root, for lists (an extension's popup, a
@@ -77,6 +89,9 @@ export class Highlight {
   #items = [];
   #serial = 0;
   #fights = new WeakMap(); // block → {count, at}
+  /** @type {Map<Node, string>} blocks whose drawn nodes the page changed → their text when drawn */
+  #suspects = new Map();
+  #drawn = null; // {collected, data} of the last draw
   #removed = false;
   #generation = 0;
   #running = null; // the update in flight
@@ -303,6 +318,7 @@ export class Highlight {
     }
     const collected = this.#collector.collect();
     const data = collected.nodes.map((n) => n.data);
+    this.#judgeFights(collected, data);
     const generation = ++this.#generation;
     this.#pageChanged = false;
     let found;
@@ -353,6 +369,7 @@ export class Highlight {
     renderer.render(added.filter((item) => (this.#fights.get(item.owner)?.count ?? 0) < MAX_FIGHTS));
     this.#watcher?.discard();
     this.#items = next;
+    this.#drawn = { collected, data };
     for (const item of next) {
       const drawn = renderer.drawing(item);
       item.match.elements = drawn.elements;
@@ -362,6 +379,26 @@ export class Highlight {
     this.matches = next.map((item) => item.match);
     if (stats) this.lastUpdate = stats;
     if (gone.length > 0) this.#interaction.forget(new Set(gone));
+  }
+
+  /**
+   * Counts a fight for each block whose drawn nodes the page changed while its
+   * text stayed the same (its marks were taken out); a block whose text changed
+   * was edited, and its count starts again.
+   */
+  #judgeFights(collected, data) {
+    if (this.#suspects.size === 0) return;
+    const now = performance.now();
+    for (const [block, before] of this.#suspects) {
+      if (blockText(collected, data, block) !== before) {
+        this.#fights.delete(block);
+        continue;
+      }
+      const last = this.#fights.get(block);
+      const count = last && now - last.at < FIGHT_WINDOW_MS ? last.count + 1 : 1;
+      this.#fights.set(block, { count, at: now });
+    }
+    this.#suspects.clear();
   }
 
   #reportError(err) {
@@ -402,11 +439,9 @@ export class Highlight {
         for (const item of this.#renderer.itemsOf(n)) fought.add(item.owner);
       }
     }
-    const now = performance.now();
+    // Whether it was a fight or an edit is known once the block is read again.
     for (const block of fought) {
-      const last = this.#fights.get(block);
-      const count = last && now - last.at < FIGHT_WINDOW_MS ? last.count + 1 : 1;
-      this.#fights.set(block, { count, at: now });
+      if (!this.#suspects.has(block)) this.#suspects.set(block, this.#drawn ? blockText(this.#drawn.collected, this.#drawn.data, block) : '');
     }
     this.#pageChanged = true;
     this.#next();

@@ -145,7 +145,7 @@ export class Interaction {
     }
     if (this.#shown && this.#shown.card !== card) this.#shown.card.hide();
     this.#shown = { item, card, byPointer };
-    card.show(rect, this.info(item));
+    card.show(rect, this.info(item), this.renderer.drawing(item).elements[0] ?? item.segments[0]?.node.parentElement ?? null);
   }
 
   /** A tap (touch): opens the card of the highlight under it, or closes the card. */

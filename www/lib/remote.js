@@ -231,14 +231,50 @@ export async function startWorkerEngine(load, worker) {
  * A module Worker for a script of another origin (a library on a CDN): a Worker
  * script must have the page's origin, so a same-origin bootstrap imports it.
  * @param {string} url
+ * @param {boolean} [trusted] start it through the library's Trusted Types policy
  * @returns {Worker}
  */
-export function bootstrapWorker(url) {
+export function bootstrapWorker(url, trusted = false) {
   const bootstrap = new Blob([`import ${JSON.stringify(url)};\n`], { type: 'text/javascript' });
   const blobUrl = URL.createObjectURL(bootstrap);
   try {
-    return new Worker(blobUrl, { type: 'module' });
+    return new Worker(trusted ? workerScriptUrl(blobUrl) : blobUrl, { type: 'module' });
   } finally {
     setTimeout(() => URL.revokeObjectURL(blobUrl), 60_000);
+  }
+}
+
+/** @type {{createScriptURL: (url: string) => unknown} | null} */
+let policy = null;
+const allowedScripts = new Set();
+
+/**
+ * The script URL of a Worker the library starts, as a page that enforces Trusted
+ * Types (`require-trusted-types-for 'script'`) requires it: made by the library's
+ * own policy, named `sorot`, which passes only the URLs the library gives it.
+ * @param {string} url
+ * @returns {any} a TrustedScriptURL where the browser has Trusted Types, else `url`
+ * @throws {Error} when the page's `trusted-types` directive does not allow a policy named `sorot`
+ */
+export function workerScriptUrl(url) {
+  const tt = globalThis.trustedTypes;
+  if (!tt || typeof tt.createPolicy !== 'function') return url;
+  if (!policy) {
+    try {
+      policy = tt.createPolicy('sorot', {
+        createScriptURL: (u) => {
+          if (!allowedScripts.has(u)) throw new Error(`sorot: ${u} is not a script of the library`);
+          return u;
+        },
+      });
+    } catch (err) {
+      throw new Error(`worker: the page's Content-Security-Policy does not allow the Trusted Types policy "sorot" (add it to trusted-types): ${err.message}`);
+    }
+  }
+  allowedScripts.add(url);
+  try {
+    return policy.createScriptURL(url);
+  } finally {
+    allowedScripts.delete(url);
   }
 }

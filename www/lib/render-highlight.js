@@ -56,8 +56,10 @@ export class HighlightApiRenderer {
     this.name = `${owner}-${++renderers}`;
     const rules = [];
     for (const { key, color, text } of checkedTypes(types)) {
-      rules.push(`::highlight(${this.name}-t-${key}) { background-color: ${color}; color: ${text}; }`);
-      rules.push(`::highlight(${this.name}-n-${key}) { background-color: ${color}; color: ${text};
+      // The page may set the colours with custom properties, on the root or the document.
+      const paint = `background-color: var(--sorot-color-${key}, ${color}); color: var(--sorot-text-${key}, ${text});`;
+      rules.push(`::highlight(${this.name}-t-${key}) { ${paint} }`);
+      rules.push(`::highlight(${this.name}-n-${key}) { ${paint}
         text-decoration: underline 0.12em rgba(0, 0, 0, 0.55); }`);
     }
     rules.push(`::highlight(${this.name}-focus) { background-color: #1a73e8; color: #fff;

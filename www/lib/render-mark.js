@@ -29,7 +29,8 @@ function markCss(owner, prefix, types) {
     `${self}:focus-visible { outline: 2px solid #1a73e8 !important; outline-offset: 1px !important; }`,
   ];
   for (const { key, color, text } of checkedTypes(types)) {
-    rules.push(`${self}.${prefix}-${key} { background-color: ${color} !important; color: ${text} !important; }`);
+    rules.push(`${self}.${prefix}-${key} { background-color: var(--sorot-color-${key}, ${color}) !important;
+      color: var(--sorot-text-${key}, ${text}) !important; }`);
   }
   rules.push(`${self}.${prefix}-off, ${self} ${self}.${prefix}-off { background: transparent !important;
     color: inherit !important; box-shadow: none !important; cursor: inherit !important; }`);

@@ -17,7 +17,7 @@
 import { assetUrls, DEFAULT_GAZETTEER_URL, loadEngine } from './engine.js';
 import { gazetteerSources } from './gazetteer.js';
 import { highlighterFor } from './highlighter.js';
-import { bootstrapWorker, RemoteEngine, startWorkerEngine } from './remote.js';
+import { bootstrapWorker, RemoteEngine, startWorkerEngine, workerScriptUrl } from './remote.js';
 
 export { DEFAULT_GAZETTEER_URL, compileGazetteer } from './engine.js';
 export { Highlighter } from './highlighter.js';
@@ -30,12 +30,13 @@ export { RemoteEngine } from './remote.js';
  *   gazetteer?: import('./gazetteer.js').GazetteerInput,
  *   assets?: string | URL,
  *   worker?: boolean,
+ *   trustedTypes?: boolean,
  *   engine?: import('./engine.js').EngineLike,
  *   port?: import('./protocol.js').EnginePort | (() => import('./protocol.js').EnginePort),
  * }} CreateOptions
  */
 
-const KEYS = new Set(['gazetteer', 'assets', 'worker', 'engine', 'port', 'prefix', 'cards', 'keyboard', 'renderer', 'lang']);
+const KEYS = new Set(['gazetteer', 'assets', 'worker', 'trustedTypes', 'engine', 'port', 'prefix', 'cards', 'keyboard', 'renderer', 'lang']);
 
 /**
  * Loads the engine and compiles the gazetteer.
@@ -45,6 +46,11 @@ const KEYS = new Set(['gazetteer', 'assets', 'worker', 'engine', 'port', 'prefix
  *   - `assets`: the folder of `sorot_engine_bg.wasm`, `sorot_compiler_bg.wasm` and `default.sorot` when they
  *     are not next to this module (a CDN)
  *   - `worker`: run the engine in a module Worker (matching never blocks the page)
+ *   - `trustedTypes`: with `worker`, start the Worker through the library's Trusted
+ *     Types policy (named `sorot`), for a page that enforces Trusted Types
+ *     (`require-trusted-types-for 'script'`). Bundlers do not see such a Worker: use
+ *     it where the library's files are served as they are (or bundled with its
+ *     worker.js next to it)
  *   - `engine` or `port`: use an engine that lives elsewhere (see `sorot/dom`)
  *   - `prefix`, `cards`, `keyboard`, `renderer`, `lang`: defaults of every `highlight()`
  * @returns {Promise<import('./highlighter.js').Highlighter>} rejects with an Error that
@@ -55,8 +61,9 @@ export async function createHighlighter(options = {}) {
   for (const key of Object.keys(options)) {
     if (!KEYS.has(key)) throw new Error(`createHighlighter(): unknown option ${JSON.stringify(key)}`);
   }
-  const { gazetteer, assets, worker = false, engine, port, ...defaults } = options;
+  const { gazetteer, assets, worker = false, trustedTypes = false, engine, port, ...defaults } = options;
   if (typeof worker !== 'boolean') throw new Error(`worker: must be true or false, not ${JSON.stringify(worker)}`);
+  if (typeof trustedTypes !== 'boolean') throw new Error(`trustedTypes: must be true or false, not ${JSON.stringify(trustedTypes)}`);
   if (engine !== undefined || port !== undefined) {
     if (engine !== undefined && port !== undefined) throw new Error('createHighlighter(): give {engine} or {port}, not both');
     if (gazetteer !== undefined || assets !== undefined || worker) {
@@ -67,14 +74,20 @@ export async function createHighlighter(options = {}) {
   if (!worker) return highlighterFor(await loadEngine({ gazetteer, assets }), defaults);
   const urls = assetUrls(assets);
   const sources = gazetteerSources(gazetteer, urls.gazetteer);
-  const remote = await startWorkerEngine({ gazetteer: sources, assets: assets === undefined ? undefined : urls.engine.replace(/[^/]*$/, '') }, libraryWorker());
+  const remote = await startWorkerEngine({ gazetteer: sources, assets: assets === undefined ? undefined : urls.engine.replace(/[^/]*$/, '') }, libraryWorker(trustedTypes));
   return highlighterFor(remote, defaults);
 }
 
-/** The module Worker running worker.js (a bootstrap when this module comes from another origin). */
-function libraryWorker() {
+/**
+ * The module Worker running worker.js (a bootstrap when this module comes from
+ * another origin); with `trusted`, its script URL comes from the library's Trusted
+ * Types policy. (The plain `new Worker(new URL('./worker.js', import.meta.url))` is
+ * the form bundlers find and bundle.)
+ */
+function libraryWorker(trusted) {
   if (typeof Worker !== 'function') throw new Error('worker: this browser has no module Worker');
   const here = globalThis.location?.origin;
-  if (here && new URL(import.meta.url).origin !== here) return bootstrapWorker(new URL('./worker.js', import.meta.url).href);
+  if (here && new URL(import.meta.url).origin !== here) return bootstrapWorker(new URL('./worker.js', import.meta.url).href, trusted);
+  if (trusted) return new Worker(workerScriptUrl(new URL('./worker.js', import.meta.url).href), { type: 'module' });
   return new Worker(new URL('./worker.js', import.meta.url), { type: 'module' });
 }
