@@ -1,0 +1,98 @@
+// Where sorot's highlighting time goes: a V8 CPU profile (CDP `Profiler`, taken by
+// bench/highlight.mjs around highlight() alone) attributed by script URL. Runs in
+// Node, on the profile's JSON.
+
+/** The phases, in the order printed. */
+export const PHASES = ['collect', 'engine', 'decode', 'draw', 'other sorot', 'gc', 'browser', 'other'];
+
+/** What each phase is made of, for the printed legend. */
+export const PHASE_SOURCES = {
+  collect: 'collect.js',
+  engine: 'the wasm module, engine.js, pkg/sorot.js (wasm-bindgen glue)',
+  decode: 'flat.js',
+  draw: 'render-*.js, highlight.js, renderer.js, styles.js',
+  'other sorot': 'highlighter.js, interact.js, card.js, lang.js, options.js, ...',
+  gc: '(garbage collector)',
+  browser: '(program): style, layout and other work outside JavaScript',
+  other: 'anything else (the benchmark page, V8 builtins called from nowhere of ours)',
+};
+
+/** The phase of one script (null: not ours, attribute to the caller). */
+function phaseOfUrl(url) {
+  if (!url) return null;
+  if (url.startsWith('wasm://') || url.endsWith('.wasm')) return 'engine';
+  const file = url.replace(/[?#].*$/, '');
+  if (/\/pkg\/sorot\.js$/.test(file)) return 'engine';
+  const name = file.slice(file.lastIndexOf('/') + 1);
+  if (name === 'collect.js') return 'collect';
+  if (name === 'engine.js') return 'engine';
+  if (name === 'flat.js') return 'decode';
+  if (/^render-.*\.js$/.test(name) || ['highlight.js', 'renderer.js', 'styles.js'].includes(name)) return 'draw';
+  if (file.includes('/__sorot/')) return 'other sorot';
+  return 'other';
+}
+
+/**
+ * Self time per phase and per function. A frame with no script (a DOM or V8
+ * builtin: getComputedStyle, splitText, Array.prototype.sort) counts for the
+ * nearest caller that has one, so a style read made by collect.js is collect.
+ * @param {{nodes: object[], samples: number[], timeDeltas: number[]}} profile
+ * @returns {{phases: Record<string, number>, functions: Map<string, {ms: number, phase: string}>, totalMs: number}}
+ *   times in milliseconds; idle samples are left out
+ */
+export function attribute(profile) {
+  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+  const parent = new Map();
+  for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
+  const self = new Map();
+  const { samples, timeDeltas } = profile;
+  for (let i = 0; i < samples.length; i++) {
+    // timeDeltas[i] is the time since the sample before: the time of sample i - 1.
+    const ms = (timeDeltas[i + 1] ?? 0) / 1000;
+    self.set(samples[i], (self.get(samples[i]) ?? 0) + ms);
+  }
+  const phases = Object.fromEntries(PHASES.map((p) => [p, 0]));
+  const functions = new Map();
+  let totalMs = 0;
+  for (const [id, ms] of self) {
+    const node = byId.get(id);
+    const name = node.callFrame.functionName;
+    if (name === '(idle)') continue;
+    totalMs += ms;
+    let phase;
+    if (name === '(garbage collector)') phase = 'gc';
+    else if (name === '(program)') phase = 'browser';
+    else {
+      for (let at = id; at !== undefined && !phase; at = parent.get(at)) phase = phaseOfUrl(byId.get(at).callFrame.url) ?? undefined;
+      phase ??= 'other';
+    }
+    phases[phase] += ms;
+    const { url, lineNumber } = node.callFrame;
+    const where = url ? `${url.replace(/^.*\//, '')}:${lineNumber + 1}` : '(native)';
+    const key = `${name || '(anonymous)'} ${where}`;
+    const f = functions.get(key) ?? { ms: 0, phase };
+    f.ms += ms;
+    functions.set(key, f);
+  }
+  return { phases, functions, totalMs };
+}
+
+/**
+ * Adds up several pages' attributions.
+ * @param {ReturnType<typeof attribute>[]} list
+ */
+export function sum(list) {
+  const phases = Object.fromEntries(PHASES.map((p) => [p, 0]));
+  const functions = new Map();
+  let totalMs = 0;
+  for (const a of list) {
+    totalMs += a.totalMs;
+    for (const p of PHASES) phases[p] += a.phases[p];
+    for (const [k, f] of a.functions) {
+      const g = functions.get(k) ?? { ms: 0, phase: f.phase };
+      g.ms += f.ms;
+      functions.set(k, g);
+    }
+  }
+  return { phases, functions, totalMs };
+}
