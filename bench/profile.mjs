@@ -3,7 +3,7 @@
 // Node, on the profile's JSON.
 
 /** The phases, in the order printed. */
-export const PHASES = ['collect', 'engine', 'decode', 'draw', 'other sorot', 'gc', 'browser', 'other'];
+export const PHASES = ['collect', 'engine', 'decode', 'draw', 'other sorot', 'layout after', 'gc', 'browser', 'other'];
 
 /** What each phase is made of, for the printed legend. */
 export const PHASE_SOURCES = {
@@ -12,9 +12,10 @@ export const PHASE_SOURCES = {
   decode: 'flat.js',
   draw: 'render-*.js, highlight.js, renderer.js, styles.js',
   'other sorot': 'highlighter.js, interact.js, card.js, lang.js, options.js, ...',
+  'layout after': 'the style and layout the benchmark forces once highlight() is done (bench/*.mjs)',
   gc: '(garbage collector)',
-  browser: '(program): style, layout and other work outside JavaScript',
-  other: 'anything else (the benchmark page, V8 builtins called from nowhere of ours)',
+  browser: '(program): the browser outside JavaScript (tasks, promise jobs, style)',
+  other: 'anything else (V8 and DOM builtins called from no script of ours)',
 };
 
 /** The phase of one script (null: not ours, attribute to the caller). */
@@ -29,7 +30,14 @@ function phaseOfUrl(url) {
   if (name === 'flat.js') return 'decode';
   if (/^render-.*\.js$/.test(name) || ['highlight.js', 'renderer.js', 'styles.js'].includes(name)) return 'draw';
   if (file.includes('/__sorot/')) return 'other sorot';
+  if (file.includes('/__bench/')) return 'layout after';
   return 'other';
+}
+
+/** A function's name without Rust's hashes (`::h0123…`, `[0123…]`), at most 90 characters. */
+function shortName(name) {
+  const short = (name || '(anonymous)').replace(/::h[0-9a-f]{16}$/, '').replace(/\[[0-9a-f]{16}\]/g, '');
+  return short.length > 90 ? `${short.slice(0, 87)}...` : short;
 }
 
 /**
@@ -69,7 +77,7 @@ export function attribute(profile) {
     phases[phase] += ms;
     const { url, lineNumber } = node.callFrame;
     const where = url ? `${url.replace(/^.*\//, '')}:${lineNumber + 1}` : '(native)';
-    const key = `${name || '(anonymous)'} ${where}`;
+    const key = `${shortName(name)} ${where}`;
     const f = functions.get(key) ?? { ms: 0, phase };
     f.ms += ms;
     functions.set(key, f);
