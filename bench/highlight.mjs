@@ -4,6 +4,7 @@
 // (../shared/corpus/pages, read in place), in headless Chromium, with every figure
 // of the issue's targets printed next to its target. See bench/README.md.
 // Usage (after ./build.sh): node bench/highlight.mjs [options]   (--help lists them)
+import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, statSync, writeFileSync, mkdirSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -25,7 +26,7 @@ const HELP = `usage: node bench/highlight.mjs [options]   (./build.sh bench [opt
 Prints, from one run, every browser figure of issue 11 next to its target, sorot side
 by side with its peers (bench/README.md says what is measured and how).
   --quick           a short run (about 3 minutes): --limit 3 --warm-loads 5 --profile-pages 1
-  --limit N         corpus pages, evenly spread over the sorted list (default 8; 0: all)
+  --limit N         corpus pages, evenly spread over the sorted list (default 6; 0: all)
   --pages REGEX     only the corpus pages whose path matches
   --runs N          loads per page, system and gazetteer; the median is kept (default 1)
   --sizes LIST      gazetteer sizes in forms, comma-separated; 'all' is every form
@@ -55,7 +56,9 @@ by side with its peers (bench/README.md says what is measured and how).
   --verbose         one line per page and gazetteer
   -h, --help        this text`;
 
-const { values: opt } = parseArgs({
+let parsed;
+try {
+  parsed = parseArgs({
   options: {
     quick: { type: 'boolean', default: false },
     limit: { type: 'string' },
@@ -80,7 +83,12 @@ const { values: opt } = parseArgs({
     verbose: { type: 'boolean', default: false },
     help: { type: 'boolean', short: 'h', default: false },
   },
-});
+  });
+} catch (err) {
+  console.error(`bench/highlight.mjs: ${err.message}\n${HELP}`);
+  process.exit(2);
+}
+const opt = parsed.values;
 if (opt.help) {
   console.log(HELP);
   process.exit(0);
@@ -100,7 +108,7 @@ const list = (name, value, allowed) => {
   return items;
 };
 const runs = Math.max(1, Math.floor(number('runs', opt.runs)));
-const limit = Math.floor(number('limit', opt.limit ?? (opt.quick ? '3' : '8')));
+const limit = Math.floor(number('limit', opt.limit ?? (opt.quick ? '3' : '6')));
 const warmLoads = Math.max(1, Math.floor(number('warm-loads', opt['warm-loads'] ?? (opt.quick ? '5' : '10'))));
 const profilePages = Math.floor(number('profile-pages', opt['profile-pages'] ?? (opt.quick ? '1' : '3')));
 const timeoutMs = number('timeout', opt.timeout) * 1000;
@@ -444,13 +452,13 @@ if (sections.has('sizes')) {
 }
 
 /**
- * A CPU profile (CDP Profiler, 100 µs sampling) of one call in the page:
- * `page.evaluate(fn, arg)`, attributed by script (bench/profile.mjs).
+ * A CPU profile (CDP Profiler, sampling every `intervalUs` µs) of one call in the
+ * page, `page.evaluate(fn, arg)`, attributed by script (bench/profile.mjs).
  */
-async function profiled(page, fn, arg) {
+async function profiled(page, fn, arg, intervalUs = 100) {
   const cdp = await page.context().newCDPSession(page);
   await cdp.send('Profiler.enable');
-  await cdp.send('Profiler.setSamplingInterval', { interval: 100 }); // microseconds
+  await cdp.send('Profiler.setSamplingInterval', { interval: intervalUs });
   await cdp.send('Profiler.start');
   const out = await page.evaluate(fn, arg);
   const { profile } = await cdp.send('Profiler.stop');
@@ -582,20 +590,31 @@ if (['remove', 'switch', 'longtasks'].some((s) => sections.has(s))) {
   const limit = Math.max(timeoutMs * 4, 120_000);
 
   if (sections.has('remove')) {
-    // The document is grown until the mark renderer makes removeTarget marks.
-    const res = await inPage(DOC_PAGE, limit * 2, docJob({
-      fn: async ({ url, paragraphs, bytes, want }) => {
+    // The document is made big enough for removeTarget marks: its size guessed from
+    // the CLI's matches in the paragraphs' text (the same core), then grown if short.
+    let bytes = docBytes;
+    const cli = path.join(ROOT, 'target/debug/sorot');
+    if (existsSync(cli)) {
+      const text = JSON.parse(readFileSync(path.join(OUT, 'paragraphs.json'), 'utf8')).map((p) => p.text).join('\n\n');
+      const found = execFileSync(cli, ['find'], { input: text, maxBuffer: 1 << 28 }).toString().split('\n').filter(Boolean).length;
+      if (found > 0) bytes = Math.max(bytes, Math.ceil((Buffer.byteLength(text) * removeTarget * 1.1) / found));
+    }
+    const res = await inPage(DOC_PAGE, limit * 2, async (page) => {
+      const made = await page.evaluate(async ({ url, paragraphs, bytes: size0, want, library }) => {
         const m = await import(url);
-        let size = bytes;
+        let size = size0;
         for (let round = 0; ; round++) {
           const doc = await m.buildDocument(paragraphs, size);
-          const r = await m.removeMarks();
-          if (r.marks >= want || round >= 3) return { ...r, doc };
+          const r = await m.markAll({ library });
+          if (r.marks >= want || round >= 2) return { ...r, doc };
           size = Math.ceil(doc.bytes * (want / Math.max(1, r.marks)) * 1.05);
         }
-      },
-      args: { paragraphs: para.url, bytes: docBytes, want: removeTarget },
-    }));
+      }, { url: STRESS(), paragraphs: para.url, bytes, want: removeTarget, library: PROFILED_LIBRARY });
+      // Sampled every millisecond: enough for a call of this length, and too little to slow it.
+      const removal = await profiled(page, async (url) => (await import(url)).removeNow(), STRESS(), 1000);
+      const restored = await page.evaluate(async (url) => (await import(url)).restored(), STRESS());
+      return { ...made, ...removal, restored };
+    });
     console.log('\n   remove() with the mark renderer, default gazetteer:');
     if (res.error || res.stopped) {
       console.log(`   failed: ${res.error ?? `stopped after ${(res.afterMs / 1000).toFixed(0)} s`}`);
@@ -603,6 +622,8 @@ if (['remove', 'switch', 'longtasks'].some((s) => sections.has(s))) {
     } else {
       console.log(`   ${thousands(res.marks)} marks (${thousands(res.matches)} matches) in a ${kb(res.doc.bytes)} document of ${thousands(res.doc.blocks)} blocks` +
         `${res.doc.rounds > 1 ? ` (the paragraphs ${res.doc.rounds} times)` : ''}: highlight ${ms(res.highlightMs)} ms, remove() ${ms(res.ms)} ms, then the re-layout of the document ${ms(res.layoutMs)} ms; HTML restored: ${res.restored ? 'yes' : 'NO'}`);
+      console.log('   remove() under a CPU profile (1 ms sampling):');
+      printProfile([res.attribution], `(remove() and the re-layout: ${ms(res.ms + res.layoutMs)} ms)`, 8);
       const scaled = res.ms * (removeTarget / res.marks);
       targets.push([`remove() of ${thousands(removeTarget)} marks: <= 100 ms`, `${ms(res.ms)} ms for ${thousands(res.marks)} marks (+ ${ms(res.layoutMs)} ms re-layout)${res.marks < removeTarget ? ` (fewer marks than asked: ~${ms(scaled)} ms scaled)` : ''}`,
         verdict(res.marks >= removeTarget ? res.ms <= 100 : scaled <= 100)]);
@@ -634,14 +655,16 @@ if (['remove', 'switch', 'longtasks'].some((s) => sections.has(s))) {
   if (sections.has('longtasks')) {
     console.log(`\n   long tasks (PerformanceObserver 'longtask', over 50 ms) on the main thread while highlighting a ${kb(docBytes)} document, default gazetteer:`);
     for (const worker of [false, true]) {
-      const res = await inPage(DOC_PAGE, limit, docJob({
-        fn: async ({ url, paragraphs, bytes, worker: w }) => {
+      const res = await inPage(DOC_PAGE, limit, async (page) => {
+        const doc = await page.evaluate(async ({ url, paragraphs, bytes, worker: w, library }) => {
           const m = await import(url);
-          const doc = await m.buildDocument(paragraphs, bytes);
-          return { ...(await m.longTasks({ worker: w })), doc };
-        },
-        args: { paragraphs: para.url, bytes: docBytes, worker },
-      }));
+          const made = await m.buildDocument(paragraphs, bytes);
+          await m.ready({ worker: w, library });
+          return made;
+        }, { url: STRESS(), paragraphs: para.url, bytes: docBytes, worker, library: PROFILED_LIBRARY });
+        // Profiled (main thread, every millisecond: too little to lengthen the tasks much).
+        return { doc, ...(await profiled(page, async (url) => (await import(url)).longTasks(), STRESS(), 1000)) };
+      });
       const label = worker ? 'worker: true' : 'in-page engine';
       if (res.error || res.stopped) {
         console.log(`   ${label}: failed: ${res.error ?? 'stopped'}`);
@@ -653,6 +676,8 @@ if (['remove', 'switch', 'longtasks'].some((s) => sections.has(s))) {
       console.log(`   ${label}: highlight() ${ms(res.ms)} ms, ${thousands(res.matches)} matches; ${res.tasks.length} long task(s)${res.tasks.length ? `: ${res.tasks.map(ms).join(', ')} ms` : ''}`);
       targets.push([`long tasks while highlighting ${kb(docBytes)}, ${label}: none over 50 ms`, res.tasks.length ? `${res.tasks.length}, longest ${ms(longest)} ms` : 'none',
         verdict(res.supported ? res.tasks.length === 0 : null)]);
+      console.log(`   the main thread meanwhile, from a CPU profile (1 ms sampling):`);
+      printProfile([res.attribution], `(highlight() ${ms(res.ms)} ms)`, 8);
     }
   }
 }

@@ -44,32 +44,61 @@ export async function buildDocument(url, bytes) {
   return { bytes: size, blocks, rounds };
 }
 
-async function highlighter(gazetteer, worker = false) {
-  const { createHighlighter } = await import('/__sorot/sorot.js');
+/**
+ * A highlighter of the library at `library` (a URL path: the profiled runs use
+ * a copy whose wasm keeps its function names).
+ */
+async function highlighter(gazetteer, worker = false, library = '/__sorot/sorot.js') {
+  const { createHighlighter } = await import(library);
   return createHighlighter({ ...(gazetteer ? { gazetteer: { url: absolute(gazetteer) } } : {}), ...(worker ? { worker } : {}) });
 }
 
+/** The highlight markAll() made, for removeNow(). */
+let marked = null;
+
 /**
- * Highlights the body with the mark renderer, then times `remove()`, and apart
- * from it the re-layout after it. Checks that the page's HTML came back.
- * @param {{gazetteer?: string}} o a gazetteer URL path (default: the default gazetteer)
- * @returns {Promise<{marks: number, matches: number, highlightMs: number, ms: number, layoutMs: number, restored: boolean}>}
+ * Highlights the body with the mark renderer (timed) and keeps the handle for
+ * removeNow(); the body's HTML is kept to check the removal.
+ * @param {{gazetteer?: string, library?: string}} o a gazetteer URL path (default:
+ *   the default gazetteer); the library's entry (see highlighter())
+ * @returns {Promise<{marks: number, matches: number, highlightMs: number}>}
  */
-export async function removeMarks({ gazetteer } = {}) {
-  const hl = await highlighter(gazetteer);
+export async function markAll({ gazetteer, library } = {}) {
+  marked?.h.remove();
+  const hl = await highlighter(gazetteer, false, library);
   const before = document.body.innerHTML;
   const t0 = performance.now();
   const h = await hl.highlight(document.body, { renderer: 'mark' });
   layout();
-  const t1 = performance.now();
-  const marks = document.body.querySelectorAll('mark').length;
+  const highlightMs = performance.now() - t0;
+  marked = { h, before };
   await frame();
-  const t2 = performance.now();
+  return { marks: document.body.querySelectorAll('mark').length, matches: h.matches.length, highlightMs };
+}
+
+/** The body's HTML before markAll(), for restored(). */
+let original = null;
+
+/**
+ * Times `remove()` of what markAll() made, and apart from it the re-layout after it.
+ * @returns {{ms: number, layoutMs: number}}
+ */
+export function removeNow() {
+  if (!marked) throw new Error('removeNow() before markAll()');
+  const { h, before } = marked;
+  marked = null;
+  original = before;
+  const t0 = performance.now();
   h.remove();
-  const t3 = performance.now();
+  const t1 = performance.now();
   layout();
-  const t4 = performance.now();
-  return { marks, matches: h.matches.length, highlightMs: t1 - t0, ms: t3 - t2, layoutMs: t4 - t3, restored: document.body.innerHTML === before };
+  const t2 = performance.now();
+  return { ms: t1 - t0, layoutMs: t2 - t1 };
+}
+
+/** Whether the body's HTML after removeNow() is what it was before markAll(). */
+export function restored() {
+  return original !== null && document.body.innerHTML === original;
 }
 
 /**
@@ -99,17 +128,30 @@ export async function switchRenderer({ gazetteer } = {}) {
   return { matches, firstMs, toMarkMs, toHighlightApiMs };
 }
 
+/** The highlighter ready() made, for longTasks(). */
+let prepared = null;
+
+/**
+ * Makes the highlighter longTasks() uses, and lets the page settle.
+ * @param {{gazetteer?: string, worker?: boolean, library?: string}} o
+ */
+export async function ready({ gazetteer, worker = false, library } = {}) {
+  prepared = await highlighter(gazetteer, worker, library);
+  await frame();
+  await frame();
+}
+
 /**
  * The main thread's long tasks (PerformanceObserver, type `longtask`: over 50 ms)
- * from the highlight() call until the page is drawn, with the engine in the page
- * or in a Worker.
+ * from the highlight() call until the page is drawn, with the highlighter ready()
+ * made (its engine in the page or in a Worker).
  * @returns {Promise<{matches: number, ms: number, tasks: number[], supported: boolean}>}
  */
-export async function longTasks({ gazetteer, worker = false } = {}) {
+export async function longTasks() {
+  if (!prepared) throw new Error('longTasks() before ready()');
   const supported = PerformanceObserver.supportedEntryTypes.includes('longtask');
-  const hl = await highlighter(gazetteer, worker);
-  await frame();
-  await frame();
+  const hl = prepared;
+  prepared = null;
   const entries = [];
   const observer = new PerformanceObserver((list) => entries.push(...list.getEntries()));
   observer.observe({ type: 'longtask' });
