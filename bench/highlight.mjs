@@ -329,7 +329,7 @@ if (sections.has('sizes')) {
           if (failures[g.key][system]) continue;
           const res = await measure(name, system, g, timeoutMs);
           if (res.error || res.stopped) {
-            const message = res.error ? `failed: ${res.error}` : `stopped after ${(res.afterMs / 1000).toFixed(0)} s`;
+            const message = res.error ? `failed: ${res.error}` : `stopped after ${(res.afterMs / 1000).toFixed(res.afterMs < 10_000 ? 1 : 0)} s`;
             failures[g.key][system] = `${message} on ${name}`;
             problems.push({ system, page: `${name}, ${g.label}`, message });
             continue;
@@ -350,17 +350,20 @@ if (sections.has('sizes')) {
   }
   process.stderr.write('\n');
 
-  /** Per page medians of one system, on pages where every run finished. */
-  const perPage = (key, system) => {
-    if (failures[key][system]) return null;
+  /**
+   * Per page medians of one system, on the pages it finished; with `complete`,
+   * null for a system that failed or was stopped on a page.
+   */
+  const perPage = (key, system, complete = true) => {
+    if (complete && failures[key][system]) return null;
     return Object.fromEntries(Object.entries(results[key][system] ?? {}).map(([p, s]) => [p, { ms: median(s.ms), setupMs: median(s.setupMs), totalMs: median(s.totalMs), highlights: s.highlights }]));
   };
   const summary = [['gazetteer', 'system', 'pages', 'highlights', 'set-up ms', 'highlight ms', 'p90', 'total ms', 'total/fastest peer']];
   for (const g of gazetteers) {
     const sorotPages = perPage(g.key, 'sorot');
     const peers = PEERS.filter((p) => systems.includes(p));
-    // The fastest peer: the lowest geometric mean of total time over the pages it
-    // shares with sorot (every page, for a peer that never failed).
+    // The fastest peer: the lowest geometric mean of total time, among the peers
+    // that finished every page.
     const gm = (system) => {
       const mine = perPage(g.key, system);
       if (!mine || Object.keys(mine).length === 0) return null;
@@ -377,20 +380,19 @@ if (sections.has('sizes')) {
     }
     g.ratio = sorotRatio;
     for (const system of Object.keys(results[g.key])) {
-      const mine = perPage(g.key, system);
+      // A system stopped on a page shows the pages it finished before, and where it stopped.
+      const mine = perPage(g.key, system, false);
       const label = g.key === 'default' ? 'default' : g.label.replace(/ forms.*/, '');
-      if (!mine) {
-        summary.push([label, LABELS[system], '-', '-', '-', '-', '-', '-', failures[g.key][system]]);
-        continue;
-      }
+      const failed = failures[g.key][system];
       const rows = Object.values(mine);
       if (rows.length === 0) {
-        summary.push([label, LABELS[system], '0', '-', '-', '-', '-', '-', '']);
+        summary.push([label, LABELS[system], '0', '-', '-', '-', '-', '-', failed ?? '']);
         continue;
       }
       const peerPages = fastest ? perPage(g.key, fastest) : null;
       let rel = '';
-      if (system === fastest) rel = 'fastest peer';
+      if (failed) rel = failed;
+      else if (system === fastest) rel = 'fastest peer';
       else if (peerPages) {
         const shared = Object.keys(mine).filter((p) => peerPages[p]);
         if (shared.length) rel = ratio(geomean(shared.map((p) => mine[p].totalMs / peerPages[p].totalMs)));
