@@ -186,19 +186,26 @@ run_eval() {
 run_bench() {
   build
   need_chromium
-  # The same wasm with its function names kept (wasm-opt -g), for the benchmark's
-  # CPU profiles only; the flags are build_wasm's.
+  # The same wasm module(s) with their function names kept (wasm-opt -g), and the
+  # default gazetteer beside them, for the benchmark's CPU profiles only; the
+  # flags are build_wasm's. (One module, or the engine and the compiler.)
   named=dist/bench/named-pkg
-  if newer_than "$named/sorot_bg.wasm" "$WASM" build.sh; then
-    step "a copy of the wasm that keeps its function names, for the profiles ($named/)"
-    mkdir -p "$named"
-    wasm-bindgen --target web --out-dir "$named" "$WASM"
-    node_modules/.bin/wasm-opt -Oz -g --enable-bulk-memory --enable-nontrapping-float-to-int \
-      --enable-sign-ext --enable-mutable-globals --enable-reference-types --enable-multivalue \
-      "$named/sorot_bg.wasm" -o "$named/sorot_bg.wasm.opt"
-    mv "$named/sorot_bg.wasm.opt" "$named/sorot_bg.wasm"
-  fi
-  cp "$PKG/default-gazetteer.json" "$named/"
+  mkdir -p "$named"
+  for module in "${WASM:-}:sorot" "${ENGINE_WASM:-}:sorot_engine" "${COMPILER_WASM:-}:sorot_compiler"; do
+    src=${module%%:*}
+    name=${module##*:}
+    if [ -n "$src" ] && [ -e "$src" ] && newer_than "$named/${name}_bg.wasm" "$src" build.sh; then
+      step "a copy of $name that keeps its function names, for the profiles ($named/)"
+      wasm-bindgen --target web --out-dir "$named" --out-name "$name" "$src"
+      node_modules/.bin/wasm-opt -Oz -g --enable-bulk-memory --enable-nontrapping-float-to-int \
+        --enable-sign-ext --enable-mutable-globals --enable-reference-types --enable-multivalue \
+        "$named/${name}_bg.wasm" -o "$named/${name}_bg.wasm.opt"
+      mv "$named/${name}_bg.wasm.opt" "$named/${name}_bg.wasm"
+    fi
+  done
+  for f in default-gazetteer.json default.sorot; do
+    if [ -e "$PKG/$f" ]; then cp "$PKG/$f" "$named/"; fi
+  done
   step "browser benchmark of issue 11 (node bench/highlight.mjs $*)"
   node bench/highlight.mjs "$@"
 }

@@ -8,7 +8,7 @@ export const PHASES = ['collect', 'engine', 'decode', 'draw', 'other sorot', 'la
 /** What each phase is made of, for the printed legend. */
 export const PHASE_SOURCES = {
   collect: 'collect.js',
-  engine: 'the wasm module, engine.js, pkg/sorot.js (wasm-bindgen glue)',
+  engine: 'the wasm module(s), engine.js, pkg/sorot*.js (wasm-bindgen glue)',
   decode: 'flat.js',
   draw: 'render-*.js, highlight.js, renderer.js, styles.js',
   'other sorot': 'highlighter.js, interact.js, card.js, lang.js, options.js, ...',
@@ -23,7 +23,7 @@ function phaseOfUrl(url) {
   if (!url) return null;
   if (url.startsWith('wasm://') || url.endsWith('.wasm')) return 'engine';
   const file = url.replace(/[?#].*$/, '');
-  if (/\/pkg\/sorot\.js$/.test(file)) return 'engine';
+  if (/\/pkg\/sorot(_engine|_compiler)?\.js$/.test(file)) return 'engine'; // wasm-bindgen's glue
   const name = file.slice(file.lastIndexOf('/') + 1);
   if (name === 'collect.js') return 'collect';
   if (name === 'engine.js') return 'engine';

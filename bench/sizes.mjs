@@ -74,7 +74,8 @@ export const sizeLabel = (n) => n.toLocaleString('en-US');
  * @param {{text: string, type: string, exact: boolean}[]} forms
  * @param {string} base file name without extension (`size-1000`)
  * @param {'json'|'compiled'} input `compiled`: the JSON is compiled with
- *   `target/release/sorot compile` and the `.sorot` file is given instead
+ *   `sorot compile` (target/release/sorot, else target/debug/sorot) and the
+ *   `.sorot` file is given instead
  * @returns {{file: string, url: string, bytes: number}} `url` is relative to the server's root
  */
 export function sorotGazetteer(forms, base, input = 'json') {
@@ -90,13 +91,13 @@ export function sorotGazetteer(forms, base, input = 'json') {
   writeFileSync(json, JSON.stringify(gazetteer));
   let file = json;
   if (input === 'compiled') {
-    const cli = path.join(ROOT, 'target/release/sorot');
-    if (!existsSync(cli)) throw new Error('--sorot-input compiled: target/release/sorot is missing (cargo build --release)');
+    const cli = ['release', 'debug'].map((p) => path.join(ROOT, 'target', p, 'sorot')).find((f) => existsSync(f));
+    if (!cli) throw new Error('--sorot-input compiled: target/release/sorot (or target/debug/sorot) is missing: cargo build --release');
     file = path.join(OUT, `${base}.sorot`);
     try {
       execFileSync(cli, ['compile', json, '-o', file], { stdio: ['ignore', 'ignore', 'pipe'] });
     } catch (err) {
-      throw new Error(`--sorot-input compiled: sorot compile failed: ${String(err.stderr || err.message).trim()}`);
+      throw new Error(`--sorot-input compiled: sorot compile failed: ${String(err.stderr || err.message).trim().split('\n')[0]}`);
     }
   } else if (input !== 'json') {
     throw new Error(`unknown sorot input ${JSON.stringify(input)} (json or compiled)`);
