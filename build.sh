@@ -10,7 +10,7 @@
 #   ./build.sh test       build, then run every test (Rust, CLI, types, package, browser,
 #                         the extension, the widget in Decap CMS)
 #   ./build.sh eval [...] the quality benchmark on annotated news (docs/quality.md)
-#   ./build.sh bench [...] the highlighting benchmark against mark.js (bench/README.md)
+#   ./build.sh bench [...] the browser benchmark against the peers (bench/README.md)
 #   ./build.sh bench extension [...]  the extension's: navigation to highlights drawn
 #   ./build.sh spark      sorot as a map step on Spark in local mode (installs pyspark)
 # A second run skips every step whose result is already there.
@@ -306,7 +306,27 @@ run_bench() {
     node bench/extension.mjs "$@"
     return
   fi
-  step "highlighting benchmark (node bench/highlight.mjs $*)"
+  # The same wasm module(s) with their function names kept (wasm-opt -g), and the
+  # default gazetteer beside them, for the benchmark's CPU profiles only; the
+  # flags are build_wasm's. (One module, or the engine and the compiler.)
+  named=dist/bench/named-pkg
+  mkdir -p "$named"
+  for module in "${WASM:-}:sorot" "${ENGINE_WASM:-}:sorot_engine" "${COMPILER_WASM:-}:sorot_compiler"; do
+    src=${module%%:*}
+    name=${module##*:}
+    if [ -n "$src" ] && [ -e "$src" ] && newer_than "$named/${name}_bg.wasm" "$src" build.sh; then
+      step "a copy of $name that keeps its function names, for the profiles ($named/)"
+      wasm-bindgen --target web --out-dir "$named" --out-name "$name" "$src"
+      node_modules/.bin/wasm-opt -Oz -g --enable-bulk-memory --enable-nontrapping-float-to-int \
+        --enable-sign-ext --enable-mutable-globals --enable-reference-types --enable-multivalue \
+        "$named/${name}_bg.wasm" -o "$named/${name}_bg.wasm.opt"
+      mv "$named/${name}_bg.wasm.opt" "$named/${name}_bg.wasm"
+    fi
+  done
+  for f in default-gazetteer.json default.sorot; do
+    if [ -e "$PKG/$f" ]; then cp "$PKG/$f" "$named/"; fi
+  done
+  step "browser benchmark of issue 11 (node bench/highlight.mjs $*)"
   node bench/highlight.mjs "$@"
 }
 
