@@ -24,7 +24,12 @@
 //!   (u32 length, then the trie of `src/trie.rs`: node count, edge starts, edge
 //!   bytes, pattern per node);
 //! - `JSON`: the entity data for display, the JSON text of `Gazetteer::to_json()`
-//!   (so JavaScript can `JSON.parse` it; a match's entity indexes its `entities`).
+//!   (so JavaScript can `JSON.parse` it; a match's entity indexes its `entities`);
+//! - `JIDX`: where each entity is in that text, so that a page reads only the
+//!   entities it shows: the number of entities n (u32, as in `ENTS`), the byte
+//!   offset where the first entity starts (the gazetteer's other fields come
+//!   before it: that text followed by `]}` is the gazetteer without its entities),
+//!   then for each entity the byte offsets of its JSON object's start and end.
 //!
 //! Loading checks everything it reads (lengths, ranges, UTF-8, the automaton's
 //! states) and gives a clear error on a file that is not one, of another version,
@@ -39,7 +44,7 @@ use crate::trie::Trie;
 /// The version of the compiled format this sorot writes and reads. A compiled file
 /// of another version is refused (compile it again from its source); caches of
 /// compiled gazetteers should be keyed by it.
-pub const FORMAT_VERSION: u32 = 1;
+pub const FORMAT_VERSION: u32 = 2;
 
 /// The first bytes of every compiled gazetteer.
 pub const MAGIC: [u8; 8] = *b"\0sorot\x1a\n";
@@ -165,6 +170,8 @@ pub(crate) struct Parts<'a> {
     pub(crate) matcher_scanners: Vec<Scanner>,
     pub(crate) priorities: Vec<f64>,
     pub(crate) json: &'a str,
+    /// From `JIDX`: the head's end, then each entity's start and end in `json`.
+    pub(crate) index: Vec<u32>,
 }
 
 /// Reads and checks a compiled gazetteer. `origin` names it in error messages.
@@ -210,6 +217,7 @@ pub(crate) fn read<'a>(bytes: &'a [u8], origin: &str) -> Result<Parts<'a>, Error
             b"ENTS" => "ENTS",
             b"SCAN" => "SCAN",
             b"JSON" => "JSON",
+            b"JIDX" => "JIDX",
             _ => return Err(corrupt(origin, "corrupt: unknown section in the table")),
         };
         if len > left {
@@ -241,6 +249,7 @@ pub(crate) fn read<'a>(bytes: &'a [u8], origin: &str) -> Result<Parts<'a>, Error
     let mut priorities = None;
     let mut scanners = Vec::new();
     let mut json = None;
+    let mut index = None;
     for (name, len) in entries {
         let (section, after) = rest.split_at(len);
         rest = after;
@@ -251,7 +260,8 @@ pub(crate) fn read<'a>(bytes: &'a [u8], origin: &str) -> Result<Parts<'a>, Error
         let order_ok = match name {
             "ENTS" => priorities.is_none() && scanners.is_empty() && json.is_none(),
             "SCAN" => priorities.is_some() && json.is_none(),
-            _ => priorities.is_some() && json.is_none(),
+            "JSON" => priorities.is_some() && json.is_none(),
+            _ => json.is_some() && index.is_none(),
         };
         if !order_ok {
             let mut m = String::from("corrupt: section ");
@@ -274,23 +284,55 @@ pub(crate) fn read<'a>(bytes: &'a [u8], origin: &str) -> Result<Parts<'a>, Error
                 scanners.push(read_scanner(&mut r, entities, origin)?);
                 r.done(origin)?;
             }
-            _ => {
+            "JSON" => {
                 let text = std::str::from_utf8(section)
                     .map_err(|_| corrupt(origin, "corrupt: section JSON is not UTF-8"))?;
                 json = Some(text);
             }
+            _ => {
+                let text = json.unwrap_or_default();
+                let entities = priorities.as_ref().map_or(0, Vec::len);
+                let n = r.count(8, "entities", origin)?;
+                if n != entities {
+                    return Err(corrupt(
+                        origin,
+                        "corrupt: section JIDX does not index every entity",
+                    ));
+                }
+                let mut offsets = Vec::with_capacity(1 + 2 * n);
+                for _ in 0..=2 * n {
+                    offsets.push(r.u32(origin)?);
+                }
+                r.done(origin)?;
+                // In order, inside the text, each on a character boundary.
+                let ordered = offsets.windows(2).all(|w| w[0] <= w[1]);
+                let inside = offsets
+                    .last()
+                    .is_none_or(|&end| (end as usize) <= text.len());
+                if !ordered
+                    || !inside
+                    || !offsets.iter().all(|&o| text.is_char_boundary(o as usize))
+                {
+                    return Err(corrupt(
+                        origin,
+                        "corrupt: section JIDX points outside the entity data",
+                    ));
+                }
+                index = Some(offsets);
+            }
         }
     }
-    let (Some(priorities), Some(json)) = (priorities, json) else {
+    let (Some(priorities), Some(json), Some(index)) = (priorities, json, index) else {
         return Err(corrupt(
             origin,
-            "corrupt: a section is missing (ENTS and JSON are required)",
+            "corrupt: a section is missing (ENTS, JSON and JIDX are required)",
         ));
     };
     Ok(Parts {
         matcher_scanners: scanners,
         priorities,
         json,
+        index,
     })
 }
 
@@ -389,9 +431,10 @@ pub(crate) fn reseal(bytes: &mut [u8]) {
     }
 }
 
-/// Builds the compiled bytes of a matcher and its entity JSON.
+/// Builds the compiled bytes of a matcher, its entity JSON and where each entity is
+/// in it (see `JIDX`).
 #[cfg(feature = "text")]
-fn write(matcher: &Matcher, json: &str) -> Vec<u8> {
+fn write(matcher: &Matcher, json: &str, index: &[u32]) -> Vec<u8> {
     let mut sections: Vec<(&[u8; 4], Vec<u8>)> = Vec::new();
     let mut ents = Vec::with_capacity(4 + matcher.priorities.len() * 8);
     ents.extend((matcher.priorities.len() as u32).to_le_bytes());
@@ -425,6 +468,12 @@ fn write(matcher: &Matcher, json: &str) -> Vec<u8> {
         sections.push((b"SCAN", b));
     }
     sections.push((b"JSON", json.as_bytes().to_vec()));
+    let mut jidx = Vec::with_capacity(4 + index.len() * 4);
+    jidx.extend((matcher.priorities.len() as u32).to_le_bytes());
+    for o in index {
+        jidx.extend(o.to_le_bytes());
+    }
+    sections.push((b"JIDX", jidx));
     let mut body = Vec::new();
     for (tag, s) in &sections {
         body.extend(*tag);
@@ -483,7 +532,8 @@ impl Matcher {
     /// gazetteer gives the same bytes.
     #[cfg(feature = "text")]
     pub fn compile(&self) -> Vec<u8> {
-        write(self, &self.gazetteer.to_json().to_string())
+        let (json, index) = self.gazetteer.to_json_indexed();
+        write(self, &json, &index)
     }
 }
 
@@ -502,9 +552,14 @@ pub fn compiled_json<'a>(bytes: &'a [u8], origin: &str) -> Result<&'a str, Error
     Ok(read(bytes, origin)?.json)
 }
 
-/// A matcher and the entity JSON text of a compiled gazetteer, read once (for the
-/// engine, which hands the JSON to JavaScript as it is).
-pub fn load_compiled<'a>(bytes: &'a [u8], origin: &str) -> Result<(Matcher, &'a str), Error> {
+/// A matcher, the entity JSON text of a compiled gazetteer and where each entity is
+/// in it (`JIDX`: the head's end, then each entity's start and end, in bytes), read
+/// once (for the engine, which hands the JSON to JavaScript as it is).
+#[allow(clippy::type_complexity)]
+pub fn load_compiled<'a>(
+    bytes: &'a [u8],
+    origin: &str,
+) -> Result<(Matcher, &'a str, Vec<u32>), Error> {
     let parts = read(bytes, origin)?;
     #[cfg(feature = "text")]
     let gazetteer = crate::Gazetteer::from_json(parts.json, origin)?;
@@ -516,6 +571,7 @@ pub fn load_compiled<'a>(bytes: &'a [u8], origin: &str) -> Result<(Matcher, &'a 
             gazetteer,
         },
         parts.json,
+        parts.index,
     ))
 }
 

@@ -712,6 +712,38 @@ impl Gazetteer {
         Value::Object(top)
     }
 
+    /// [`Gazetteer::to_json`] as compact text, with where each entity is in it (in
+    /// bytes): the end of the head (the fields before the first entity), then each
+    /// entity's start and end. The text is `to_json().to_string()` exactly.
+    pub fn to_json_indexed(&self) -> (String, Vec<u32>) {
+        let Value::Object(mut top) = self.to_json() else {
+            unreachable!("to_json gives an object")
+        };
+        let entities = match top.remove("entities") {
+            Some(Value::Array(list)) => list,
+            _ => Vec::new(),
+        };
+        // `entities` is the last field: the head is every other field, then it.
+        let mut text = Value::Object(top).to_string();
+        text.pop(); // the closing brace
+        text.push_str(if text.len() > 1 {
+            ",\"entities\":["
+        } else {
+            "\"entities\":["
+        });
+        let mut index = vec![text.len() as u32];
+        for (i, e) in entities.iter().enumerate() {
+            if i > 0 {
+                text.push(',');
+            }
+            index.push(text.len() as u32);
+            text.push_str(&e.to_string());
+            index.push(text.len() as u32);
+        }
+        text.push_str("]}");
+        (text, index)
+    }
+
     /// Types used but not declared get their key as label and a colour of their
     /// own: the same key always gets the same colour (whatever the order of the
     /// entities), and no two types of one gazetteer share one while the palette

@@ -19,6 +19,7 @@
 //! engine.findBlocks(cache: DocumentCache, blocks: string[], allOverlaps: boolean): Uint32Array
 //! engine.gazetteerJson(): string                 // the stored JSON text of the gazetteer
 //! engine.gazetteerJsonRange(): Uint32Array       // [start, end): where that JSON is in `bytes`
+//! engine.entityIndex(): Uint32Array              // [headEnd, start0, end0, ...] in that JSON (bytes)
 //! engine.entityCount: number
 //! engine.free()
 //! new DocumentCache(); cache.size; cache.scanned; cache.free()
@@ -74,6 +75,8 @@ enum Json {
 pub struct Engine {
     matcher: Matcher,
     json: Json,
+    /// Where each entity is in the JSON text (`JIDX`).
+    index: Vec<u32>,
 }
 
 #[wasm_bindgen]
@@ -84,16 +87,17 @@ impl Engine {
     /// section JSON ..."); `origin` (default `gazetteer`) starts it.
     pub fn load(bytes: Vec<u8>, origin: Option<String>) -> Result<Engine, JsError> {
         let origin = origin.as_deref().unwrap_or("gazetteer");
-        let (matcher, start, end) = match crate::load_compiled(&bytes, origin) {
-            Ok((m, json)) => {
+        let (matcher, start, end, index) = match crate::load_compiled(&bytes, origin) {
+            Ok((m, json, index)) => {
                 let start = json.as_ptr() as usize - bytes.as_ptr() as usize;
-                (m, start, start + json.len())
+                (m, start, start + json.len(), index)
             }
             Err(e) => return Err(JsError::new(&e.message())),
         };
         Ok(Engine {
             matcher,
             json: Json::InFile(bytes, start, end),
+            index,
         })
     }
 
@@ -110,11 +114,12 @@ impl Engine {
             .map(|(i, text)| Part::Text(text, origin_of(&origins, i)))
             .collect();
         let g = merge(parts)?;
-        let json = g.to_json().to_string();
+        let (json, index) = g.to_json_indexed();
         let matcher = Matcher::new(g).map_err(|e| JsError::new(&e.to_string()))?;
         Ok(Engine {
             matcher,
             json: Json::Owned(json),
+            index,
         })
     }
 
@@ -142,6 +147,15 @@ impl Engine {
             #[cfg(feature = "text")]
             Json::Owned(_) => vec![0, 0],
         }
+    }
+
+    /// Where each entity is in the JSON text (UTF-8 bytes from its start): the end of
+    /// the head (the gazetteer's other fields: the text up to there followed by `]}`
+    /// is the gazetteer without its entities), then each entity's start and end, so
+    /// that JavaScript reads only the entities it shows.
+    #[wasm_bindgen(js_name = entityIndex)]
+    pub fn entity_index(&self) -> Vec<u32> {
+        self.index.clone()
     }
 
     /// The number of entities in the gazetteer.

@@ -71,12 +71,34 @@ fn the_stored_json_is_the_gazetteers() {
     let bytes = default_compiled();
     let json = sorot::compiled_json(&bytes, "d").unwrap();
     assert_eq!(json, default_gazetteer().unwrap().to_json().to_string());
-    let (m, json2) = sorot::load_compiled(&bytes, "d").unwrap();
+    let (m, json2, index) = sorot::load_compiled(&bytes, "d").unwrap();
     assert_eq!(json2, json);
     assert_eq!(
         m.entity_count(),
         default_gazetteer().unwrap().entities().len()
     );
+    // The index: the head (everything but the entities), then each entity's JSON.
+    let whole: serde_json::Value = serde_json::from_str(json).unwrap();
+    let head: serde_json::Value =
+        serde_json::from_str(&format!("{}]}}", &json[..index[0] as usize])).unwrap();
+    let mut without = whole.clone();
+    without["entities"] = serde_json::json!([]);
+    assert_eq!(head, without);
+    let entities = whole["entities"].as_array().unwrap();
+    assert_eq!(index.len(), 1 + 2 * entities.len());
+    for (i, e) in entities.iter().enumerate() {
+        let (start, end) = (index[1 + 2 * i] as usize, index[2 + 2 * i] as usize);
+        let one: serde_json::Value = serde_json::from_str(&json[start..end]).unwrap();
+        assert_eq!(&one, e, "entity {i}");
+    }
+}
+
+#[test]
+fn an_empty_gazetteer_has_an_index_too() {
+    let g = sorot::Gazetteer::from_json(r#"{"entities": []}"#, "e").unwrap();
+    let (text, index) = g.to_json_indexed();
+    assert_eq!(text, g.to_json().to_string());
+    assert_eq!(index, [text.len() as u32 - 2]);
 }
 
 #[test]
@@ -117,7 +139,7 @@ fn bad_files_say_what_is_wrong() {
         (
             "truncated",
             good[..good.len() - 10].to_vec(),
-            "x: compiled gazetteer: truncated at section JSON".into(),
+            "x: compiled gazetteer: truncated at section JIDX".into(),
         ),
         (
             "truncated in the automaton",

@@ -112,7 +112,8 @@ test('an update whose answer arrives after a newer change is dropped, never draw
     const held = [];
     let hold = false;
     const slow = {
-      gazetteer: () => inner.gazetteer(),
+      info: () => inner.info(),
+      entities: (i) => inner.entities(i),
       find: (text, o) => inner.find(text, o),
       closeDocument: (doc) => inner.closeDocument(doc),
       free: () => inner.free(),
@@ -176,7 +177,7 @@ test('free() and remove() release the Worker, the port and the document; later c
     const inner = await loadEngine({ gazetteer });
     const closed = [];
     const engine = { ...inner, closeDocument: (doc) => { closed.push(doc); return inner.closeDocument(doc); } };
-    serveEngine(port2, { engine: { gazetteer: () => inner.gazetteer(), find: (t, o) => inner.find(t, o), findBlocks: (d, b, o) => inner.findBlocks(d, b, o), closeDocument: engine.closeDocument, free: () => inner.free() } });
+    serveEngine(port2, { engine: { info: () => inner.info(), entities: (i) => inner.entities(i), find: (t, o) => inner.find(t, o), findBlocks: (d, b, o) => inner.findBlocks(d, b, o), closeDocument: engine.closeDocument, free: () => inner.free() } });
     const remote = new dom.RemoteEngine(port1, { timeout: 400 });
     const viaPort = await dom.createHighlighter({ engine: remote });
     const h = await viaPort.highlight(document.body, { observe: true });

@@ -113,7 +113,8 @@ async function run({ widget }) {
   const highlighted = () => page.evaluate(() => {
     const doc = document.getElementById('preview-pane').contentDocument;
     const out = [];
-    for (const [, hl] of doc.defaultView.CSS.highlights) for (const r of hl) out.push(r.toString());
+    const text = (r) => r.startContainer.data?.slice(r.startOffset, r.endOffset) ?? ''; // a Range or a StaticRange
+    for (const [, hl] of doc.defaultView.CSS.highlights) for (const r of hl) out.push(text(r));
     return out;
   });
   await page.locator('input[id^="title-field"]').click();
@@ -125,7 +126,8 @@ async function run({ widget }) {
     await page.waitForFunction(() => {
       const doc = document.getElementById('preview-pane').contentDocument;
       const texts = [];
-      for (const [, hl] of doc.defaultView.CSS.highlights) for (const r of hl) texts.push(r.toString());
+      const text = (r) => r.startContainer.data?.slice(r.startOffset, r.endOffset) ?? ''; // a Range or a StaticRange
+      for (const [, hl] of doc.defaultView.CSS.highlights) for (const r of hl) texts.push(text(r));
       return texts.includes('Sergey Lavrov') && texts.includes('Kim Jong Un');
     }, null, { timeout: 5000, polling: 'raf' });
     result.highlightMs = Date.now() - typed;

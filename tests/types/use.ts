@@ -39,7 +39,7 @@ async function page(): Promise<void> {
   const stats = h.lastUpdate;
   if (stats) { const n: number = stats.blocks + stats.scanned; void n; }
   const label: string = hl.typeLabel('PER', 'en') + h.types.PER.label + hl.title('x', h.lang);
-  const entityId: string = hl.entities[0].id;
+  const entityId: string = hl.entity(found[0].id)?.id ?? String(hl.entityCount);
   h.remove();
   hl.free();
   void [offsets, reason, candidates, drawnWith, counts, ranges, label, entityId];

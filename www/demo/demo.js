@@ -138,7 +138,7 @@ async function useGazetteer(gazetteer, description, errorBox) {
     showError(errorBox, `Gazetteer not loaded: ${err.message}`);
     return false;
   }
-  if (highlighter.entities.length === 0) {
+  if (highlighter.entityCount === 0) {
     highlighter.free();
     showError(errorBox, 'Gazetteer not loaded: it has no entities.');
     return false;
@@ -149,7 +149,7 @@ async function useGazetteer(gazetteer, description, errorBox) {
   state.highlighter?.free();
   state.highlighter = highlighter;
   state.hidden.clear();
-  const count = highlighter.entities.length;
+  const count = highlighter.entityCount;
   $('gazetteer-info').textContent = `In use: ${description} (${count} entit${count === 1 ? 'y' : 'ies'}).`;
   await highlightArticle();
   return true;

@@ -28,8 +28,9 @@ function engineKey(settings) {
 }
 
 /**
- * The engine for these settings: the library's, with the merged gazetteer's
- * text kept (every page asks for it) and the reader's colours put in its types.
+ * The engine for these settings: the library's, with the reader's colours put in
+ * the gazetteer's types (what every page asks for first; the entities themselves
+ * go to a page only as it shows them).
  */
 async function buildEngine(settings) {
   const sources = [];
@@ -42,15 +43,16 @@ async function buildEngine(settings) {
   const defaultOnly = sources.length === 1 && sources[0].url === DEFAULT_GAZETTEER_URL;
   const cacheKey = `${api.runtime.getManifest().version} ${engineKey({ ...settings, colors: {} })}`;
   const engine = defaultOnly ? await loadEngine({ gazetteer: sources }) : await engineFor(sources, cacheKey);
-  let json = null;
+  let info = null;
   return {
-    async gazetteer() {
-      if (json === null) {
-        const text = await engine.gazetteer();
-        json = Object.keys(settings.colors).length === 0 ? text : recolor(text, settings.colors);
+    async info() {
+      if (info === null) {
+        const plain = await engine.info();
+        info = Object.keys(settings.colors).length === 0 ? plain : { ...plain, head: recolor(plain.head, settings.colors) };
       }
-      return json;
+      return info;
     },
+    entities: (indexes) => engine.entities(indexes),
     find: (text, options) => engine.find(text, options),
     findBlocks: (doc, blocks, options) => engine.findBlocks(doc, blocks, options),
     closeDocument: (doc) => engine.closeDocument(doc),

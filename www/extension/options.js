@@ -42,7 +42,7 @@ async function sources(list, extra = []) {
  */
 async function check(source) {
   const alone = await loadEngine({ gazetteer: [source] });
-  const count = JSON.parse(await alone.gazetteer()).entities.length;
+  const count = alone.entityCount;
   alone.free();
   const merged = await loadEngine({ gazetteer: await sources(settings.gazetteers, [source]) });
   merged.free();
@@ -206,11 +206,10 @@ function saveSites() {
 async function typesInUse() {
   try {
     const engine = await loadEngine({ gazetteer: await sources(settings.gazetteers) });
-    const g = JSON.parse(await engine.gazetteer());
+    // The types of the merged gazetteer (an undeclared type is listed too, with its key as label).
+    const g = JSON.parse((await engine.info()).head);
     engine.free();
-    const types = { ...(g.types ?? {}) };
-    for (const e of g.entities) types[e.type] ??= { label: e.type, color: '#dddddd' };
-    return types;
+    return { ...(g.types ?? {}) };
   } catch {
     return {};
   }

@@ -118,7 +118,11 @@ function asError(err) {
  * An engine: finds entities for the DOM layer. Every method answers with a
  * promise, wherever the engine runs; offsets are UTF-16 code units.
  * @typedef {object} EngineLike
- * @property {() => Promise<string>} gazetteer the merged gazetteer as JSON text
+ * @property {() => Promise<{head: string, count: number}>} info the gazetteer without
+ *   its entities (name, lang, types: JSON text) and how many entities it has
+ * @property {(indexes: number[]) => Promise<string[]>} entities the entities at these
+ *   indexes (a match's `entity` and candidates), each as JSON text: a page reads only
+ *   the entities it shows
  * @property {(text: string, options?: {overlap?: 'longest'|'all'}) => Promise<Uint32Array>} find
  *   one document's matches in the flat layout (flat.js)
  * @property {(doc: string, blocks: string[], options?: {overlap?: 'longest'|'all'}) =>
@@ -135,13 +139,23 @@ function asError(err) {
  */
 export class LocalEngine {
   #wasm;
-  #json;
+  #json; // the UTF-8 bytes of the gazetteer's JSON text
+  #index; // where each entity is in them (see src/compiled.rs, JIDX)
   #docs = new Map();
+  #decoder = new TextDecoder();
 
-  /** @hideconstructor */
-  constructor(wasm, json) {
+  /**
+   * @hideconstructor
+   * @param {object} wasm the wasm-bindgen Engine
+   * @param {Uint8Array} json the UTF-8 bytes of the gazetteer's JSON text
+   * @param {Uint32Array} index [headEnd, start0, end0, ...] in `json`
+   */
+  constructor(wasm, json, index) {
     this.#wasm = wasm;
     this.#json = json;
+    this.#index = index;
+    /** The number of entities. */
+    this.entityCount = (index.length - 1) / 2;
   }
 
   #live() {
@@ -149,10 +163,32 @@ export class LocalEngine {
     return this.#wasm;
   }
 
-  /** @returns {Promise<string>} */
+  /** @returns {Promise<{head: string, count: number}>} */
+  async info() {
+    this.#live();
+    return { head: `${this.#decoder.decode(this.#json.subarray(0, this.#index[0]))}]}`, count: this.entityCount };
+  }
+
+  /**
+   * @param {number[]} indexes
+   * @returns {Promise<string[]>}
+   */
+  async entities(indexes) {
+    this.#live();
+    return indexes.map((i) => {
+      if (!Number.isInteger(i) || i < 0 || i >= this.entityCount) throw new Error(`entity ${i} out of range (the gazetteer has ${this.entityCount})`);
+      return this.#decoder.decode(this.#json.subarray(this.#index[1 + 2 * i], this.#index[2 + 2 * i]));
+    });
+  }
+
+  /**
+   * The whole gazetteer in its JSON format (for tools: the DOM layer reads only
+   * the entities it shows).
+   * @returns {Promise<string>}
+   */
   async gazetteer() {
     this.#live();
-    return this.#json;
+    return this.#decoder.decode(this.#json);
   }
 
   /**
@@ -260,13 +296,15 @@ async function loadEngineFrom(sources, urls) {
   } catch (err) {
     throw asError(err);
   }
-  // The entity data, straight from our copy of the file (no copy out of wasm).
+  // The entity data stays in our copy of the file (no copy out of wasm, and nothing
+  // parsed until a page shows an entity).
   const [start, end] = wasm.gazetteerJsonRange();
-  const json = end > start ? new TextDecoder().decode(bytes.subarray(start, end)) : wasm.gazetteerJson();
+  const json = end > start ? bytes.slice(start, end) : new TextEncoder().encode(wasm.gazetteerJson());
+  const index = wasm.entityIndex();
   // The browser compiles each wasm function on its first call: pay that here, in
   // set-up, rather than on the first page highlighted.
   wasm.find('Warm up, “Kim Jong Un” di Jakarta-nya.\u2029São Paulo', false);
-  return new LocalEngine(wasm, json);
+  return new LocalEngine(wasm, json, index);
 }
 
 /**
@@ -324,8 +362,10 @@ export function serveEngine(port, options = {}) {
         await engine;
         return undefined;
       }
-      case 'gazetteer':
-        return (await current()).gazetteer();
+      case 'info':
+        return (await current()).info();
+      case 'entities':
+        return (await current()).entities(request.indexes);
       case 'find':
         return (await current()).find(request.text, { overlap: request.overlap });
       case 'findBlocks':

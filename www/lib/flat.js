@@ -32,6 +32,22 @@ export function entityName(entity) {
 }
 
 /**
+ * The entity indexes a flat array refers to (each match's entity and candidates).
+ * @param {ArrayLike<number>} raw
+ * @returns {Set<number>}
+ */
+export function entityIndexes(raw) {
+  const out = new Set();
+  for (let i = 0; i + HEADER_WORDS <= raw.length;) {
+    const n = raw[i + 4];
+    out.add(raw[i + 2]);
+    for (let k = 0; k < n && i + HEADER_WORDS + k < raw.length; k++) out.add(raw[i + HEADER_WORDS + k]);
+    i += HEADER_WORDS + n;
+  }
+  return out;
+}
+
+/**
  * Decodes the flat array into matches.
  * @param {ArrayLike<number>} raw the engine's answer
  * @param {string} text the document's text the offsets point into

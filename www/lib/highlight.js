@@ -137,6 +137,7 @@ export class Highlight {
     this.#collector = new TextCollector(root, { exclude: settings.exclude, frames: settings.frames, cache: settings.observe });
     this.#renderer = new RENDERERS[settings.renderer]({
       owner: highlighter.owner, prefix: highlighter.prefix, keyboard: settings.keyboard, types: highlighter.types,
+      staticRanges: settings.observe,
     });
     this.#interaction = new Interaction({
       renderer: this.#renderer,

@@ -2,7 +2,7 @@
 // and highlights entities by asking an engine (engine.js in the page, remote.js
 // for a Worker or a port), and never imports the WebAssembly module itself.
 
-import { decodeMatches, entityName } from './flat.js';
+import { decodeMatches, entityIndexes, entityName } from './flat.js';
 import { entityTitle, messages, resolveText } from './lang.js';
 import { checkLang, checkOptions, checkPrefix, definedOnly, DEFAULTS } from './options.js';
 import { chooseRenderer } from './renderer.js';
@@ -53,26 +53,25 @@ let instances = 0;
 export class Highlighter {
   #engine;
   #defaults;
-  /** @type {Map<string, Entity>} */
-  #byId;
+  /** @type {Map<string, Entity>} the entities read so far, by id */
+  #byId = new Map();
+  /** @type {Entity[]} the entities read so far, by index (a sparse array) */
+  #records = [];
   /** @type {Set<Highlight>} */
   #active = new Set();
 
   /**
    * @hideconstructor
    * @param {import('./engine.js').EngineLike} engine
-   * @param {string} gazetteerJson the engine's merged gazetteer
+   * @param {{head: string, count: number}} info the engine's gazetteer without its entities
    * @param {string} prefix
    * @param {object} defaults
    */
-  constructor(engine, gazetteerJson, prefix, defaults) {
+  constructor(engine, info, prefix, defaults) {
     this.#engine = engine;
-    const gazetteer = JSON.parse(gazetteerJson);
-    /**
-     * The entities, in gazetteer order, in the JSON format.
-     * @type {Entity[]}
-     */
-    this.entities = gazetteer.entities;
+    const gazetteer = JSON.parse(info.head);
+    /** The number of entities in the gazetteer. */
+    this.entityCount = info.count;
     /**
      * The entity types: key → {label, color}.
      * @type {Record<string, EntityType>}
@@ -87,7 +86,35 @@ export class Highlighter {
     /** The token on every element this highlighter adds to a page. */
     this.owner = `${prefix}-${++instances}-${Math.random().toString(36).slice(2, 8)}`;
     this.#defaults = defaults;
-    this.#byId = new Map(this.entities.map((e) => [e.id, e]));
+  }
+
+  /**
+   * Reads from the engine the entities a flat answer refers to that this page has
+   * not seen yet (a page reads only the entities it shows, not the gazetteer).
+   * @param {ArrayLike<number>} raw
+   * @returns {Promise<Entity[]>} the entities by index (a sparse array)
+   */
+  async #entitiesOf(raw) {
+    const missing = [...entityIndexes(raw)].filter((i) => this.#records[i] === undefined);
+    if (missing.length > 0) {
+      const texts = await this.#engineOrThrow().entities(missing);
+      missing.forEach((index, k) => {
+        const e = JSON.parse(texts[k]);
+        this.#records[index] = e;
+        this.#byId.set(e.id, e);
+      });
+    }
+    return this.#records;
+  }
+
+  /**
+   * An entity this highlighter has shown (found in a text it was given), in the
+   * JSON format, or undefined.
+   * @param {string} id
+   * @returns {Entity|undefined}
+   */
+  entity(id) {
+    return this.#byId.get(id);
   }
 
   #engineOrThrow() {
@@ -113,7 +140,7 @@ export class Highlighter {
     if (overlap !== 'longest' && overlap !== 'all') throw new Error(`overlap: ${JSON.stringify(overlap)} is not one of "longest", "all"`);
     const lang = checkLang(options.lang);
     const raw = await this.#engineOrThrow().find(text, { overlap });
-    const matches = decodeMatches(raw, text, this.entities);
+    const matches = decodeMatches(raw, text, await this.#entitiesOf(raw));
     if (lang) for (const m of matches) m.label = this.title(m.id, lang);
     return matches;
   }
@@ -175,9 +202,10 @@ export class Highlighter {
       const current = this.#engineOrThrow();
       if (documentId) {
         const answer = await current.findBlocks(documentId, text.split(BLOCK_SEPARATOR), { overlap });
-        return { matches: decodeMatches(answer.flat, text, this.entities), stats: { blocks: answer.blocks, scanned: answer.scanned } };
+        return { matches: decodeMatches(answer.flat, text, await this.#entitiesOf(answer.flat)), stats: { blocks: answer.blocks, scanned: answer.scanned } };
       }
-      return { matches: decodeMatches(await current.find(text, { overlap }), text, this.entities) };
+      const raw = await current.find(text, { overlap });
+      return { matches: decodeMatches(raw, text, await this.#entitiesOf(raw)) };
     };
     const handle = new Highlight(root, settings, {
       highlighter: this,
@@ -246,12 +274,12 @@ export async function highlighterFor(engine, options = {}) {
   const prefix = checkPrefix(options.prefix ?? 'sorot');
   const defaults = checkOptions(DEFAULTS,
     definedOnly({ cards: options.cards, keyboard: options.keyboard, renderer: options.renderer, lang: options.lang }), 'createHighlighter()');
-  let json;
+  let info;
   try {
-    json = await engine.gazetteer();
+    info = await engine.info();
   } catch (err) {
     engine.free();
     throw err instanceof Error ? err : new Error(String(err));
   }
-  return new Highlighter(engine, json, prefix, defaults);
+  return new Highlighter(engine, info, prefix, defaults);
 }

@@ -8,7 +8,9 @@
 //
 //   kind          arguments                      value
 //   load          {gazetteer, assets}            undefined (the engine is ready)
-//   gazetteer     {}                             the merged gazetteer as JSON text
+//   info          {}                             {head, count}: the gazetteer without its
+//                                                entities (JSON text), their number
+//   entities      {indexes}                      the entities at these indexes, JSON texts
 //   find          {text, overlap}                the flat matches (flat.js)
 //   findBlocks    {doc, blocks, overlap}         {flat, blocks, scanned}
 //   closeDocument {doc}                          undefined
@@ -20,10 +22,10 @@
 // library never names an extension API: the caller passes the port in.
 
 /** Protocol version: both sides must speak the same. */
-export const VERSION = 1;
+export const VERSION = 2;
 
 /** The request kinds. */
-export const KINDS = Object.freeze(['load', 'gazetteer', 'find', 'findBlocks', 'closeDocument', 'ping']);
+export const KINDS = Object.freeze(['load', 'info', 'entities', 'find', 'findBlocks', 'closeDocument', 'ping']);
 
 /**
  * Something messages can be sent through (see the module comment).

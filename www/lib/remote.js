@@ -160,9 +160,17 @@ export class RemoteEngine {
     });
   }
 
-  /** @returns {Promise<string>} */
-  gazetteer() {
-    return this.request({ kind: 'gazetteer' });
+  /** @returns {Promise<{head: string, count: number}>} */
+  info() {
+    return this.request({ kind: 'info' });
+  }
+
+  /**
+   * @param {number[]} indexes
+   * @returns {Promise<string[]>}
+   */
+  entities(indexes) {
+    return this.request({ kind: 'entities', indexes });
   }
 
   /**
@@ -219,7 +227,7 @@ export async function startWorkerEngine(load, worker) {
     setup: (e) => e.request({ kind: 'load', ...load }, { skipSetup: true }),
   });
   try {
-    await engine.request({ kind: 'gazetteer' });
+    await engine.request({ kind: 'info' });
   } catch (err) {
     engine.free();
     throw err;

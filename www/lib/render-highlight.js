@@ -14,6 +14,14 @@ import { checkedTypes, isTypeKey, scopeOf, SharedSheet } from './styles.js';
 
 let renderers = 0;
 
+/** A live Range over one piece of a Text node. */
+function liveRange(doc, seg) {
+  const range = doc.createRange();
+  range.setStart(seg.node, seg.start);
+  range.setEnd(seg.node, seg.end);
+  return range;
+}
+
 /**
  * Draws matches with the CSS Custom Highlight API.
  * @implements {Renderer}
@@ -32,8 +40,14 @@ export class HighlightApiRenderer {
     return Boolean(view && view.CSS && view.CSS.highlights && typeof view.Highlight === 'function');
   }
 
-  /** @type {Map<import('./renderer.js').RenderItem, Range[]>} */
+  /** @type {Map<import('./renderer.js').RenderItem, {range: AbstractRange, highlight: Highlight, entry: object, sets: Array<[Node, Set<object>]>}[]>} what is painted per item */
   #ranges = new Map();
+  /** @type {Map<import('./renderer.js').RenderItem, Range[]>} live Ranges, made when asked for */
+  #live = new Map();
+  /** @type {Map<Document, Range>} one Range per document for measuring */
+  #scratch = new Map();
+  /** @type {Document|null} where live Ranges taken away go (out of the page's document) */
+  #graveyard = null;
   /** @type {Map<Node, Set<{item: import('./renderer.js').RenderItem, range: Range}>>} ranges by the element around their text */
   #byElement = new Map();
   /** @type {Map<Document, Map<string, Highlight>>} */
@@ -46,9 +60,12 @@ export class HighlightApiRenderer {
    * @param {object} options
    * @param {string} options.owner the highlighter's owner token
    * @param {Record<string, {color: string}>} options.types the entity types
+   * @param {boolean} [options.staticRanges] paint StaticRanges (with `observe`, whose
+   *   updates redraw a changed block before the next paint)
    */
-  constructor({ owner, types }) {
+  constructor({ owner, types, staticRanges = false }) {
     this.owner = owner;
+    this.staticRanges = staticRanges;
     /**
      * Prefix of this renderer's highlight names: `NAME-t-TYPE` for a type,
      * `NAME-n-TYPE` for matches inside other matches, `NAME-focus` for the current one.
@@ -68,31 +85,42 @@ export class HighlightApiRenderer {
   }
 
   /**
-   * Draws the items (adds to what is drawn).
+   * Draws the items (adds to what is drawn). The browser updates every live Range
+   * of a document on every change of its DOM, so thousands of them slow the page
+   * down. With `observe` (`staticRanges`) what is painted are StaticRanges: an
+   * update redraws a changed block before the next paint. Without it they are live
+   * Ranges, which follow the page's changes, moved out of the page's document when
+   * they are taken away. Live Ranges for `drawing(item).ranges` are made only when
+   * read.
    * @param {import('./renderer.js').RenderItem[]} items
    */
   render(items) {
     for (const item of items) {
       const type = item.match.type;
       if (!isTypeKey(type)) continue;
-      const ranges = [];
+      const pieces = [];
       for (const seg of item.segments) {
         const doc = seg.node.ownerDocument;
-        const range = doc.createRange();
-        range.setStart(seg.node, seg.start);
-        range.setEnd(seg.node, seg.end);
-        ranges.push(range);
-        this.#highlight(doc, item.depth > 0 ? `n-${type}` : `t-${type}`, item.depth > 0 ? 1 : 0).add(range);
+        const view = doc.defaultView;
+        const range = this.staticRanges && typeof view.StaticRange === 'function'
+          ? new view.StaticRange({ startContainer: seg.node, startOffset: seg.start, endContainer: seg.node, endOffset: seg.end })
+          : liveRange(doc, seg);
+        const highlight = this.#highlight(doc, item.depth > 0 ? `n-${type}` : `t-${type}`, item.depth > 0 ? 1 : 0);
+        highlight.add(range);
+        const entry = { item, range };
+        const sets = [];
         for (const key of [seg.node.parentNode, seg.node.assignedSlot]) {
           if (!key) continue;
           let set = this.#byElement.get(key);
           if (!set) this.#byElement.set(key, (set = new Set()));
-          set.add({ item, range });
+          set.add(entry);
+          sets.push([key, set]);
         }
+        pieces.push({ range, highlight, entry, sets });
         const scope = scopeOf(seg.node);
         if (scope) this.#sheet.attach(scope);
       }
-      this.#ranges.set(item, ranges);
+      this.#ranges.set(item, pieces);
     }
   }
 
@@ -101,22 +129,19 @@ export class HighlightApiRenderer {
    * @param {import('./renderer.js').RenderItem[]} items
    */
   unrender(items) {
-    const gone = new Set(items);
     for (const item of items) {
-      const ranges = this.#ranges.get(item);
-      if (!ranges) continue;
+      const pieces = this.#ranges.get(item);
+      if (!pieces) continue;
       this.#ranges.delete(item);
-      for (const range of ranges) {
-        const named = this.#highlights.get(range.startContainer.ownerDocument);
-        for (const h of named?.values() ?? []) h.delete(range);
-      }
-      for (const seg of item.segments) {
-        for (const key of [seg.node.parentNode, seg.node.assignedSlot]) {
-          const set = key && this.#byElement.get(key);
-          if (!set) continue;
-          for (const entry of set) if (gone.has(entry.item)) set.delete(entry);
-          if (set.size === 0) this.#byElement.delete(key);
+      this.#live.delete(item);
+      for (const { range, highlight, entry, sets } of pieces) {
+        highlight.delete(range);
+        this.#focusHighlight(range)?.delete(range);
+        for (const [key, set] of sets) {
+          set.delete(entry);
+          if (set.size === 0 && this.#byElement.get(key) === set) this.#byElement.delete(key);
         }
+        this.#retire(range);
       }
       if (this.#current === item) this.blur();
     }
@@ -125,10 +150,21 @@ export class HighlightApiRenderer {
   /**
    * What is drawn for an item.
    * @param {import('./renderer.js').RenderItem} item
-   * @returns {{elements: HTMLElement[], ranges: Range[]}} no elements; a Range per Text node
+   * @returns {{elements: HTMLElement[], ranges: Range[]}} no elements; a live Range
+   *   per Text node, made when first read
    */
   drawing(item) {
-    return { elements: [], ranges: this.#ranges.get(item) ?? [] };
+    const live = this.#live;
+    const pieces = this.#ranges.get(item);
+    return {
+      elements: [],
+      get ranges() {
+        if (!pieces) return [];
+        let ranges = live.get(item);
+        if (!ranges) live.set(item, (ranges = item.segments.map((seg) => liveRange(seg.node.ownerDocument, seg))));
+        return ranges;
+      },
+    };
   }
 
   /** This renderer makes no nodes. */
@@ -156,7 +192,7 @@ export class HighlightApiRenderer {
     for (const { item, range } of entries) {
       if (this.#hidden.has(item.match.type)) continue;
       if (best && item.match.end - item.match.start >= best.item.match.end - best.item.match.start) continue;
-      for (const rect of range.getClientRects()) {
+      for (const rect of this.#rects(range)) {
         if (x >= rect.left && x <= rect.right && y >= rect.top && y <= rect.bottom) {
           best = { item, rect };
           break;
@@ -172,7 +208,38 @@ export class HighlightApiRenderer {
    * @returns {DOMRect[]}
    */
   rectsOf(item) {
-    return (this.#ranges.get(item) ?? []).flatMap((r) => [...r.getClientRects()]);
+    return (this.#ranges.get(item) ?? []).flatMap((p) => this.#rects(p.range));
+  }
+
+  /** The client rectangles of a painted range, measured with one scratch Range per document. */
+  #rects(range) {
+    const doc = range.startContainer.ownerDocument;
+    let scratch = this.#scratch.get(doc);
+    if (!scratch) this.#scratch.set(doc, (scratch = doc.createRange()));
+    try {
+      scratch.setStart(range.startContainer, range.startOffset);
+      scratch.setEnd(range.endContainer, range.endOffset);
+    } catch {
+      return []; // the text changed under it (an update is on its way)
+    }
+    return [...scratch.getClientRects()];
+  }
+
+  /** Moves a live Range out of the page's document: the page stops paying for it. */
+  #retire(range) {
+    if (range.constructor?.name !== 'Range' || !range.startContainer) return;
+    const doc = range.startContainer.ownerDocument ?? range.startContainer;
+    this.#graveyard ??= doc.implementation.createHTMLDocument('');
+    try {
+      range.setStart(this.#graveyard, 0);
+      range.collapse(true);
+    } catch {
+      // a Range of a document that is gone
+    }
+  }
+
+  #focusHighlight(range) {
+    return this.#highlights.get(range.startContainer.ownerDocument)?.get('focus');
   }
 
   /**
@@ -180,19 +247,21 @@ export class HighlightApiRenderer {
    * @param {import('./renderer.js').RenderItem} item
    */
   focus(item) {
-    const ranges = this.#ranges.get(item);
-    if (!ranges || ranges.length === 0) return;
+    const pieces = this.#ranges.get(item);
+    if (!pieces || pieces.length === 0) return;
     this.blur();
     this.#current = item;
-    const doc = ranges[0].startContainer.ownerDocument;
+    const first = pieces[0].range;
+    const doc = first.startContainer.ownerDocument;
     const current = this.#highlight(doc, 'focus', 2);
-    for (const r of ranges) current.add(r);
+    for (const p of pieces) current.add(p.range);
     const view = doc.defaultView;
-    const outside = (rect) => rect.bottom < 0 || rect.top > view.innerHeight || rect.right < 0 || rect.left > view.innerWidth;
-    if (outside(ranges[0].getBoundingClientRect())) {
-      ranges[0].startContainer.parentElement?.scrollIntoView({ block: 'center', inline: 'nearest' });
-      const rect = ranges[0].getBoundingClientRect();
-      if (outside(rect)) view.scrollBy(0, rect.top - view.innerHeight / 2);
+    const box = () => this.#rects(first)[0];
+    const outside = (rect) => !rect || rect.bottom < 0 || rect.top > view.innerHeight || rect.right < 0 || rect.left > view.innerWidth;
+    if (outside(box())) {
+      first.startContainer.parentElement?.scrollIntoView({ block: 'center', inline: 'nearest' });
+      const rect = box();
+      if (rect && outside(rect)) view.scrollBy(0, rect.top - view.innerHeight / 2);
     }
   }
 
@@ -226,9 +295,13 @@ export class HighlightApiRenderer {
     for (const [doc, named] of this.#highlights) {
       for (const key of named.keys()) doc.defaultView?.CSS.highlights.delete(`${this.name}-${key}`);
     }
+    for (const pieces of this.#ranges.values()) for (const p of pieces) this.#retire(p.range);
+    for (const scratch of this.#scratch.values()) this.#retire(scratch);
     this.#highlights.clear();
     this.#ranges.clear();
+    this.#live.clear();
     this.#byElement.clear();
+    this.#scratch.clear();
     this.#current = null;
     this.#sheet.detach();
   }

@@ -2,6 +2,21 @@
 // has painted, the page's text as a reader sees it, and the boxes of its elements.
 // Nothing here imports sorot: the tests compare sorot against these.
 
+/**
+ * A live Range over what a painted range covers (the Highlight API takes live
+ * Ranges and StaticRanges; only the former can be measured and compared).
+ * @param {AbstractRange} r
+ * @param {Document} doc
+ * @returns {Range}
+ */
+export function asRange(r, doc = document) {
+  if (typeof r.getBoundingClientRect === 'function') return r;
+  const range = (r.startContainer.ownerDocument ?? doc).createRange();
+  range.setStart(r.startContainer, r.startOffset);
+  range.setEnd(r.endContainer, r.endOffset);
+  return range;
+}
+
 /** Every open shadow root under `root`, and `root` itself. */
 function scopes(root) {
   const out = [root];
@@ -24,8 +39,9 @@ export function painted(owner, root = document) {
   for (const [name, highlight] of doc.defaultView.CSS.highlights) {
     const m = name.startsWith(`${owner}-`) && /-(t|n)-([A-Za-z][A-Za-z0-9_-]*)$/.exec(name);
     if (!m) continue;
-    for (const range of highlight) {
-      if (range.collapsed) continue;
+    for (const painted of highlight) {
+      if (painted.collapsed) continue;
+      const range = asRange(painted, doc);
       out.push({ text: range.toString(), type: m[2], node: range.startContainer, range, nested: m[1] === 'n' });
     }
   }

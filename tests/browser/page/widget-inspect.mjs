@@ -12,7 +12,17 @@ export function painted(doc = document) {
   for (const [name, highlight] of doc.defaultView.CSS?.highlights ?? []) {
     const m = /-[tn]-([A-Za-z][A-Za-z0-9_-]*)$/.exec(name);
     if (!m) continue;
-    for (const range of highlight) if (!range.collapsed) out.push({ text: range.toString(), type: m[1], range });
+    for (const r of highlight) {
+      if (r.collapsed) continue;
+      // A live Range over it (the Highlight API also takes StaticRanges, which
+      // cannot be measured or compared).
+      const range = typeof r.getBoundingClientRect === 'function' ? r : doc.createRange();
+      if (range !== r) {
+        range.setStart(r.startContainer, r.startOffset);
+        range.setEnd(r.endContainer, r.endOffset);
+      }
+      out.push({ text: range.toString(), type: m[1], range });
+    }
   }
   for (const mark of doc.querySelectorAll('mark[data-sorot-owner]')) {
     const range = doc.createRange();
