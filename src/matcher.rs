@@ -188,6 +188,8 @@ pub struct BlockCache {
     blocks: HashMap<String, ScannedBlock>,
     generation: u64,
     scanned: usize,
+    /// Blocks scanned by [`Matcher::prime_blocks`] since the last `find_blocks`.
+    primed: usize,
 }
 
 struct ScannedBlock {
@@ -356,7 +358,7 @@ impl Matcher {
         options: FindOptions,
     ) -> Vec<Match> {
         cache.generation += 1;
-        cache.scanned = 0;
+        cache.scanned = std::mem::take(&mut cache.primed);
         let generation = cache.generation;
         let mut candidates = Vec::new();
         let (mut offset, mut offset16) = (0, 0);
@@ -393,6 +395,44 @@ impl Matcher {
         }
         cache.blocks.retain(|_, b| b.generation == generation);
         self.resolve(candidates, options)
+    }
+
+    /// Scans the blocks that `cache` has not seen yet, ahead of the
+    /// [`Matcher::find_blocks`] call that will give them (which then finds them
+    /// known): a caller that must not block for long (a browser's main thread)
+    /// scans a large document a few blocks at a time. The next `find_blocks` counts
+    /// them as scanned, and forgets them if it does not give them.
+    ///
+    /// ```
+    /// use sorot::{BlockCache, FindOptions, Gazetteer, Matcher};
+    /// let g = Gazetteer::from_json(r#"{"entities": [
+    ///     {"id": "kim", "name": "Kim Jong Un", "type": "PER", "short": ["Kim"]}]}"#, "t").unwrap();
+    /// let m = Matcher::new(g).unwrap();
+    /// let blocks = ["Kim tiba.", "Kim Jong Un bicara."];
+    /// let mut cache = BlockCache::new();
+    /// m.prime_blocks(&blocks[..1], &mut cache);
+    /// m.prime_blocks(&blocks[1..], &mut cache);
+    /// let found = m.find_blocks(&blocks, &mut cache, FindOptions::default());
+    /// assert_eq!(found, m.find_with(&blocks.join("\u{2029}"), FindOptions::default()));
+    /// assert_eq!(cache.scanned(), 2);
+    /// ```
+    pub fn prime_blocks<S: AsRef<str>>(&self, blocks: &[S], cache: &mut BlockCache) {
+        let generation = cache.generation;
+        for block in blocks {
+            let block = block.as_ref();
+            if cache.blocks.contains_key(block) {
+                continue;
+            }
+            cache.primed += 1;
+            cache.blocks.insert(
+                block.to_string(),
+                ScannedBlock {
+                    len16: block.encode_utf16().count(),
+                    candidates: self.candidates_of(block),
+                    generation,
+                },
+            );
+        }
     }
 
     /// Every place where a form matches as a whole word with the right case.

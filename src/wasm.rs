@@ -17,6 +17,7 @@
 //! Engine.load(bytes: Uint8Array, origin?: string): Engine   // a compiled gazetteer; throws Error
 //! engine.find(text: string, allOverlaps: boolean): Uint32Array
 //! engine.findBlocks(cache: DocumentCache, blocks: string[], allOverlaps: boolean): Uint32Array
+//! engine.primeBlocks(cache: DocumentCache, blocks: string[])  // scan ahead, a few blocks at a time
 //! engine.gazetteerJson(): string                 // the stored JSON text of the gazetteer
 //! engine.gazetteerJsonRange(): Uint32Array       // [start, end): where that JSON is in `bytes`
 //! engine.entityIndex(): Uint32Array              // [headEnd, start0, end0, ...] in that JSON (bytes)
@@ -173,6 +174,14 @@ impl Engine {
     /// Finds entities in one document given as its blocks (the document's text split
     /// at U+2029): the same result as [`Engine::find`] on the joined text, but only
     /// the blocks that `cache` has not seen are scanned again.
+    /// Scans, ahead of the `findBlocks` call that will give them, the blocks `cache`
+    /// has not seen: a large document is scanned a few blocks at a time, between
+    /// which the page can respond (see `Matcher::prime_blocks`).
+    #[wasm_bindgen(js_name = primeBlocks)]
+    pub fn prime_blocks(&self, cache: &mut DocumentCache, blocks: Vec<String>) {
+        self.matcher.prime_blocks(&blocks, &mut cache.cache);
+    }
+
     #[wasm_bindgen(js_name = findBlocks)]
     pub fn find_blocks(
         &self,

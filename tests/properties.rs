@@ -92,6 +92,25 @@ proptest! {
     }
 
     #[test]
+    fn blocks_scanned_ahead_in_pieces_give_what_the_joined_text_gives(
+        forms in prop::collection::vec(atoms(5), 1..6),
+        blocks in prop::collection::vec(atoms(20), 1..8),
+        cut in any::<prop::sample::Index>(),
+    ) {
+        if let Some(m) = gazetteer(&forms, false) {
+            for overlap in [Overlap::Longest, Overlap::All] {
+                let options = FindOptions { overlap };
+                let mut cache = BlockCache::new();
+                let at = cut.index(blocks.len() + 1);
+                m.prime_blocks(&blocks[..at], &mut cache);
+                m.prime_blocks(&blocks[at..], &mut cache);
+                let joined = blocks.join("\u{2029}");
+                prop_assert_eq!(m.find_blocks(&blocks, &mut cache, options), m.find_with(&joined, options));
+            }
+        }
+    }
+
+    #[test]
     fn compiled_gives_what_text_gives(
         forms in prop::collection::vec(atoms(5), 1..6),
         text in atoms(60),

@@ -202,3 +202,36 @@ test('free() and remove() release the Worker, the port and the document; later c
   assert.match(result.deadWorker, /^Error: engine: the Worker failed/);
   await page.close();
 });
+
+for (const renderer of ['highlight-api', 'mark']) {
+  test(`[${renderer}] a large page is read, matched and drawn in slices: a click is handled while it is highlighted, and the result is the same`, async () => {
+    const page = await blankPage(env.browser, env.url);
+    await page.evaluate(async ({ gazetteer, renderer }) => {
+      const { createHighlighter } = await import('/__test/sorot.mjs');
+      // About 1.2 MB of distinct paragraphs.
+      const names = ['Sergey Lavrov', 'Kim Jong Un', 'Moskow', 'Pyongyang', 'Paris Hilton', 'Georgia'];
+      const root = document.createElement('div');
+      for (let i = 0; i < 12000; i++) {
+        const p = document.createElement('p');
+        p.textContent = `Paragraf ${i}: ${names[i % names.length]} bertemu ${names[(i * 7 + 3) % names.length]} di kota nomor ${i * 13}, kata laporan ke-${i}.`;
+        root.append(p);
+      }
+      document.body.prepend(root);
+      const hl = await createHighlighter({ gazetteer });
+      window.expected = (await hl.find([...root.children].map((p) => p.textContent).join('\u2029'))).map((m) => m.id).join();
+      window.state = { done: false, clickedWhile: null };
+      document.addEventListener('pointerdown', () => { window.state.clickedWhile ??= !window.state.done; });
+      window.highlighting = hl.highlight(root, { renderer }).then((h) => { window.state.done = true; return h; });
+    }, { gazetteer: GAZETTEER, renderer });
+    // The click goes in while the page is being highlighted.
+    await page.mouse.click(3, 3);
+    const result = await page.evaluate(async () => {
+      const h = await window.highlighting;
+      return { ...window.state, count: h.matches.length, same: h.matches.map((m) => m.id).join() === window.expected };
+    });
+    assert.ok(result.count > 20_000, `${result.count} matches`);
+    assert.equal(result.same, true, 'the matches equal find() on the text');
+    assert.equal(result.clickedWhile, true, 'the click was handled before the highlights were all drawn');
+    await page.close();
+  });
+}

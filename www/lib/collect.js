@@ -85,13 +85,15 @@ export class TextCollector {
 
   /**
    * Walks the root (reusing cached blocks) and returns its text.
-   * @returns {Collected}
+   * @param {() => (boolean|Promise<boolean>)} [pause] called every few hundred
+   *   nodes: it may let the page respond (a promise) and says whether to go on
+   * @returns {Promise<Collected|null>} null when `pause` said to stop
    */
-  collect() {
+  async collect(pause) {
     const tokens = [];
     const owners = [];
     const scopes = new Set();
-    if (!this.#rootIsEditable()) this.#walk(tokens, owners, scopes);
+    if (!this.#rootIsEditable() && !(await this.#walk(tokens, owners, scopes, pause))) return null;
     const parts = [];
     const nodes = [];
     const starts = [];
@@ -154,7 +156,7 @@ export class TextCollector {
     return root.nodeType === Node.ELEMENT_NODE && root.isContentEditable;
   }
 
-  #walk(tokens, owners, scopes) {
+  async #walk(tokens, owners, scopes, pause) {
     const root = this.root;
     const cache = this.#cache;
     const blocks = [root]; // the open blocks, innermost last
@@ -162,7 +164,12 @@ export class TextCollector {
     // A {closes, start} entry (not a node) marks the end of a block element.
     const stack = [];
     pushChildren(stack, root, scopes);
+    let visited = 0;
     while (stack.length > 0) {
+      if (pause && (++visited & 255) === 0) {
+        const go = pause();
+        if (!(go === true || (await go))) return false;
+      }
       const node = stack.pop();
       if (node.nodeType === undefined) {
         tokens.push(BREAK);
@@ -211,6 +218,7 @@ export class TextCollector {
         pushChildren(stack, node, scopes);
       }
     }
+    return true;
   }
 
   #role(el) {
@@ -313,4 +321,31 @@ export function locate(collected, start, end) {
     if (to > from) segments.push({ node: nodes[i], start: from, end: to, index: i });
   }
   return segments;
+}
+
+/**
+ * The pieces of Text nodes of every match, in one pass (matches sorted by start,
+ * as the engine gives them).
+ * @param {Collected} collected
+ * @param {{start: number, end: number}[]} matches
+ * @returns {Segment[][]}
+ */
+export function locateAll(collected, matches) {
+  const { nodes, starts } = collected;
+  const out = new Array(matches.length);
+  let j = 0;
+  for (let m = 0; m < matches.length; m++) {
+    const { start, end } = matches[m];
+    // The last node that starts at or before `start` (matches come in order).
+    if (m > 0 && start < matches[m - 1].start) j = 0;
+    while (j + 1 < nodes.length && starts[j + 1] <= start) j++;
+    const segments = [];
+    for (let i = j; i < nodes.length && starts[i] < end; i++) {
+      const from = Math.max(start, starts[i]) - starts[i];
+      const to = Math.min(end, starts[i] + nodes[i].data.length) - starts[i];
+      if (to > from) segments.push({ node: nodes[i], start: from, end: to, index: i });
+    }
+    out[m] = segments;
+  }
+  return out;
 }

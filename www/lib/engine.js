@@ -12,6 +12,26 @@ import { VERSION, isProtocolMessage, wrapPort } from './protocol.js';
 
 export { decodeMatches } from './flat.js';
 
+/** Block separator of a document's text (no match crosses it). */
+const BLOCK_SEPARATOR = '\u2029';
+/** On a page's main thread a long scan would block input: it is cut into slices. */
+const ON_MAIN_THREAD = typeof document !== 'undefined';
+/** Texts from this many UTF-16 units on are scanned in slices there. */
+const LARGE_TEXT = 100_000;
+/** About this much text per slice, and this many ms of slices before yielding. */
+const SLICE_TEXT = 32_000;
+const SLICE_MS = 8;
+
+/** Lets the page handle its input and paint, then goes on (a new task). */
+function yieldToPage() {
+  if (typeof globalThis.scheduler?.yield === 'function') return globalThis.scheduler.yield();
+  return new Promise((resolve) => {
+    const channel = new MessageChannel();
+    channel.port1.onmessage = () => { channel.port1.close(); resolve(); };
+    channel.port2.postMessage(null);
+  });
+}
+
 // The library's assets, next to it. Written out in full (`new URL('./pkg/…',
 // import.meta.url)`) so that bundlers find and emit them.
 const PACKAGED = {
@@ -197,7 +217,35 @@ export class LocalEngine {
    * @returns {Promise<Uint32Array>}
    */
   async find(text, options = {}) {
-    return this.findNow(text, options);
+    if (typeof text !== 'string') throw new Error(`find() takes a string, not ${typeof text}`);
+    if (!ON_MAIN_THREAD || text.length < LARGE_TEXT) return this.findNow(text, options);
+    // A large text on a page's main thread: scanned a few blocks at a time, with
+    // the page responding in between, then resolved at once (the same matches).
+    const blocks = text.split(BLOCK_SEPARATOR);
+    const cache = new DocumentCache();
+    try {
+      await this.#scanAhead(cache, blocks);
+      return this.#live().findBlocks(cache, blocks, options.overlap === 'all');
+    } finally {
+      cache.free();
+    }
+  }
+
+  /** Scans the blocks a cache does not know in slices, yielding between them. */
+  async #scanAhead(cache, blocks) {
+    let start = 0;
+    let deadline = performance.now() + SLICE_MS;
+    while (start < blocks.length) {
+      let end = start;
+      let size = 0;
+      while (end < blocks.length && size < SLICE_TEXT) size += blocks[end++].length;
+      this.#live().primeBlocks(cache, blocks.slice(start, end));
+      start = end;
+      if (start < blocks.length && performance.now() >= deadline) {
+        await yieldToPage();
+        deadline = performance.now() + SLICE_MS;
+      }
+    }
   }
 
   /**
@@ -218,10 +266,15 @@ export class LocalEngine {
    * @returns {Promise<{flat: Uint32Array, blocks: number, scanned: number}>}
    */
   async findBlocks(doc, blocks, options = {}) {
-    const wasm = this.#live();
+    this.#live();
     let cache = this.#docs.get(doc);
     if (!cache) this.#docs.set(doc, (cache = new DocumentCache()));
-    const flat = wasm.findBlocks(cache, blocks, options.overlap === 'all');
+    if (ON_MAIN_THREAD && blocks.length > 1) {
+      let size = 0;
+      for (const b of blocks) size += b.length;
+      if (size >= LARGE_TEXT) await this.#scanAhead(cache, blocks);
+    }
+    const flat = this.#live().findBlocks(cache, blocks, options.overlap === 'all');
     return { flat, blocks: cache.size, scanned: cache.scanned };
   }
 

@@ -6,7 +6,7 @@
 // answer that arrives after the page changed again is dropped, never drawn: its
 // offsets may point into text that is gone, and a newer update is on its way.
 
-import { TextCollector, locate, OWNER_ATTRIBUTE } from './collect.js';
+import { TextCollector, locateAll, OWNER_ATTRIBUTE } from './collect.js';
 import { Interaction } from './interact.js';
 import { Watcher } from './observe.js';
 import { RENDERERS } from './renderer.js';
@@ -35,6 +35,37 @@ function nestingDepths(matches) {
     open.sort((a, b) => matches[b].end - matches[a].end);
   }
   return depths;
+}
+
+/** Which item drew a match, for its lazy `ranges` and `elements`. */
+const itemOfMatch = new WeakMap(); // match → {item, renderer}
+
+/** `match.ranges` and `match.elements`, made from the renderer when first read. */
+const DRAWN = {
+  ranges: {
+    get() { const d = itemOfMatch.get(this); return d ? d.renderer.drawing(d.item).ranges : []; },
+    enumerable: true, configurable: true,
+  },
+  elements: {
+    get() { const d = itemOfMatch.get(this); return d ? d.renderer.drawing(d.item).elements : []; },
+    enumerable: true, configurable: true,
+  },
+};
+
+/**
+ * The longest stretch of work (ms) before an update lets the page respond: a big
+ * page is read and drawn in slices, never in one long task.
+ */
+const SLICE_MS = 8;
+
+/** Lets the page handle its input and paint, then goes on (a new task). */
+function yieldToPage(view) {
+  if (typeof view?.scheduler?.yield === 'function') return view.scheduler.yield();
+  return new Promise((resolve) => {
+    const channel = new MessageChannel();
+    channel.port1.onmessage = () => { channel.port1.close(); resolve(); };
+    channel.port2.postMessage(null);
+  });
 }
 
 /**
@@ -305,6 +336,7 @@ export class Highlight {
    */
   async #update(changed) {
     const renderer = this.#renderer;
+    const generation = ++this.#generation;
     if (changed) {
       const chain = this.#collector.invalidate(changed);
       // The renderer's own nodes go before the changed blocks are walked again.
@@ -317,42 +349,67 @@ export class Highlight {
         this.#interaction.forget(gone);
       }
     }
-    const collected = this.#collector.collect();
+    this.#pageChanged = false;
+    // Work in slices: between them the page responds; an update that a newer change
+    // makes stale stops there (the newer one follows).
+    const view = (this.root.ownerDocument ?? this.root).defaultView;
+    let deadline = performance.now() + SLICE_MS;
+    const current = () => !this.#removed && generation === this.#generation && !this.#pageChanged;
+    const pause = () => {
+      if (performance.now() < deadline) return current();
+      return yieldToPage(view).then(() => {
+        deadline = performance.now() + SLICE_MS;
+        return current() && !this.#watcher?.takePending();
+      });
+    };
+    const collected = await this.#collector.collect(pause);
+    if (!collected) return;
     const data = collected.nodes.map((n) => n.data);
     this.#judgeFights(collected, data);
-    const generation = ++this.#generation;
-    this.#pageChanged = false;
     let found;
     try {
-      found = await this.#context.find(collected.text);
+      found = await this.#context.find(collected.text, pause);
     } catch (err) {
       if (changed === null) throw err; // highlight() rejects
       this.#reportError(err);
       return;
     }
-    if (this.#removed || generation !== this.#generation) return;
-    if (this.#pageChanged || this.#watcher?.takePending()) return; // a newer update redraws
-    this.#draw(collected, data, found);
+    if (!found || !current() || this.#watcher?.takePending()) return; // a newer update redraws
+    if (!(await this.#draw(collected, data, found, pause))) return;
     this.#follow(collected.scopes);
     if (changed) this.#settings.onUpdate?.(this);
   }
 
-  #draw(collected, data, { matches, stats }) {
+  /**
+   * Draws what changed, in slices (`pause` between them may stop it: then what is
+   * drawn so far is kept track of, and the next update draws the rest).
+   * @returns {Promise<boolean>} whether it drew everything
+   */
+  async #draw(collected, data, { matches, stats }, pause) {
     const renderer = this.#renderer;
-    const depths = nestingDepths(matches);
+    // Only `overlap: 'all'` nests matches.
+    const depths = this.#settings.overlap === 'all' ? nestingDepths(matches) : null;
+    if (!(await pause())) return false;
+    const located = locateAll(collected, matches);
+    if (!(await pause())) return false;
     const old = new Map();
     for (const item of this.#items) old.set(item.key, item);
     const next = [];
     const added = [];
-    matches.forEach((match, i) => {
-      const segments = locate(collected, match.start, match.end);
-      if (segments.length === 0) return;
+    for (let i = 0; i < matches.length; i++) {
+      if ((i & 511) === 511 && !(await pause())) return false;
+      const match = matches[i];
+      const segments = located[i];
+      if (segments.length === 0) continue;
       // Without `observe` nothing tells of a change made while the engine answered:
       // text that changed is not drawn. (A node the mark renderer replaced is out
       // of the page but unchanged: its marks stand for it.)
-      if (segments.some((s) => s.node.data !== data[s.index])) return;
+      if (segments.some((seg) => seg.node.data !== data[seg.index])) continue;
       const owner = collected.owners[segments[0].index];
-      const key = `${segments.map((s) => `${nodeId(s.node)}:${s.start}:${s.end}`).join(',')}|${match.id}|${depths[i]}`;
+      const depth = depths ? depths[i] : 0;
+      const key = segments.length === 1
+        ? `${nodeId(segments[0].node)}:${segments[0].start}:${segments[0].end}|${match.id}|${depth}`
+        : `${segments.map((seg) => `${nodeId(seg.node)}:${seg.start}:${seg.end}`).join(',')}|${match.id}|${depth}`;
       let item = old.get(key);
       if (item) {
         old.delete(key);
@@ -360,26 +417,40 @@ export class Highlight {
         item.segments = segments;
         item.owner = owner;
       } else {
-        item = { match, serial: this.#serial++, segments, owner, depth: depths[i], key };
+        item = { match, serial: this.#serial++, segments, owner, depth, key };
+        itemOfMatch.set(match, { item, renderer });
+        Object.defineProperties(match, DRAWN);
         added.push(item);
       }
       next.push(item);
-    });
+    }
+    // What is drawn, kept true after each slice (for an update that stops half way).
     const gone = [...old.values()];
-    renderer.unrender(gone);
-    renderer.render(added.filter((item) => (this.#fights.get(item.owner)?.count ?? 0) < MAX_FIGHTS));
-    this.#watcher?.discard();
+    const drawn = new Set(this.#items);
+    const slices = async (list, fn) => {
+      for (let at = 0; at < list.length;) {
+        const end = Math.min(list.length, at + 256);
+        fn(list.slice(at, end));
+        this.#watcher?.discard();
+        at = end;
+        if (at < list.length && !(await pause())) return false;
+      }
+      return true;
+    };
+    const stopped = () => {
+      this.#items = [...drawn];
+      return false;
+    };
+    if (!(await slices(gone, (part) => { renderer.unrender(part); for (const item of part) drawn.delete(item); }))) return stopped();
+    if (gone.length > 0) this.#interaction.forget(new Set(gone));
+    const toDraw = added.filter((item) => (this.#fights.get(item.owner)?.count ?? 0) < MAX_FIGHTS);
+    if (!(await slices(toDraw, (part) => { renderer.render(part); for (const item of part) drawn.add(item); }))) return stopped();
     this.#items = next;
     this.#drawn = { collected, data };
-    for (const item of next) {
-      const drawn = renderer.drawing(item);
-      item.match.elements = drawn.elements;
-      // Made when first read (the mark renderer makes its Ranges only then).
-      Object.defineProperty(item.match, 'ranges', { get: () => drawn.ranges, enumerable: true, configurable: true });
-    }
+    // Each match's `ranges` and `elements` are read from the renderer when asked for.
     this.matches = next.map((item) => item.match);
     if (stats) this.lastUpdate = stats;
-    if (gone.length > 0) this.#interaction.forget(new Set(gone));
+    return true;
   }
 
   /**

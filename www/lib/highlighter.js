@@ -198,14 +198,23 @@ export class Highlighter {
     // blocks whose text it has not seen for this document (document-wide rules still
     // apply to all).
     const documentId = settings.observe ? newDocumentId() : null;
-    const find = async (text) => {
+    // `pause` (from the Highlight) lets the page respond between the steps of a big
+    // document, and says whether the update is still wanted.
+    const find = async (text, pause) => {
       const current = this.#engineOrThrow();
+      let raw;
+      let stats;
       if (documentId) {
         const answer = await current.findBlocks(documentId, text.split(BLOCK_SEPARATOR), { overlap });
-        return { matches: decodeMatches(answer.flat, text, await this.#entitiesOf(answer.flat)), stats: { blocks: answer.blocks, scanned: answer.scanned } };
+        raw = answer.flat;
+        stats = { blocks: answer.blocks, scanned: answer.scanned };
+      } else {
+        raw = await current.find(text, { overlap });
       }
-      const raw = await current.find(text, { overlap });
-      return { matches: decodeMatches(raw, text, await this.#entitiesOf(raw)) };
+      if (pause && !(await pause())) return null;
+      const entities = await this.#entitiesOf(raw);
+      if (pause && !(await pause())) return null;
+      return { matches: decodeMatches(raw, text, entities), stats };
     };
     const handle = new Highlight(root, settings, {
       highlighter: this,

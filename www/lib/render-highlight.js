@@ -40,7 +40,7 @@ export class HighlightApiRenderer {
     return Boolean(view && view.CSS && view.CSS.highlights && typeof view.Highlight === 'function');
   }
 
-  /** @type {Map<import('./renderer.js').RenderItem, {range: AbstractRange, highlight: Highlight, entry: object, sets: Array<[Node, Set<object>]>}[]>} what is painted per item */
+  /** @type {Map<import('./renderer.js').RenderItem, {item: object, range: AbstractRange, highlight: Highlight, parent: Node|null, slot: Node|null}[]>} what is painted per item */
   #ranges = new Map();
   /** @type {Map<import('./renderer.js').RenderItem, Range[]>} live Ranges, made when asked for */
   #live = new Map();
@@ -95,9 +95,11 @@ export class HighlightApiRenderer {
    * @param {import('./renderer.js').RenderItem[]} items
    */
   render(items) {
+    const scopes = new Map(); // parent node → its style scope, for this call
     for (const item of items) {
       const type = item.match.type;
       if (!isTypeKey(type)) continue;
+      const name = item.depth > 0 ? `n-${type}` : `t-${type}`;
       const pieces = [];
       for (const seg of item.segments) {
         const doc = seg.node.ownerDocument;
@@ -105,20 +107,23 @@ export class HighlightApiRenderer {
         const range = this.staticRanges && typeof view.StaticRange === 'function'
           ? new view.StaticRange({ startContainer: seg.node, startOffset: seg.start, endContainer: seg.node, endOffset: seg.end })
           : liveRange(doc, seg);
-        const highlight = this.#highlight(doc, item.depth > 0 ? `n-${type}` : `t-${type}`, item.depth > 0 ? 1 : 0);
+        const highlight = this.#highlight(doc, name, item.depth > 0 ? 1 : 0);
         highlight.add(range);
-        const entry = { item, range };
-        const sets = [];
-        for (const key of [seg.node.parentNode, seg.node.assignedSlot]) {
+        // One entry per piece: in the sets of the elements around it (for hit tests).
+        const piece = { item, range, highlight, parent: seg.node.parentNode, slot: seg.node.assignedSlot };
+        for (const key of [piece.parent, piece.slot]) {
           if (!key) continue;
           let set = this.#byElement.get(key);
           if (!set) this.#byElement.set(key, (set = new Set()));
-          set.add(entry);
-          sets.push([key, set]);
+          set.add(piece);
         }
-        pieces.push({ range, highlight, entry, sets });
-        const scope = scopeOf(seg.node);
-        if (scope) this.#sheet.attach(scope);
+        pieces.push(piece);
+        const parent = piece.parent;
+        if (!scopes.has(parent)) {
+          const scope = scopeOf(seg.node);
+          scopes.set(parent, scope);
+          if (scope) this.#sheet.attach(scope);
+        }
       }
       this.#ranges.set(item, pieces);
     }
@@ -134,12 +139,15 @@ export class HighlightApiRenderer {
       if (!pieces) continue;
       this.#ranges.delete(item);
       this.#live.delete(item);
-      for (const { range, highlight, entry, sets } of pieces) {
+      for (const piece of pieces) {
+        const { range, highlight } = piece;
         highlight.delete(range);
         this.#focusHighlight(range)?.delete(range);
-        for (const [key, set] of sets) {
-          set.delete(entry);
-          if (set.size === 0 && this.#byElement.get(key) === set) this.#byElement.delete(key);
+        for (const key of [piece.parent, piece.slot]) {
+          const set = key && this.#byElement.get(key);
+          if (!set) continue;
+          set.delete(piece);
+          if (set.size === 0) this.#byElement.delete(key);
         }
         this.#retire(range);
       }
