@@ -17,7 +17,12 @@
 set -eu
 cd "$(dirname "$0")"
 
-step() { printf '==> %s\n' "$*" >&2; }
+STARTED=$(date +%s)
+# A step's line says how long the run has taken so far (m:ss).
+step() {
+  t=$(( $(date +%s) - STARTED ))
+  printf '==> [%d:%02d] %s\n' $(( t / 60 )) $(( t % 60 )) "$*" >&2
+}
 die() { printf 'build.sh: %s\n' "$*" >&2; exit 1; }
 
 COMPILER_WASM=target/wasm32-unknown-unknown/wasm/sorot.wasm
@@ -240,6 +245,9 @@ need_decap() {
 
 run_tests() {
   build
+  # Every node test has a deadline: one that hangs fails with its name instead of
+  # stalling the run (the slowest, the extension's 24 pages, takes about 2 minutes).
+  node_test="node --test --test-timeout=${SOROT_TEST_TIMEOUT_MS:-600000}"
   step "checking formatting (cargo fmt --check)"
   cargo fmt --check || die "run 'cargo fmt' to format the code"
   if cargo clippy --version >/dev/null 2>&1; then
@@ -257,19 +265,19 @@ run_tests() {
     step "skipping the quality benchmark's own tests: python3 not found"
   fi
   step "wasm module tests under Node (node --test tests/wasm/)"
-  node --test tests/wasm/
+  $node_test tests/wasm/
   need_chromium
   step "type tests (tsc --noEmit --strict on tests/types/, against the staged package)"
   node_modules/.bin/tsc -p tests/types/tsconfig.json
   build_package
   build_extension
   step "browser tests (node --test, headless Chromium: $CHROMIUM)"
-  node --test --test-concurrency=1 $(ls tests/browser/*.test.mjs | grep -v '/extension')
+  $node_test --test-concurrency=1 $(ls tests/browser/*.test.mjs | grep -v '/extension')
   step "the browser API suite again, with the engine in a module Worker"
-  SOROT_TEST_ENGINE=worker node --test --test-concurrency=1 \
+  SOROT_TEST_ENGINE=worker $node_test --test-concurrency=1 \
     tests/browser/api.test.mjs tests/browser/renderers.test.mjs tests/browser/observe.test.mjs
   step "extension tests: settings, then the built Chromium extension (headless Chromium) and 24 real pages through it"
-  timed node --test --test-concurrency=1 tests/browser/extension-settings.test.mjs \
+  timed $node_test --test-concurrency=1 tests/browser/extension-settings.test.mjs \
     tests/browser/extension.test.mjs tests/browser/extension-pages.test.mjs
   step "extension lint (web-ext lint, the Firefox build)"
   node_modules/.bin/web-ext lint --source-dir dist/extension-firefox --output text --warnings-as-errors >/dev/null \
@@ -277,13 +285,13 @@ run_tests() {
   find_firefox
   if [ -x "$FIREFOX" ]; then
     step "extension tests in Firefox (headless $FIREFOX, WebDriver BiDi)"
-    timed node --test --test-concurrency=1 tests/browser/extension-firefox.test.mjs
+    timed $node_test --test-concurrency=1 tests/browser/extension-firefox.test.mjs
   else
     step "skipping the extension tests in Firefox: $FIREFOX not found (apt-get install firefox-esr, or set FIREFOX)"
   fi
   need_decap
   step "the widget in Decap CMS (node --test tests/decap/; its bundle is 5 MB)"
-  timed node --test tests/decap/
+  timed $node_test tests/decap/
   if [ "${SOROT_SPARK:-}" = 1 ]; then run_spark; else step "skipping the Spark example (SOROT_SPARK=1 runs it: it installs pyspark)"; fi
 }
 

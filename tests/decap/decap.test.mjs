@@ -88,12 +88,18 @@ async function run({ widget }) {
     // editor types: set-up is judged apart from typing.
     await page.waitForFunction(() => document.getElementById('preview-pane').contentDocument.querySelector('[data-sorot-owner="widget-panel"]')
       && window.__loaf !== undefined, null, { timeout: 10_000 });
-    await page.evaluate(() => new Promise((resolve) => {
-      const doc = document.getElementById('preview-pane').contentDocument;
-      const wait = () => (doc.defaultView.__sorotReady ? resolve() : setTimeout(wait, 20));
-      doc.addEventListener('sorot-update', () => { doc.defaultView.__sorotReady = true; }, { once: true });
-      wait();
-    }));
+    // Ready = the widget's highlight of the preview's body has drawn its first
+    // update (the widget's own module, which the tag loaded: the same instance).
+    await page.evaluate(async () => {
+      const { highlightOf } = await import('/widget/sorot-widget.js');
+      const deadline = performance.now() + 20_000;
+      for (;;) {
+        const h = highlightOf(document.getElementById('preview-pane').contentDocument?.body);
+        if (h) return h.idle();
+        if (performance.now() > deadline) throw new Error('the widget did not highlight the preview within 20 s');
+        await new Promise((r) => setTimeout(r, 20));
+      }
+    });
     result.readyAt = await page.evaluate(() => performance.now());
     // How much other processes stretch a task's wall-clock time on this machine right
     // now: the median of 25 runs of the same short loop over the fastest run.
