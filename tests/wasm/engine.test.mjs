@@ -69,15 +69,15 @@ test('a bad compiled gazetteer throws an Error that says what is wrong', () => {
   version[8] = 9;
   const rows = [
     ['text', new TextEncoder().encode('id\ttype\tname\n'), /^gazetteer: compiled gazetteer: not a compiled gazetteer/],
-    ['other version', version, /^default\.sorot: compiled gazetteer: format version 9, this sorot reads version 1/],
+    ['other version', version, /^default\.sorot: compiled gazetteer: format version 9, this sorot reads version 2/],
     ['truncated', defaultBytes.subarray(0, defaultBytes.length - 100), /compiled gazetteer: truncated at section JSON/],
   ];
   for (const [name, bytes, want] of rows) {
     const origin = name === 'other version' ? 'default.sorot' : undefined;
     assert.throws(() => engineModule.Engine.load(bytes, origin), (e) => e instanceof Error && want.test(e.message), name);
   }
-  assert.equal(engineModule.compiledFormatVersion(), 1);
-  assert.equal(compilerModule.compiledFormatVersion(), 1);
+  assert.equal(engineModule.compiledFormatVersion(), 2);
+  assert.equal(compilerModule.compiledFormatVersion(), 2);
 });
 
 test('compileGazetteers merges compiled and text parts in order', () => {
