@@ -29,12 +29,11 @@ use std::sync::Arc;
 /// No pattern ends at this node.
 const NONE: u32 = u32::MAX;
 
-/// In a state of the transition table: a pattern ends at this node or on its
-/// dictionary chain. Node numbers are below it.
+/// In a state: a pattern ends at its node or on the node's dictionary chain.
 const HAS_OUTPUT: u32 = 1 << 31;
 
 /// How many bytes the transition table of the shallowest nodes may take.
-const TABLE_BYTES: usize = 256 * 1024;
+const TABLE_BYTES: usize = 1024 * 1024;
 
 /// Bytes shared with the compiled file they came from (or owned alone).
 #[derive(Clone)]
@@ -60,86 +59,83 @@ impl Shared {
     }
 }
 
-/// Where the arrays of a serialised automaton with `n` nodes are, from its start:
-/// the node count (u32), then `first_edge` (n + 1 u32: the edges of node `i` are
-/// `first_edge[i]..first_edge[i + 1]`), `output` (n u32: the pattern that ends at
-/// each node, or `u32::MAX`), `fail` (n u32), `dict` (n u32: 0 when no pattern ends
-/// on the failure chain) and the edges' bytes (n - 1 u8), all little-endian.
+/// The size of a node's record in the serialised automaton.
+const RECORD: usize = 16;
+
+/// A serialised automaton with `n` nodes is: the node count (u32), then `n + 1`
+/// records of four u32 (node `i`'s: `first_edge`, where its edges start, its edges
+/// being `first_edge[i]..first_edge[i + 1]`; `output`, the pattern that ends there
+/// or `u32::MAX`; `fail`; `dict`, 0 when no pattern ends on the failure chain; the
+/// last record only ends the last node's edges, `[n - 1, u32::MAX, 0, 0]`), then
+/// the edges' bytes (`n - 1`), all little-endian.
+fn serialized_len(n: usize) -> Option<usize> {
+    n.checked_add(1)?
+        .checked_mul(RECORD)?
+        .checked_add(4 + n.checked_sub(1)?)
+}
+
+/// One node, as its record says.
 #[derive(Clone, Copy)]
-struct Layout {
-    first_edge: usize,
-    output: usize,
+struct Node {
+    /// Its edges are `lo..hi`.
+    lo: usize,
+    hi: usize,
+    output: u32,
     fail: usize,
     dict: usize,
-    labels: usize,
-    len: usize,
-}
-
-impl Layout {
-    fn new(n: usize) -> Option<Layout> {
-        let first_edge = 4;
-        let output = first_edge + n.checked_add(1)?.checked_mul(4)?;
-        let fail = output + n.checked_mul(4)?;
-        let dict = fail + n * 4;
-        let labels = dict + n * 4;
-        let len = labels + n.checked_sub(1)?;
-        Some(Layout {
-            first_edge,
-            output,
-            fail,
-            dict,
-            labels,
-            len,
-        })
-    }
-}
-
-#[inline(always)]
-fn u32_at(bytes: &[u8], at: usize) -> u32 {
-    match bytes.get(at..at + 4) {
-        Some(&[a, b, c, d]) => u32::from_le_bytes([a, b, c, d]),
-        _ => 0,
-    }
 }
 
 /// The serialised arrays, read in place.
 #[derive(Clone, Copy)]
 struct Arrays<'a> {
-    bytes: &'a [u8],
-    layout: Layout,
+    /// The records, from node 0's.
+    records: &'a [u8],
+    labels: &'a [u8],
 }
 
-impl Arrays<'_> {
-    #[inline(always)]
-    fn first_edge(&self, i: usize) -> usize {
-        u32_at(self.bytes, self.layout.first_edge + 4 * i) as usize
+impl<'a> Arrays<'a> {
+    fn new(bytes: &'a [u8], n: usize) -> Arrays<'a> {
+        let labels = 4 + (n + 1) * RECORD;
+        Arrays {
+            records: bytes.get(4..labels).unwrap_or_default(),
+            labels: bytes.get(labels..).unwrap_or_default(),
+        }
     }
+
+    /// Node `i` (an empty node without output or links from the last record on).
     #[inline(always)]
-    fn output(&self, i: usize) -> u32 {
-        u32_at(self.bytes, self.layout.output + 4 * i)
+    fn node(&self, i: usize) -> Node {
+        let at = i * RECORD;
+        match self.records.get(at..at + RECORD + 4) {
+            Some(
+                &[a0, a1, a2, a3, b0, b1, b2, b3, c0, c1, c2, c3, d0, d1, d2, d3, e0, e1, e2, e3],
+            ) => Node {
+                lo: u32::from_le_bytes([a0, a1, a2, a3]) as usize,
+                output: u32::from_le_bytes([b0, b1, b2, b3]),
+                fail: u32::from_le_bytes([c0, c1, c2, c3]) as usize,
+                dict: u32::from_le_bytes([d0, d1, d2, d3]) as usize,
+                hi: u32::from_le_bytes([e0, e1, e2, e3]) as usize,
+            },
+            _ => Node {
+                lo: 0,
+                hi: 0,
+                output: NONE,
+                fail: 0,
+                dict: 0,
+            },
+        }
     }
+
+    /// The bytes of a node's edges.
     #[inline(always)]
-    fn fail(&self, i: usize) -> usize {
-        u32_at(self.bytes, self.layout.fail + 4 * i) as usize
+    fn edges(&self, node: &Node) -> &'a [u8] {
+        self.labels.get(node.lo..node.hi).unwrap_or_default()
     }
+
+    /// The child of `node` by byte `b`.
     #[inline(always)]
-    fn dict(&self, i: usize) -> usize {
-        u32_at(self.bytes, self.layout.dict + 4 * i) as usize
-    }
-    /// The bytes of the edges of node `i`, and the number of its first edge.
-    #[inline(always)]
-    fn edges(&self, i: usize) -> (&[u8], usize) {
-        let (lo, hi) = (self.first_edge(i), self.first_edge(i + 1));
-        let labels = self.layout.labels;
-        (
-            self.bytes.get(labels + lo..labels + hi).unwrap_or_default(),
-            lo,
-        )
-    }
-    /// The child of node `i` by byte `b`.
-    #[inline(always)]
-    fn child(&self, i: usize, b: u8) -> Option<usize> {
-        let (edges, lo) = self.edges(i);
+    fn child(&self, node: &Node, b: u8) -> Option<usize> {
+        let edges = self.edges(node);
         let k = if edges.len() <= 8 {
             edges
                 .iter()
@@ -148,10 +144,7 @@ impl Arrays<'_> {
         } else {
             edges.binary_search(&b).ok()
         };
-        k.map(|k| lo + k + 1)
-    }
-    fn has_output(&self, i: usize) -> bool {
-        self.output(i) != NONE || self.dict(i) != 0
+        k.map(|k| node.lo + k + 1)
     }
 }
 
@@ -159,19 +152,25 @@ impl Arrays<'_> {
 /// numbered in the order given).
 pub(crate) struct Automaton {
     data: Shared,
-    layout: Layout,
+    /// The number of nodes.
+    n: usize,
     /// The length of each pattern (the depth of the node it ends at).
     lens: Vec<u32>,
-    /// Each byte's column in `table`: 0 for the bytes of no edge.
+    /// Each byte's column in `table`: 0 for the bytes of no edge of the nodes with
+    /// a row.
     classes: [u8; 256],
     /// The number of columns.
     stride: usize,
     /// The number of nodes (the first ones, the shallowest) with a row in `table`.
     rows: usize,
-    /// For each of the first `rows` nodes and each column: the next state, a node
-    /// number, with [`HAS_OUTPUT`] set when a pattern ends there or on its
-    /// dictionary chain.
+    /// `rows * stride`: a state below it is a place in `table`.
+    limit: u32,
+    /// For each of the first `rows` nodes and each column: the next state (see
+    /// [`Automaton::state_of`], without [`HAS_OUTPUT`])...
     table: Vec<u32>,
+    /// ...and whether a pattern ends there (apart, so that finding the next state
+    /// is one addition and one read).
+    outputs: Vec<bool>,
 }
 
 /// The patterns that end where a scan is, longest first: `(start, pattern)`.
@@ -190,11 +189,10 @@ impl Iterator for Outputs<'_> {
         if self.node == 0 {
             return None;
         }
-        let node = self.node;
-        self.node = self.arrays.dict(node);
-        let pattern = self.arrays.output(node);
-        let len = *self.lens.get(pattern as usize)? as usize;
-        Some((self.end.checked_sub(len)?, pattern))
+        let node = self.arrays.node(self.node);
+        self.node = node.dict;
+        let len = *self.lens.get(node.output as usize)? as usize;
+        Some((self.end.checked_sub(len)?, node.output))
     }
 }
 
@@ -222,26 +220,26 @@ impl Automaton {
     pub(crate) fn load(data: Shared, patterns: usize) -> Option<Automaton> {
         let bytes = data.bytes();
         let n = u32_at(bytes, 0) as usize;
-        if bytes.len() < 4 || n == 0 || n >= HAS_OUTPUT as usize {
+        // Node numbers and table places must stay below HAS_OUTPUT.
+        if bytes.len() < 4 || n == 0 || n >= (HAS_OUTPUT as usize) / 2 {
             return None;
         }
-        let layout = Layout::new(n)?;
-        if bytes.len() != layout.len {
+        if bytes.len() != serialized_len(n)? {
             return None;
         }
-        let a = Arrays { bytes, layout };
+        let a = Arrays::new(bytes, n);
         // The edges: in order, covering every node but the root once, each node's
-        // bytes increasing.
-        if a.first_edge(0) != 0 || a.first_edge(n) != n - 1 {
+        // bytes increasing; the last record exactly the end of the edges.
+        let root = a.node(0);
+        let last: Vec<u32> = (0..4)
+            .map(|k| u32_at(a.records, n * RECORD + 4 * k))
+            .collect();
+        if root.lo != 0 || last != [n as u32 - 1, NONE, 0, 0] {
             return None;
         }
         for i in 0..n {
-            let (lo, hi) = (a.first_edge(i), a.first_edge(i + 1));
-            if lo > hi {
-                return None;
-            }
-            let (edges, _) = a.edges(i);
-            if !edges.windows(2).all(|p| p[0] < p[1]) {
+            let node = a.node(i);
+            if node.lo > node.hi || !a.edges(&node).windows(2).all(|p| p[0] < p[1]) {
                 return None;
             }
         }
@@ -249,14 +247,14 @@ impl Automaton {
         // first edge of level d's first node leads. Each must be non-empty until the
         // last node: then every node's parent is in the level before its own, and
         // numbering is breadth-first.
-        let mut level_end = 1;
-        let mut depth = 0u32;
         let mut lens = vec![0u32; patterns];
-        if a.output(0) != NONE || a.fail(0) != 0 || a.dict(0) != 0 {
+        if root.output != NONE || root.fail != 0 || root.dict != 0 {
             return None;
         }
+        let mut level_end = 1;
+        let mut depth = 0u32;
         while level_end < n {
-            let next_end = a.first_edge(level_end) + 1;
+            let next_end = a.node(level_end).lo + 1;
             if next_end <= level_end {
                 return None;
             }
@@ -266,16 +264,15 @@ impl Automaton {
             for v in level_start..level_end {
                 // Failure and dictionary links go to a shallower level; a dictionary
                 // link to a node where a pattern ends.
-                let (fail, dict) = (a.fail(v), a.dict(v));
-                if fail >= level_start || dict >= level_start {
+                let node = a.node(v);
+                if node.fail >= level_start || node.dict >= level_start {
                     return None;
                 }
-                if dict != 0 && a.output(dict) == NONE {
+                if node.dict != 0 && a.node(node.dict).output == NONE {
                     return None;
                 }
-                let out = a.output(v);
-                if out != NONE {
-                    let len = lens.get_mut(out as usize)?;
+                if node.output != NONE {
+                    let len = lens.get_mut(node.output as usize)?;
                     if *len != 0 {
                         return None;
                     }
@@ -283,113 +280,178 @@ impl Automaton {
                 }
             }
         }
-        // The transition table of the shallowest nodes: one column per byte that
-        // some edge has, and column 0 for all the others (UTF-8 never has every
-        // byte, so a table where all 256 are edge bytes is refused).
+        // The transition table of the shallowest nodes, as many as fit in
+        // TABLE_BYTES: one column per byte that an edge of one of them has, and
+        // column 0 for all the others (from these nodes and their failure nodes,
+        // which are shallower, such a byte always leads back to the root).
         let mut classes = [0u8; 256];
         let mut stride = 1;
-        for &b in bytes.get(layout.labels..).unwrap_or_default() {
-            if classes[usize::from(b)] == 0 {
-                if stride == 256 {
+        let mut rows = 0;
+        for s in 0..n {
+            let edges = a.edges(&a.node(s));
+            let new = edges
+                .iter()
+                .filter(|&&b| classes[usize::from(b)] == 0)
+                .count();
+            if stride + new > 256 || (s > 0 && (s + 1) * (stride + new) * 4 > TABLE_BYTES) {
+                if s == 0 {
+                    // 256 distinct bytes out of the root: never UTF-8.
                     return None;
                 }
-                classes[usize::from(b)] = stride as u8;
-                stride += 1;
+                break;
             }
+            for &b in edges {
+                if classes[usize::from(b)] == 0 {
+                    classes[usize::from(b)] = stride as u8;
+                    stride += 1;
+                }
+            }
+            rows = s + 1;
         }
-        let rows = n.min((TABLE_BYTES / 4 / stride).max(1));
         let mut table = vec![0u32; rows * stride];
+        let mut outputs = vec![false; rows * stride];
         for s in 0..rows {
+            let node = a.node(s);
+            let row = s * stride;
             if s > 0 {
                 // What the failure node does (already filled: it is shallower).
-                let f = a.fail(s);
-                let (to, from) = table.split_at_mut(s * stride);
-                from[..stride].copy_from_slice(&to[f * stride..f * stride + stride]);
+                let f = node.fail * stride;
+                table.copy_within(f..f + stride, row);
+                outputs.copy_within(f..f + stride, row);
             }
-            let (edges, lo) = a.edges(s);
-            for (k, &b) in edges.iter().enumerate() {
-                let child = lo + k + 1;
-                let flag = if a.has_output(child) { HAS_OUTPUT } else { 0 };
-                table[s * stride + usize::from(classes[usize::from(b)])] = child as u32 | flag;
+            for (k, &b) in a.edges(&node).iter().enumerate() {
+                let at = row + usize::from(classes[usize::from(b)]);
+                let state = Automaton::state_of(&a, node.lo + k + 1, rows, stride);
+                table[at] = state & !HAS_OUTPUT;
+                outputs[at] = state & HAS_OUTPUT != 0;
             }
         }
         Some(Automaton {
             data,
-            layout,
+            n,
             lens,
             classes,
             stride,
             rows,
+            limit: (rows * stride) as u32,
             table,
+            outputs,
         })
     }
 
-    /// Scans `text` once, left to right, and calls `found(end, outputs)` at every
-    /// place where a pattern ends (`end` exclusive), with the patterns that end
-    /// there, longest first.
-    #[inline]
-    pub(crate) fn scan(&self, text: &[u8], mut found: impl FnMut(usize, Outputs<'_>)) {
-        let a = Arrays {
-            bytes: self.data.bytes(),
-            layout: self.layout,
-        };
-        let (table, classes, stride, rows) =
-            (&self.table[..], &self.classes, self.stride, self.rows);
+    /// Scans `text` once, left to right, and appends to `hits` every place where a
+    /// pattern ends: `(end, state)`, `end` exclusive (`state` without
+    /// [`HAS_OUTPUT`]); [`Automaton::outputs`] gives
+    /// the patterns that end there. (The scan calls nothing while it runs, so that
+    /// its few values stay in registers.)
+    #[inline(never)]
+    pub(crate) fn scan(&self, text: &[u8], hits: &mut Vec<(usize, u32)>) {
+        let a = Arrays::new(self.data.bytes(), self.n);
+        let (table, classes, limit) = (&self.table[..], &self.classes, self.limit);
+        let outputs = self.outputs.get(..table.len()).unwrap_or_default();
         let mut state = 0u32;
-        for (i, &b) in text.iter().enumerate() {
-            let s = (state & !HAS_OUTPUT) as usize;
-            state = if s < rows {
-                table
-                    .get(s * stride + usize::from(classes[usize::from(b)]))
-                    .copied()
-                    .unwrap_or(0)
-            } else {
-                self.next_deep(a, s, b)
-            };
-            if state & HAS_OUTPUT != 0 {
-                let node = (state & !HAS_OUTPUT) as usize;
-                let first = if a.output(node) != NONE {
-                    node
+        let mut i = 0;
+        while i < text.len() {
+            let b = text[i];
+            i += 1;
+            if state < limit {
+                // A row state and a column: always within the table.
+                let at = state as usize + usize::from(classes[usize::from(b)]);
+                if at < outputs.len() {
+                    state = table[at];
+                    if outputs[at] {
+                        hits.push((i, state));
+                    }
                 } else {
-                    a.dict(node)
-                };
-                found(
-                    i + 1,
-                    Outputs {
-                        arrays: a,
-                        lens: &self.lens,
-                        node: first,
-                        end: i + 1,
-                    },
-                );
+                    state = 0;
+                }
+            } else {
+                let next = self.next_deep(a, (state - limit) as usize, b);
+                state = next & !HAS_OUTPUT;
+                if next != state {
+                    hits.push((i, state));
+                }
             }
         }
     }
 
+    /// The patterns that end at `end` in the state `state` of a hit of
+    /// [`Automaton::scan`], longest first.
+    pub(crate) fn outputs(&self, end: usize, state: u32) -> Outputs<'_> {
+        let a = Arrays::new(self.data.bytes(), self.n);
+        let node = self.node_of(state);
+        let first = match a.node(node) {
+            n if n.output != NONE => node,
+            n => n.dict,
+        };
+        Outputs {
+            arrays: a,
+            lens: &self.lens,
+            node: first,
+            end,
+        }
+    }
+
+    /// A state's node.
+    fn node_of(&self, state: u32) -> usize {
+        let s = state & !HAS_OUTPUT;
+        if s < self.limit {
+            (s as usize) / self.stride
+        } else {
+            (s - self.limit) as usize
+        }
+    }
+
+    /// The state of node `i`: its row's place in the table, or for a node without
+    /// a row `limit + i`; with [`HAS_OUTPUT`] when a pattern ends there or on its
+    /// dictionary chain.
+    #[inline(always)]
+    fn state_of(a: &Arrays<'_>, i: usize, rows: usize, stride: usize) -> u32 {
+        let node = a.node(i);
+        let flag = if node.output != NONE || node.dict != 0 {
+            HAS_OUTPUT
+        } else {
+            0
+        };
+        let s = if i < rows {
+            i * stride
+        } else {
+            rows * stride + i
+        };
+        s as u32 | flag
+    }
+
     /// The next state from node `s` (which has no row in the table) by byte `b`.
-    #[cold]
     #[inline(never)]
     fn next_deep(&self, a: Arrays<'_>, mut s: usize, b: u8) -> u32 {
         loop {
             if s < self.rows {
-                return self
-                    .table
-                    .get(s * self.stride + usize::from(self.classes[usize::from(b)]))
-                    .copied()
-                    .unwrap_or(0);
+                let at = s * self.stride + usize::from(self.classes[usize::from(b)]);
+                return match (self.table.get(at), self.outputs.get(at)) {
+                    (Some(&state), Some(true)) => state | HAS_OUTPUT,
+                    (Some(&state), _) => state,
+                    _ => 0,
+                };
             }
-            if let Some(child) = a.child(s, b) {
-                let flag = if a.has_output(child) { HAS_OUTPUT } else { 0 };
-                return child as u32 | flag;
+            let node = a.node(s);
+            if let Some(child) = a.child(&node, b) {
+                return Automaton::state_of(&a, child, self.rows, self.stride);
             }
-            s = a.fail(s);
+            s = node.fail;
         }
     }
 
     /// The number of nodes.
     #[cfg(test)]
     pub(crate) fn nodes(&self) -> usize {
-        u32_at(self.data.bytes(), 0) as usize
+        self.n
+    }
+}
+
+fn u32_at(bytes: &[u8], at: usize) -> u32 {
+    match bytes.get(at..at + 4) {
+        Some(&[a, b, c, d]) => u32::from_le_bytes([a, b, c, d]),
+        _ => 0,
     }
 }
 
@@ -467,10 +529,15 @@ fn serialize_build<P: AsRef<[u8]>>(patterns: &[P], out: &mut Vec<u8>) {
             dict[v] = if output[f] != NONE { f as u32 } else { dict[f] };
         }
     }
-    out.reserve(4 + n * 17);
+    out.reserve(serialized_len(n).unwrap_or(0));
     out.extend((n as u32).to_le_bytes());
-    for array in [&first_edge, &output, &fail, &dict] {
-        for v in array.iter() {
+    for i in 0..=n {
+        let record = if i < n {
+            [first_edge[i], output[i], fail[i], dict[i]]
+        } else {
+            [first_edge[n], NONE, 0, 0]
+        };
+        for v in record {
             out.extend(v.to_le_bytes());
         }
     }
@@ -483,12 +550,14 @@ mod tests {
     use proptest::prelude::*;
 
     fn all(a: &Automaton, text: &[u8]) -> Vec<(usize, usize, u32)> {
+        let mut hits = Vec::new();
+        a.scan(text, &mut hits);
         let mut out = Vec::new();
-        a.scan(text, |end, outputs| {
-            for (start, p) in outputs {
+        for (end, state) in hits {
+            for (start, p) in a.outputs(end, state) {
                 out.push((start, end, p));
             }
-        });
+        }
         out.sort();
         out
     }
@@ -579,28 +648,33 @@ mod tests {
     fn links_that_do_not_go_up_are_refused() {
         let a = Automaton::build(&["ab", "b"]);
         let good = a.serialized().to_vec();
-        let n = u32_at(&good, 0) as usize;
-        let layout = Layout::new(n).unwrap();
         let load = |b: &[u8]| Automaton::load(Shared::new(Arc::new(b.to_vec()), 0, b.len()), 2);
         assert!(load(&good).is_some());
-        // Nodes: root 0, a 1, b 2, ab 3. A failure link of "ab" to itself, to a node
-        // of its own level or deeper; a dictionary link to a node without output.
-        for (array, node, to) in [
-            (layout.fail, 3, 3),
-            (layout.fail, 1, 2),
-            (layout.fail, 1, 1),
-            (layout.dict, 3, 3),
-            (layout.dict, 3, 1),
-            (layout.output, 0, 0),
-        ] {
+        // Fields of a record: 0 first edge, 1 output, 2 fail, 3 dict.
+        let set = |node: usize, field: usize, to: u32| {
+            let at = 4 + node * RECORD + field * 4;
             let mut d = good.clone();
-            d[array + 4 * node..array + 4 * node + 4].copy_from_slice(&(to as u32).to_le_bytes());
-            assert!(load(&d).is_none(), "array at {array}, node {node} -> {to}");
+            d[at..at + 4].copy_from_slice(&to.to_le_bytes());
+            d
+        };
+        // Nodes: root 0, a 1, b 2, ab 3 ("ab" ends at 3 and fails to 2, where "b"
+        // ends). A failure link to the node itself, to one of its own level or
+        // deeper; a dictionary link to itself or to a node without output; an
+        // output at the root; the same pattern at two nodes; a last record that is
+        // not the end.
+        for (name, node, field, to) in [
+            ("fail to itself", 3, 2, 3),
+            ("fail to the same level", 1, 2, 2),
+            ("fail of level 1 to itself", 1, 2, 1),
+            ("fail of the root", 0, 2, 1),
+            ("dict to itself", 3, 3, 3),
+            ("dict to a node without output", 3, 3, 1),
+            ("output at the root", 0, 1, 0),
+            ("one pattern at two nodes", 3, 1, 1),
+            ("last record", 4, 1, 0),
+        ] {
+            assert!(load(&set(node, field, to)).is_none(), "{name}");
         }
-        // The same pattern at two nodes.
-        let mut d = good.clone();
-        d[layout.output + 4 * 3..layout.output + 16].copy_from_slice(&1u32.to_le_bytes());
-        assert!(load(&d).is_none());
     }
 
     proptest! {

@@ -2,7 +2,7 @@
 //! (short forms, ambiguity, overlaps).
 
 use std::cmp::Reverse;
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 use crate::automaton::Automaton;
 #[cfg(feature = "text")]
@@ -10,7 +10,7 @@ use crate::error::Error;
 #[cfg(feature = "text")]
 use crate::gazetteer::{CaseRule, Diacritics, Gazetteer};
 use crate::normalize::{self, Fold, Normalized};
-use crate::utf16::utf16_offsets;
+use crate::utf16::{utf16_len, Utf16Cursor};
 
 /// Which matches [`Matcher::find_with`] returns where spans overlap.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
@@ -374,7 +374,7 @@ impl Matcher {
                         .blocks
                         .entry(block.to_string())
                         .or_insert(ScannedBlock {
-                            len16: block.encode_utf16().count(),
+                            len16: utf16_len(block.as_bytes()),
                             candidates: self.candidates_of(block),
                             generation,
                         })
@@ -409,15 +409,9 @@ impl Matcher {
         while start < text.len() {
             let end = paragraph_cut(text, start + chunk);
             let piece = &text[start..end];
-            out.extend(self.candidates_of(piece).into_iter().map(|c| Candidate {
-                start: c.start + start,
-                end: c.end + start,
-                start16: c.start16 + start16,
-                end16: c.end16 + start16,
-                ..c
-            }));
+            self.candidates_into(piece, (start, start16), &mut out);
             if end < text.len() {
-                start16 += crate::utf16::utf16_len(piece.as_bytes());
+                start16 += utf16_len(piece.as_bytes());
             }
             start = end;
         }
@@ -426,6 +420,15 @@ impl Matcher {
 
     fn candidates_of(&self, text: &str) -> Vec<Candidate> {
         let mut out = Vec::new();
+        self.candidates_into(text, (0, 0), &mut out);
+        out
+    }
+
+    /// Appends the candidates of `text`, their offsets moved by `offset` (bytes,
+    /// UTF-16 code units), to `out`.
+    fn candidates_into(&self, text: &str, offset: (usize, usize), out: &mut Vec<Candidate>) {
+        let bytes = text.as_bytes();
+        let mut hits = Vec::new();
         for scanner in &self.scanners {
             let norm = Normalized::new(text, scanner.fold);
             let cased = Fold {
@@ -433,12 +436,17 @@ impl Matcher {
                 ..scanner.fold
             };
             let ntext = norm.text.as_str();
-            scanner.automaton.scan(ntext.as_bytes(), |m_end, outputs| {
+            // Matches come in the order of their ends: their UTF-16 offsets are
+            // counted once over the text.
+            let mut units = Utf16Cursor::new();
+            hits.clear();
+            scanner.automaton.scan(ntext.as_bytes(), &mut hits);
+            for &(m_end, state) in &hits {
                 // Every pattern that ends here ends with the same character.
                 if !word_ends_at(ntext, m_end) {
-                    return;
+                    continue;
                 }
-                for (m_start, pattern) in outputs {
+                for (m_start, pattern) in scanner.automaton.outputs(m_end, state) {
                     let pattern = pattern as usize;
                     let (Some(&first), Some(&last)) =
                         (scanner.starts.get(pattern), scanner.starts.get(pattern + 1))
@@ -456,6 +464,7 @@ impl Matcher {
                     };
                     let mut as_written: Option<String> = None;
                     let mut has_capital: Option<bool> = None;
+                    let mut units16: Option<(usize, usize)> = None;
                     for form in forms {
                         if form.capital
                             && !*has_capital.get_or_insert_with(|| {
@@ -472,37 +481,34 @@ impl Matcher {
                                 continue;
                             }
                         }
+                        let (start16, end16) = *units16.get_or_insert_with(|| {
+                            let end16 = units.units_at(bytes, end);
+                            (end16 - utf16_len(&bytes[start..end]), end16)
+                        });
                         out.push(Candidate {
-                            start,
-                            end,
-                            start16: 0,
-                            end16: 0,
+                            start: start + offset.0,
+                            end: end + offset.0,
+                            start16: start16 + offset.1,
+                            end16: end16 + offset.1,
                             entity: form.entity,
                             short: form.short,
                         });
                     }
                 }
-            });
+            }
         }
-        let bytes: Vec<usize> = out.iter().flat_map(|c| [c.start, c.end]).collect();
-        let units = utf16_offsets(text, &bytes);
-        for (c, u) in out.iter_mut().zip(units.chunks(2)) {
-            c.start16 = u[0];
-            c.end16 = u[1];
-        }
-        out
     }
 
     fn resolve(&self, mut candidates: Vec<Candidate>, options: FindOptions) -> Vec<Match> {
         // Short forms count only where the entity is also mentioned in full.
-        let mentioned: HashSet<u32> = candidates
-            .iter()
-            .filter(|c| !c.short)
-            .map(|c| c.entity)
-            .collect();
-        candidates.retain(|c| !c.short || mentioned.contains(&c.entity));
-        // One entry per span and entity, a full form before a short one.
-        candidates.sort_by_key(|c| (c.start, Reverse(c.end), c.entity, c.short));
+        let mut mentioned = EntitySet::new(self.priorities.len());
+        for c in candidates.iter().filter(|c| !c.short) {
+            mentioned.insert(c.entity);
+        }
+        candidates.retain(|c| !c.short || mentioned.contains(c.entity));
+        // One entry per span and entity, a full form before a short one (the key
+        // is the whole candidate: its UTF-16 offsets follow from its byte offsets).
+        candidates.sort_unstable_by_key(|c| (c.start, Reverse(c.end), c.entity, c.short));
         candidates.dedup_by_key(|c| (c.start, c.end, c.entity));
 
         // Spans: runs of candidates with the same start and end.
@@ -515,11 +521,10 @@ impl Matcher {
                 _ => spans.push((i, i + 1)),
             }
         }
-        let unambiguous: HashSet<u32> = spans
-            .iter()
-            .filter(|s| s.1 - s.0 == 1)
-            .map(|s| candidates[s.0].entity)
-            .collect();
+        let mut unambiguous = EntitySet::new(self.priorities.len());
+        for s in spans.iter().filter(|s| s.1 - s.0 == 1) {
+            unambiguous.insert(candidates[s.0].entity);
+        }
         let mut entities: Vec<(u32, bool)> = Vec::new();
 
         let mut out: Vec<Match> = Vec::new();
@@ -559,11 +564,11 @@ impl Matcher {
         &self,
         span: &Candidate,
         entities: &mut [(u32, bool)],
-        unambiguous: &HashSet<u32>,
+        unambiguous: &EntitySet,
     ) -> Match {
         let rank = |e: u32| {
             let priority = self.priorities.get(e as usize).copied().unwrap_or(0.0);
-            (unambiguous.contains(&e), priority)
+            (unambiguous.contains(e), priority)
         };
         entities.sort_by(|a, b| {
             let (ua, pa) = rank(a.0);
@@ -595,6 +600,27 @@ impl Matcher {
             candidates: Candidates::from_iter(entities.iter().map(|e| e.0 as usize)),
             reason,
         }
+    }
+}
+
+/// A set of entity numbers, one bit each.
+struct EntitySet(Vec<u64>);
+
+impl EntitySet {
+    fn new(entities: usize) -> EntitySet {
+        EntitySet(vec![0; entities.div_ceil(64)])
+    }
+
+    fn insert(&mut self, e: u32) {
+        if let Some(w) = self.0.get_mut(e as usize / 64) {
+            *w |= 1 << (e % 64);
+        }
+    }
+
+    fn contains(&self, e: u32) -> bool {
+        self.0
+            .get(e as usize / 64)
+            .is_some_and(|w| w & 1 << (e % 64) != 0)
     }
 }
 
@@ -785,15 +811,17 @@ mod tests {
             let norm = Normalized::new(&text, fold).text;
             let automaton = Automaton::build(&patterns);
             let mut ours = Vec::new();
-            automaton.scan(norm.as_bytes(), |end, outputs| {
+            let mut hits = Vec::new();
+            automaton.scan(norm.as_bytes(), &mut hits);
+            for (end, state) in hits {
                 if word_ends_at(&norm, end) {
-                    for (start, p) in outputs {
+                    for (start, p) in automaton.outputs(end, state) {
                         if word_starts_at(&norm, start, end) {
                             ours.push((start, end, p));
                         }
                     }
                 }
-            });
+            }
             ours.sort();
             let ac = aho_corasick::AhoCorasick::builder()
                 .match_kind(aho_corasick::MatchKind::Standard)
