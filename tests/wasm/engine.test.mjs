@@ -69,7 +69,7 @@ test('a bad compiled gazetteer throws an Error that says what is wrong', () => {
   version[8] = 9;
   const rows = [
     ['text', new TextEncoder().encode('id\ttype\tname\n'), /^gazetteer: compiled gazetteer: not a compiled gazetteer/],
-    ['other version', version, /^default\.sorot: compiled gazetteer: format version 9, this sorot reads version 2/],
+    ['other version', version, /^default\.sorot: compiled gazetteer: format version 9, this sorot reads version 3/],
     ['truncated', defaultBytes.subarray(0, defaultBytes.length - 100), /compiled gazetteer: truncated at section JIDX/],
   ];
   for (const [name, bytes, want] of rows) {
