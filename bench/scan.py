@@ -133,7 +133,7 @@ def main():
     print(f"machine load average: {' '.join(load)} on {os.cpu_count()} cores")
 
     sorot = os.path.join(ROOT, "target", "release", "sorot")
-    gaz = args.gazetteer or os.path.join(ROOT, "www", "pkg", "default.sorot")
+    gaz = args.gazetteer or os.path.join(ROOT, "dist", "pkg", "default.sorot")
     empty = os.path.join(OUT, "empty.txt")
     open(empty, "w").close()
 

@@ -21,8 +21,9 @@
 //!   `starts[p]..starts[p + 1]`), the forms (entity u32, flags u8: bit 0 short form,
 //!   bit 1 needs a capital, bit 2 case-exact), the case-exact forms' texts (u32
 //!   length, UTF-8 bytes, for each form with bit 2, in order) and the automaton
-//!   (u32 length, then the trie of `src/trie.rs`: node count, edge starts, edge
-//!   bytes, pattern per node);
+//!   (u32 length, then the Aho-Corasick automaton of `src/automaton.rs`: node
+//!   count, edge starts, pattern per node, failure links, dictionary links, edge
+//!   bytes);
 //! - `JSON`: the entity data for display, the JSON text of `Gazetteer::to_json()`
 //!   (so JavaScript can `JSON.parse` it; a match's entity indexes its `entities`);
 //! - `JIDX`: where each entity is in that text, so that a page reads only the
@@ -36,15 +37,16 @@
 //! truncated or corrupt; it never panics. The checksum (not cryptographic) catches
 //! accidental damage; the checks catch the rest.
 
+use crate::automaton::{Automaton, Shared};
 use crate::error::Error;
 use crate::matcher::{Form, Matcher, Scanner};
 use crate::normalize::Fold;
-use crate::trie::Trie;
+use std::sync::Arc;
 
 /// The version of the compiled format this sorot writes and reads. A compiled file
 /// of another version is refused (compile it again from its source); caches of
 /// compiled gazetteers should be keyed by it.
-pub const FORMAT_VERSION: u32 = 2;
+pub const FORMAT_VERSION: u32 = 3;
 
 /// The first bytes of every compiled gazetteer.
 pub const MAGIC: [u8; 8] = *b"\0sorot\x1a\n";
@@ -174,8 +176,14 @@ pub(crate) struct Parts<'a> {
     pub(crate) index: Vec<u32>,
 }
 
-/// Reads and checks a compiled gazetteer. `origin` names it in error messages.
-pub(crate) fn read<'a>(bytes: &'a [u8], origin: &str) -> Result<Parts<'a>, Error> {
+/// Reads and checks a compiled gazetteer. `origin` names it in error messages. The
+/// automata read their arrays where they are in `owner` when it is given (it must
+/// hold `bytes`), else from a copy of their own.
+pub(crate) fn read<'a>(
+    bytes: &'a [u8],
+    owner: Option<&Arc<Vec<u8>>>,
+    origin: &str,
+) -> Result<Parts<'a>, Error> {
     if !is_compiled(bytes) {
         return Err(corrupt(
             origin,
@@ -281,7 +289,7 @@ pub(crate) fn read<'a>(bytes: &'a [u8], origin: &str) -> Result<Parts<'a>, Error
             }
             "SCAN" => {
                 let entities = priorities.as_ref().map_or(0, Vec::len);
-                scanners.push(read_scanner(&mut r, entities, origin)?);
+                scanners.push(read_scanner(&mut r, entities, bytes, owner, origin)?);
                 r.done(origin)?;
             }
             "JSON" => {
@@ -336,7 +344,13 @@ pub(crate) fn read<'a>(bytes: &'a [u8], origin: &str) -> Result<Parts<'a>, Error
     })
 }
 
-fn read_scanner(r: &mut Reader, entities: usize, origin: &str) -> Result<Scanner, Error> {
+fn read_scanner(
+    r: &mut Reader,
+    entities: usize,
+    file: &[u8],
+    owner: Option<&Arc<Vec<u8>>>,
+    origin: &str,
+) -> Result<Scanner, Error> {
     let flags = r.u8(origin)?;
     r.take(3, origin)?;
     if flags > 3 {
@@ -404,9 +418,16 @@ fn read_scanner(r: &mut Reader, entities: usize, origin: &str) -> Result<Scanner
         .collect();
     let len = r.count(1, "bytes of automaton", origin)?;
     let automaton_bytes = r.take(len, origin)?;
-    let automaton = match Trie::deserialize(automaton_bytes, patterns) {
-        Some((a, [])) => a,
-        _ => {
+    let shared = match owner {
+        Some(file_owner) => {
+            let start = automaton_bytes.as_ptr() as usize - file.as_ptr() as usize;
+            Shared::new(Arc::clone(file_owner), start, start + len)
+        }
+        None => Shared::new(Arc::new(automaton_bytes.to_vec()), 0, len),
+    };
+    let automaton = match Automaton::load(shared, patterns) {
+        Some(a) => a,
+        None => {
             return Err(corrupt(
                 origin,
                 "corrupt: the automaton of section SCAN does not load",
@@ -461,8 +482,7 @@ fn write(matcher: &Matcher, json: &str, index: &[u32]) -> Vec<u8> {
                 b.extend(e.as_bytes());
             }
         }
-        let mut automaton = Vec::new();
-        s.automaton.serialize(&mut automaton);
+        let automaton = s.automaton.serialized();
         b.extend((automaton.len() as u32).to_le_bytes());
         b.extend(automaton);
         sections.push((b"SCAN", b));
@@ -507,7 +527,7 @@ impl Matcher {
     /// assert!(err.to_string().starts_with("t.sorot: compiled gazetteer: truncated"));
     /// ```
     pub fn from_compiled(bytes: &[u8], origin: &str) -> Result<Matcher, Error> {
-        let parts = read(bytes, origin)?;
+        let parts = read(bytes, None, origin)?;
         #[cfg(feature = "text")]
         let gazetteer = {
             let g = crate::Gazetteer::from_json(parts.json, origin)?;
@@ -542,25 +562,25 @@ impl crate::Gazetteer {
     /// The gazetteer stored in a compiled gazetteer (its entity data), after checking
     /// the whole file as [`Matcher::from_compiled`] does: for merging it with others.
     pub fn from_compiled(bytes: &[u8], origin: &str) -> Result<crate::Gazetteer, Error> {
-        crate::Gazetteer::from_json(read(bytes, origin)?.json, origin)
+        crate::Gazetteer::from_json(read(bytes, None, origin)?.json, origin)
     }
 }
 
 /// The entity data (the JSON text of the gazetteer) stored in a compiled gazetteer,
 /// after checking the whole file as [`Matcher::from_compiled`] does.
 pub fn compiled_json<'a>(bytes: &'a [u8], origin: &str) -> Result<&'a str, Error> {
-    Ok(read(bytes, origin)?.json)
+    Ok(read(bytes, None, origin)?.json)
 }
 
 /// A matcher, the entity JSON text of a compiled gazetteer and where each entity is
 /// in it (`JIDX`: the head's end, then each entity's start and end, in bytes), read
-/// once (for the engine, which hands the JSON to JavaScript as it is).
+/// once.
 #[allow(clippy::type_complexity)]
 pub fn load_compiled<'a>(
     bytes: &'a [u8],
     origin: &str,
 ) -> Result<(Matcher, &'a str, Vec<u32>), Error> {
-    let parts = read(bytes, origin)?;
+    let parts = read(bytes, None, origin)?;
     #[cfg(feature = "text")]
     let gazetteer = crate::Gazetteer::from_json(parts.json, origin)?;
     Ok((
@@ -571,6 +591,31 @@ pub fn load_compiled<'a>(
             gazetteer,
         },
         parts.json,
+        parts.index,
+    ))
+}
+
+/// A matcher of a compiled gazetteer whose automata read their arrays in `file`
+/// itself, without a copy (for the wasm engine, which keeps the file), and where
+/// the entity JSON text is in it.
+#[allow(clippy::type_complexity)]
+pub fn load_compiled_shared(
+    file: &Arc<Vec<u8>>,
+    origin: &str,
+) -> Result<(Matcher, std::ops::Range<usize>, Vec<u32>), Error> {
+    let parts = read(file, Some(file), origin)?;
+    let start = parts.json.as_ptr() as usize - file.as_ptr() as usize;
+    let json = start..start + parts.json.len();
+    #[cfg(feature = "text")]
+    let gazetteer = crate::Gazetteer::from_json(parts.json, origin)?;
+    Ok((
+        Matcher {
+            scanners: parts.matcher_scanners,
+            priorities: parts.priorities,
+            #[cfg(feature = "text")]
+            gazetteer,
+        },
+        json,
         parts.index,
     ))
 }

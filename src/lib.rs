@@ -23,6 +23,7 @@
 //! ```
 #![deny(missing_docs)]
 
+mod automaton;
 #[cfg(feature = "text")]
 mod color;
 mod compiled;
@@ -40,14 +41,15 @@ mod lang;
 pub mod lint;
 mod matcher;
 mod normalize;
-mod trie;
 mod unicode_tables;
 mod utf16;
 
 #[cfg(target_arch = "wasm32")]
 mod wasm;
 
-pub use compiled::{compiled_json, is_compiled, load_compiled, FORMAT_VERSION};
+pub use compiled::{
+    compiled_json, is_compiled, load_compiled, load_compiled_shared, FORMAT_VERSION,
+};
 #[cfg(feature = "text")]
 pub use default::default_gazetteer;
 pub use error::Error;

@@ -2,15 +2,15 @@
 //! (short forms, ambiguity, overlaps).
 
 use std::cmp::Reverse;
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
+use crate::automaton::Automaton;
 #[cfg(feature = "text")]
 use crate::error::Error;
 #[cfg(feature = "text")]
 use crate::gazetteer::{CaseRule, Diacritics, Gazetteer};
 use crate::normalize::{self, Fold, Normalized};
-use crate::trie::Trie;
-use crate::utf16::utf16_offsets;
+use crate::utf16::{utf16_len, Utf16Cursor};
 
 /// Which matches [`Matcher::find_with`] returns where spans overlap.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
@@ -139,7 +139,7 @@ pub(crate) struct Form {
 /// One automaton over the forms that share a normalisation.
 pub(crate) struct Scanner {
     pub(crate) fold: Fold,
-    pub(crate) automaton: Trie,
+    pub(crate) automaton: Automaton,
     /// The forms of pattern `p` are `forms[starts[p]..starts[p + 1]]`.
     pub(crate) starts: Vec<u32>,
     pub(crate) forms: Vec<Form>,
@@ -283,7 +283,7 @@ impl Matcher {
                     vec!["too many distinct forms (at most 4,294,967,294)".into()],
                 ));
             }
-            let automaton = Trie::build(&patterns);
+            let automaton = Automaton::build(&patterns);
             drop(patterns);
             let mut starts = Vec::with_capacity(forms.len() + 1);
             starts.push(0);
@@ -376,7 +376,7 @@ impl Matcher {
                         .blocks
                         .entry(block.to_string())
                         .or_insert(ScannedBlock {
-                            len16: block.encode_utf16().count(),
+                            len16: utf16_len(block.as_bytes()),
                             candidates: self.candidates_of(block),
                             generation,
                         })
@@ -449,15 +449,9 @@ impl Matcher {
         while start < text.len() {
             let end = paragraph_cut(text, start + chunk);
             let piece = &text[start..end];
-            out.extend(self.candidates_of(piece).into_iter().map(|c| Candidate {
-                start: c.start + start,
-                end: c.end + start,
-                start16: c.start16 + start16,
-                end16: c.end16 + start16,
-                ..c
-            }));
+            self.candidates_into(piece, (start, start16), &mut out);
             if end < text.len() {
-                start16 += crate::utf16::utf16_len(piece.as_bytes());
+                start16 += utf16_len(piece.as_bytes());
             }
             start = end;
         }
@@ -466,82 +460,95 @@ impl Matcher {
 
     fn candidates_of(&self, text: &str) -> Vec<Candidate> {
         let mut out = Vec::new();
+        self.candidates_into(text, (0, 0), &mut out);
+        out
+    }
+
+    /// Appends the candidates of `text`, their offsets moved by `offset` (bytes,
+    /// UTF-16 code units), to `out`.
+    fn candidates_into(&self, text: &str, offset: (usize, usize), out: &mut Vec<Candidate>) {
+        let bytes = text.as_bytes();
+        let mut hits = Vec::new();
         for scanner in &self.scanners {
             let norm = Normalized::new(text, scanner.fold);
             let cased = Fold {
                 case: false,
                 ..scanner.fold
             };
-            let mut found = Vec::new();
-            for_each_start(&norm.text, |at| {
-                scanner
-                    .automaton
-                    .walk(norm.text.as_bytes(), at, |end, pattern| {
-                        found.push((at, end, pattern))
-                    })
-            });
-            for (m_start, m_end, pattern) in found {
-                let pattern = pattern as usize;
-                let (Some(&first), Some(&last)) =
-                    (scanner.starts.get(pattern), scanner.starts.get(pattern + 1))
-                else {
-                    continue;
-                };
-                let Some(forms) = scanner.forms.get(first as usize..last as usize) else {
-                    continue;
-                };
-                if !whole_word(&norm.text, m_start, m_end) {
+            let ntext = norm.text.as_str();
+            // Matches come in the order of their ends: their UTF-16 offsets are
+            // counted once over the text.
+            let mut units = Utf16Cursor::new();
+            hits.clear();
+            scanner.automaton.scan(ntext.as_bytes(), &mut hits);
+            for &(m_end, state) in &hits {
+                // Every pattern that ends here ends with the same character.
+                if !word_ends_at(ntext, m_end) {
                     continue;
                 }
-                let Some((start, end)) = norm.original_span(m_start, m_end) else {
-                    continue;
-                };
-                let mut as_written: Option<String> = None;
-                let mut has_capital: Option<bool> = None;
-                for form in forms {
-                    if form.capital
-                        && !*has_capital
-                            .get_or_insert_with(|| text[start..end].chars().any(char::is_uppercase))
-                    {
+                for (m_start, pattern) in scanner.automaton.outputs(m_end, state) {
+                    let pattern = pattern as usize;
+                    let (Some(&first), Some(&last)) =
+                        (scanner.starts.get(pattern), scanner.starts.get(pattern + 1))
+                    else {
+                        continue;
+                    };
+                    let Some(forms) = scanner.forms.get(first as usize..last as usize) else {
+                        continue;
+                    };
+                    if !word_starts_at(ntext, m_start, m_end) {
                         continue;
                     }
-                    if let Some(exact) = &form.exact {
-                        let written = as_written
-                            .get_or_insert_with(|| normalize::normalize(&text[start..end], cased));
-                        if **written != **exact {
+                    let Some((start, end)) = norm.original_span(m_start, m_end) else {
+                        continue;
+                    };
+                    let mut as_written: Option<String> = None;
+                    let mut has_capital: Option<bool> = None;
+                    let mut units16: Option<(usize, usize)> = None;
+                    for form in forms {
+                        if form.capital
+                            && !*has_capital.get_or_insert_with(|| {
+                                text[start..end].chars().any(char::is_uppercase)
+                            })
+                        {
                             continue;
                         }
+                        if let Some(exact) = &form.exact {
+                            let written = as_written.get_or_insert_with(|| {
+                                normalize::normalize(&text[start..end], cased)
+                            });
+                            if **written != **exact {
+                                continue;
+                            }
+                        }
+                        let (start16, end16) = *units16.get_or_insert_with(|| {
+                            let end16 = units.units_at(bytes, end);
+                            (end16 - utf16_len(&bytes[start..end]), end16)
+                        });
+                        out.push(Candidate {
+                            start: start + offset.0,
+                            end: end + offset.0,
+                            start16: start16 + offset.1,
+                            end16: end16 + offset.1,
+                            entity: form.entity,
+                            short: form.short,
+                        });
                     }
-                    out.push(Candidate {
-                        start,
-                        end,
-                        start16: 0,
-                        end16: 0,
-                        entity: form.entity,
-                        short: form.short,
-                    });
                 }
             }
         }
-        let bytes: Vec<usize> = out.iter().flat_map(|c| [c.start, c.end]).collect();
-        let units = utf16_offsets(text, &bytes);
-        for (c, u) in out.iter_mut().zip(units.chunks(2)) {
-            c.start16 = u[0];
-            c.end16 = u[1];
-        }
-        out
     }
 
     fn resolve(&self, mut candidates: Vec<Candidate>, options: FindOptions) -> Vec<Match> {
         // Short forms count only where the entity is also mentioned in full.
-        let mentioned: HashSet<u32> = candidates
-            .iter()
-            .filter(|c| !c.short)
-            .map(|c| c.entity)
-            .collect();
-        candidates.retain(|c| !c.short || mentioned.contains(&c.entity));
-        // One entry per span and entity, a full form before a short one.
-        candidates.sort_by_key(|c| (c.start, Reverse(c.end), c.entity, c.short));
+        let mut mentioned = EntitySet::new(self.priorities.len());
+        for c in candidates.iter().filter(|c| !c.short) {
+            mentioned.insert(c.entity);
+        }
+        candidates.retain(|c| !c.short || mentioned.contains(c.entity));
+        // One entry per span and entity, a full form before a short one (the key
+        // is the whole candidate: its UTF-16 offsets follow from its byte offsets).
+        candidates.sort_unstable_by_key(|c| (c.start, Reverse(c.end), c.entity, c.short));
         candidates.dedup_by_key(|c| (c.start, c.end, c.entity));
 
         // Spans: runs of candidates with the same start and end.
@@ -554,11 +561,10 @@ impl Matcher {
                 _ => spans.push((i, i + 1)),
             }
         }
-        let unambiguous: HashSet<u32> = spans
-            .iter()
-            .filter(|s| s.1 - s.0 == 1)
-            .map(|s| candidates[s.0].entity)
-            .collect();
+        let mut unambiguous = EntitySet::new(self.priorities.len());
+        for s in spans.iter().filter(|s| s.1 - s.0 == 1) {
+            unambiguous.insert(candidates[s.0].entity);
+        }
         let mut entities: Vec<(u32, bool)> = Vec::new();
 
         let mut out: Vec<Match> = Vec::new();
@@ -598,11 +604,11 @@ impl Matcher {
         &self,
         span: &Candidate,
         entities: &mut [(u32, bool)],
-        unambiguous: &HashSet<u32>,
+        unambiguous: &EntitySet,
     ) -> Match {
         let rank = |e: u32| {
             let priority = self.priorities.get(e as usize).copied().unwrap_or(0.0);
-            (unambiguous.contains(&e), priority)
+            (unambiguous.contains(e), priority)
         };
         entities.sort_by(|a, b| {
             let (ua, pa) = rank(a.0);
@@ -637,6 +643,27 @@ impl Matcher {
     }
 }
 
+/// A set of entity numbers, one bit each.
+struct EntitySet(Vec<u64>);
+
+impl EntitySet {
+    fn new(entities: usize) -> EntitySet {
+        EntitySet(vec![0; entities.div_ceil(64)])
+    }
+
+    fn insert(&mut self, e: u32) {
+        if let Some(w) = self.0.get_mut(e as usize / 64) {
+            *w |= 1 << (e % 64);
+        }
+    }
+
+    fn contains(&self, e: u32) -> bool {
+        self.0
+            .get(e as usize / 64)
+            .is_some_and(|w| w & 1 << (e % 64) != 0)
+    }
+}
+
 /// The size of the pieces a large text is scanned in.
 const CHUNK: usize = 1 << 20;
 
@@ -664,66 +691,114 @@ fn paragraph_cut(text: &str, at: usize) -> usize {
     text.len()
 }
 
-/// Calls `f` with every place in `text` where a whole-word match may start: every
-/// character boundary but those between two characters that join (a letter and the
-/// combining mark after it, two letters or digits of a spaced script), which
-/// [`whole_word`] would refuse. The rest of the rule (dotted names, the end of the
-/// match) is left to [`whole_word`].
-fn for_each_start(text: &str, mut f: impl FnMut(usize)) {
+/// A character that joins the one after it into one word, so that no match may
+/// end between them nor start there: a combining mark belongs to the character
+/// before it, unless that is a space or a block boundary (a mark after one belongs
+/// to nothing, as at the start), and two letters or digits of a spaced script join.
+fn joins(left: char, right: char) -> bool {
+    (normalize::is_combining_mark(right) && !left.is_whitespace())
+        || (normalize::is_word_char(left)
+            && normalize::is_word_char(right)
+            && !normalize::is_unspaced_script(left)
+            && !normalize::is_unspaced_script(right))
+}
+
+/// A dot between word characters joins them: "kompas.com", "www.jakarta.go.id".
+fn dotted(dot: Option<char>, next: Option<char>, edge: char) -> bool {
+    dot == Some('.') && next.is_some_and(normalize::is_word_char) && normalize::is_word_char(edge)
+}
+
+/// An ASCII byte that is a word character.
+fn ascii_word(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b == b'_'
+}
+
+/// Whether a match of `text` that ends at `end` (on a character boundary, after at
+/// least one character) stands as a whole word at its end: the half of
+/// [`whole_word`] that depends on the end only, the same for every match ending
+/// there.
+fn word_ends_at(text: &str, end: usize) -> bool {
     let bytes = text.as_bytes();
-    // What the character before is: a word character of a spaced script, whitespace.
-    let mut prev_word = false;
-    let mut prev_space = true;
-    let mut i = 0;
-    while i < bytes.len() {
-        let b = bytes[i];
-        if b < 0x80 {
-            let word = b.is_ascii_alphanumeric() || b == b'_';
-            if !(prev_word && word) {
-                f(i);
-            }
-            i += 1;
-            if word {
-                // The rest of an ASCII word starts nothing.
-                while i < bytes.len() && (bytes[i].is_ascii_alphanumeric() || bytes[i] == b'_') {
-                    i += 1;
+    if !text.is_char_boundary(end) || end == 0 {
+        return false;
+    }
+    // ASCII on both sides (most of the time): no combining marks, no unspaced script.
+    if let (Some(&last), Some(&after)) = (bytes.get(end - 1), bytes.get(end)) {
+        if last < 0x80 && after < 0x80 {
+            if ascii_word(last) {
+                if ascii_word(after) {
+                    return false;
+                }
+                if after == b'.' {
+                    return !bytes
+                        .get(end + 1)
+                        .is_some_and(|&b| b >= 0x80 || ascii_word(b))
+                        || word_ends_slow(text, end);
                 }
             }
-            prev_word = word;
-            prev_space = matches!(b, b' ' | b'\t'..=b'\r');
-            continue;
+            return true;
         }
-        let Some(c) = text[i..].chars().next() else {
-            return;
-        };
-        let combining = normalize::is_combining_mark(c);
-        let word = normalize::is_word_char(c) && !normalize::is_unspaced_script(c);
-        if !((combining && !prev_space) || (prev_word && word)) {
-            f(i);
-        }
-        prev_word = word;
-        prev_space = c.is_whitespace();
-        i += c.len_utf8();
     }
+    word_ends_slow(text, end)
+}
+
+#[cold]
+fn word_ends_slow(text: &str, end: usize) -> bool {
+    let Some(last) = text[..end].chars().next_back() else {
+        return false;
+    };
+    let mut after = text[end..].chars();
+    let (a1, a2) = (after.next(), after.next());
+    !(a1.is_some_and(|a| joins(last, a)) || dotted(a1, a2, last))
+}
+
+/// Whether a match `text[start..end]` stands as a whole word at its start: the
+/// other half of [`whole_word`].
+fn word_starts_at(text: &str, start: usize, end: usize) -> bool {
+    let bytes = text.as_bytes();
+    if start >= end || !text.is_char_boundary(start) {
+        return false;
+    }
+    if start == 0 {
+        return true;
+    }
+    if let (Some(&before), Some(&first)) = (bytes.get(start - 1), bytes.get(start)) {
+        if before < 0x80 && first < 0x80 {
+            if ascii_word(first) {
+                if ascii_word(before) {
+                    return false;
+                }
+                if before == b'.' {
+                    return start < 2
+                        || !(bytes[start - 2] >= 0x80 || ascii_word(bytes[start - 2]))
+                        || word_starts_slow(text, start);
+                }
+            }
+            return true;
+        }
+    }
+    word_starts_slow(text, start)
+}
+
+#[cold]
+fn word_starts_slow(text: &str, start: usize) -> bool {
+    let Some(first) = text[start..].chars().next() else {
+        return false;
+    };
+    let mut before = text[..start].chars().rev();
+    let (b1, b2) = (before.next(), before.next());
+    !(b1.is_some_and(|b| joins(b, first)) || dotted(b1, b2, first))
 }
 
 /// Whether `text[start..end]` stands as whole words: it neither starts nor ends
 /// inside a word, except in scripts written without spaces; it never separates a
 /// character from the combining marks after it (in any script); and it is not part
 /// of a dotted name such as a domain or an initial ("kompas.com", "H.M.Prasetyo").
+#[cfg(test)]
 fn whole_word(text: &str, start: usize, end: usize) -> bool {
     let inner = &text[start..end];
     let (Some(first), Some(last)) = (inner.chars().next(), inner.chars().next_back()) else {
         return false;
-    };
-    // A combining mark belongs to the character before it, unless that is a space
-    // or a block boundary (a mark after one belongs to nothing, as at the start).
-    let joins = |left: char, right: char| {
-        (normalize::is_combining_mark(right) && !left.is_whitespace())
-            || (normalize::is_word_char(left)
-                && normalize::is_word_char(right)
-                && !normalize::is_unspaced_script(left)
-                && !normalize::is_unspaced_script(right))
     };
     let mut before = text[..start].chars().rev();
     let mut after = text[end..].chars();
@@ -732,18 +807,75 @@ fn whole_word(text: &str, start: usize, end: usize) -> bool {
     if b1.is_some_and(|b| joins(b, first)) || a1.is_some_and(|a| joins(last, a)) {
         return false;
     }
-    // A dot between word characters joins them: "kompas.com", "www.jakarta.go.id".
-    let dotted = |dot: Option<char>, next: Option<char>, edge: char| {
-        dot == Some('.')
-            && next.is_some_and(normalize::is_word_char)
-            && normalize::is_word_char(edge)
-    };
     !dotted(b1, b2, first) && !dotted(a1, a2, last)
 }
 
 #[cfg(all(test, feature = "text"))]
 mod tests {
     use super::*;
+
+    use proptest::prelude::*;
+
+    const ATOMS: &[&str] = &[
+        "a", "B", "é", "e\u{301}", "\u{301}", "ß", "İ", "Σ", "ﬁ", "Ａ", "北", "京", "ก", "😀", " ",
+        "\u{a0}", "\n\n", "-", "’", ".", "_", "\u{ad}", "Kim", "kim", "AS", "as", "0", "9",
+    ];
+
+    fn atoms(max: usize) -> impl Strategy<Value = String> {
+        prop::collection::vec(prop::sample::select(ATOMS), 1..max).prop_map(|v| v.concat())
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(
+            std::env::var("PROPTEST_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(400)
+        ))]
+
+        /// One scan and the two halves of the whole-word rule keep exactly what
+        /// aho-corasick's overlapping search, filtered by `whole_word`, keeps (the
+        /// aho-corasick version of the matcher).
+        #[test]
+        fn whole_word_occurrences_are_aho_corasicks(
+            forms in prop::collection::vec(atoms(4), 1..8),
+            text in atoms(40),
+            diacritics in any::<bool>(),
+        ) {
+            let fold = Fold { case: true, diacritics };
+            let mut patterns: Vec<String> = Vec::new();
+            for f in &forms {
+                let key = normalize::form_key(f, fold);
+                if !key.is_empty() && !patterns.contains(&key) {
+                    patterns.push(key);
+                }
+            }
+            prop_assume!(!patterns.is_empty());
+            let norm = Normalized::new(&text, fold).text;
+            let automaton = Automaton::build(&patterns);
+            let mut ours = Vec::new();
+            let mut hits = Vec::new();
+            automaton.scan(norm.as_bytes(), &mut hits);
+            for (end, state) in hits {
+                if word_ends_at(&norm, end) {
+                    for (start, p) in automaton.outputs(end, state) {
+                        if word_starts_at(&norm, start, end) {
+                            ours.push((start, end, p));
+                        }
+                    }
+                }
+            }
+            ours.sort();
+            let ac = aho_corasick::AhoCorasick::builder()
+                .match_kind(aho_corasick::MatchKind::Standard)
+                .build(&patterns)
+                .unwrap();
+            let mut want: Vec<(usize, usize, u32)> = ac
+                .find_overlapping_iter(&norm)
+                .filter(|m| whole_word(&norm, m.start(), m.end()))
+                .map(|m| (m.start(), m.end(), m.pattern().as_u32()))
+                .collect();
+            want.sort();
+            prop_assert_eq!(ours, want);
+        }
+    }
 
     #[test]
     fn chunks_give_the_candidates_of_the_whole() {

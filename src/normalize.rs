@@ -102,24 +102,10 @@ impl Normalized {
         let mut i = 0;
         while i < bytes.len() {
             let b = bytes[i];
-            if b < 0x80 && !b.is_ascii_whitespace() {
+            if plain(b) {
                 // Fast path: a run of ASCII letters, digits and punctuation, with
                 // single spaces between them, maps byte for byte.
-                let mut j = i + 1;
-                while j < bytes.len() {
-                    let c = bytes[j];
-                    if c < 0x80 && !c.is_ascii_whitespace() {
-                        j += 1;
-                    } else if c == b' '
-                        && bytes
-                            .get(j + 1)
-                            .is_some_and(|&d| d < 0x80 && !d.is_ascii_whitespace())
-                    {
-                        j += 2;
-                    } else {
-                        break;
-                    }
-                }
+                let j = plain_run(bytes, i + 1);
                 let start = text.len();
                 text.push_str(&original[i..j]);
                 if fold.case {
@@ -214,6 +200,51 @@ impl Normalized {
             return None;
         }
         Some((self.map(start, false)?, self.map(end, true)?))
+    }
+}
+
+/// An ASCII byte that normalisation leaves as it is (but for its case): anything
+/// but whitespace (`\t`, `\n`, `\x0c`, `\r`, space) and non-ASCII bytes.
+#[inline(always)]
+fn plain(b: u8) -> bool {
+    b < 0x80 && !b.is_ascii_whitespace()
+}
+
+/// Where the run of plain bytes and single spaces between plain bytes that goes
+/// on at `j` (just after a plain byte) ends.
+#[inline]
+fn plain_run(bytes: &[u8], mut j: usize) -> usize {
+    const LOW: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    loop {
+        // Eight bytes at a time while they are printable ASCII (0x20..0x7f) with no
+        // two spaces in a row and no space last (a space must be followed by a
+        // plain byte, which the next eight may not start with). The byte before is
+        // never a space here.
+        while let Some(chunk) = bytes.get(j..j + 8) {
+            let mut word = [0u8; 8];
+            word.copy_from_slice(chunk);
+            let w = u64::from_le_bytes(word);
+            // No byte >= 0x80; then x + 0x60 has its high bit iff x >= 0x20 (no
+            // carry between bytes), and (x ^ 0x20) + 0x7f iff x is not a space.
+            if w & HIGH != 0 || (w + 0x60 * LOW) & HIGH != HIGH {
+                break;
+            }
+            let spaces = !((w ^ (0x20 * LOW)) + 0x7f * LOW) & HIGH;
+            if spaces & (spaces >> 8) != 0 || spaces >> 63 != 0 {
+                break;
+            }
+            j += 8;
+        }
+        // Then byte by byte, up to where the run ends.
+        while j < bytes.len() && plain(bytes[j]) {
+            j += 1;
+        }
+        if j + 1 < bytes.len() && bytes[j] == b' ' && plain(bytes[j + 1]) {
+            j += 2;
+        } else {
+            return j;
+        }
     }
 }
 
@@ -571,6 +602,34 @@ mod tests {
                 *want,
                 "case {name} (mapped)"
             );
+        }
+    }
+
+    /// The run `plain_run` finds, one byte at a time.
+    fn plain_run_bytewise(bytes: &[u8], mut j: usize) -> usize {
+        while j < bytes.len() {
+            if plain(bytes[j]) {
+                j += 1;
+            } else if bytes[j] == b' ' && bytes.get(j + 1).is_some_and(|&d| plain(d)) {
+                j += 2;
+            } else {
+                break;
+            }
+        }
+        j
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn plain_runs_are_found_eight_bytes_at_a_time(
+            bytes in proptest::collection::vec(proptest::sample::select(
+                &b"aZ9.  \t\n\r\x0b\x0c\x00\x1f\x7f\xc3\xa9"[..]), 0..80),
+        ) {
+            for i in 0..bytes.len() {
+                if plain(bytes[i]) {
+                    proptest::prop_assert_eq!(plain_run(&bytes, i + 1), plain_run_bytewise(&bytes, i + 1));
+                }
+            }
         }
     }
 

@@ -63,8 +63,9 @@ pub fn is_compiled(bytes: &[u8]) -> bool {
 
 /// Where the entity JSON is.
 enum Json {
-    /// In the compiled file the engine keeps, at this byte range.
-    InFile(Vec<u8>, usize, usize),
+    /// In the compiled file the engine keeps (its automata read their arrays in
+    /// it), at this byte range.
+    InFile(std::sync::Arc<Vec<u8>>, usize, usize),
     /// Made by the compiler module's constructor.
     #[cfg(feature = "text")]
     Owned(String),
@@ -84,20 +85,18 @@ pub struct Engine {
 impl Engine {
     /// Loads a compiled gazetteer (`sorot compile`, or [`compile_gazetteers`]).
     /// Throws an `Error` whose message says what is wrong ("...: compiled
-    /// gazetteer: format version 3, this sorot reads version 1", "truncated at
+    /// gazetteer: format version 9, this sorot reads version 3", "truncated at
     /// section JSON ..."); `origin` (default `gazetteer`) starts it.
     pub fn load(bytes: Vec<u8>, origin: Option<String>) -> Result<Engine, JsError> {
         let origin = origin.as_deref().unwrap_or("gazetteer");
-        let (matcher, start, end, index) = match crate::load_compiled(&bytes, origin) {
-            Ok((m, json, index)) => {
-                let start = json.as_ptr() as usize - bytes.as_ptr() as usize;
-                (m, start, start + json.len(), index)
-            }
+        let file = std::sync::Arc::new(bytes);
+        let (matcher, json, index) = match crate::load_compiled_shared(&file, origin) {
+            Ok(loaded) => loaded,
             Err(e) => return Err(JsError::new(&e.message())),
         };
         Ok(Engine {
             matcher,
-            json: Json::InFile(bytes, start, end),
+            json: Json::InFile(file, json.start, json.end),
             index,
         })
     }
