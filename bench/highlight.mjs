@@ -42,7 +42,7 @@ by side with its peers (bench/README.md says what is measured and how).
   --doc-kb N        the large document's text, in KB (default 1024)
   --remove-marks N  marks the remove() document is made to hold at least (default 25000)
   --sorot-input F   what sorot is given at each size: json, compiled (a .sorot file
-                    written by sorot compile: target/release, else target/debug), or
+                    written by sorot compile: the newer of target/release and target/debug), or
                     auto (default): compiled when the CLI has the compile command
   --ac-variant V    modern-ahocorasick's entry: unicode (default) or unicode-fast (both
                     fold case; unicode-fast is its double-array backend)

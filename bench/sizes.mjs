@@ -72,7 +72,7 @@ export const sizeLabel = (n) => n.toLocaleString('en-US');
  * @param {{text: string, type: string, exact: boolean}[]} forms
  * @param {string} base file name without extension (`size-1000`)
  * @param {'json'|'compiled'} input `compiled`: the JSON is compiled with
- *   `sorot compile` (target/release/sorot, else target/debug/sorot) and the
+ *   `sorot compile` (the newer of target/release/sorot and target/debug/sorot) and the
  *   `.sorot` file is given instead
  * @returns {{file: string, url: string, bytes: number}} `url` is relative to the server's root
  */
@@ -103,9 +103,15 @@ export function sorotGazetteer(forms, base, input = 'json') {
   return { file, url: `${OUT_PREFIX}${path.basename(file)}`, bytes: statSync(file).size };
 }
 
-/** The CLI that can compile gazetteers: target/release/sorot, else target/debug/sorot. */
+/**
+ * The CLI that compiles gazetteers: the newer of target/release/sorot and
+ * target/debug/sorot (./build.sh rebuilds the debug one; a release build left from
+ * before may write an older format version).
+ */
 function compilerCli() {
-  return ['release', 'debug'].map((p) => path.join(ROOT, 'target', p, 'sorot')).find((f) => existsSync(f)) ?? null;
+  const found = ['release', 'debug'].map((p) => path.join(ROOT, 'target', p, 'sorot')).filter((f) => existsSync(f));
+  found.sort((a, b) => statSync(b).mtimeMs - statSync(a).mtimeMs);
+  return found[0] ?? null;
 }
 
 /**
