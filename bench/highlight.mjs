@@ -755,7 +755,7 @@ if (opt.extras) {
 // The targets, side by side.
 
 if (targets.length) {
-  console.log('\n== Targets of issue 11 measured here (scan and scale figures: bench/scan.py, bench/native.rs)');
+  console.log('\n== Targets of issue 11 measured here (scan and scale: bench/scan.py and bench/scale.py, which ./build.sh bench runs next)');
   console.log(table([['target', 'measured', ''], ...targets], 1).split('\n').map((l) => `   ${l}`).join('\n'));
 }
 if (problems.length > 0) {

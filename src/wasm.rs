@@ -54,6 +54,14 @@ pub fn compiled_format_version() -> u32 {
     crate::FORMAT_VERSION
 }
 
+/// The version of sorot this module was built from (`Cargo.toml`'s): with the
+/// format version, what a cache of compiled gazetteers is keyed by, as a new
+/// version may compile the same text differently.
+#[wasm_bindgen(js_name = sorotVersion)]
+pub fn sorot_version() -> String {
+    env!("CARGO_PKG_VERSION").to_string()
+}
+
 /// Whether `bytes` start as a compiled gazetteer does (its magic number); the first
 /// 8 bytes are enough. Anything else is read as a text gazetteer.
 #[wasm_bindgen(js_name = isCompiled)]

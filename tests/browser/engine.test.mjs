@@ -20,7 +20,11 @@ test('the flat layout fixture decodes to its matches in JavaScript (tests/flat.r
 });
 
 let env;
-before(async () => { env = await setup(); });
+/** The paths the server was asked for (to see which wasm modules a page loaded, in a Worker too). */
+const requested = [];
+before(async () => {
+  env = await setup({ handle: (req) => { requested.push(new URL(req.url, 'http://x').pathname); return false; } });
+});
 after(async () => { await env?.close(); });
 
 const ARTICLE = '<article><h1>Lavrov dan Kim</h1><p>Menlu Rusia Sergey Lavrov bertemu Kim Jong Un di Moskow.</p>'
@@ -235,3 +239,53 @@ for (const renderer of ['highlight-api', 'mark']) {
     await page.close();
   });
 }
+
+test('cache: true compiles a text gazetteer once; later pages load its compiled form without the compiler module', async () => {
+  const TSV = 'id\ttype\tname\nzorblax\tPER\tZorblax Quentin\n';
+  const CHANGED = 'id\ttype\tname\nzorblax\tPER\tZorblax Quentin\nbandung\tLOC\tBandung\n';
+  for (const worker of [false, true]) {
+    // A context of its own: an IndexedDB of its own.
+    const context = await env.browser.newContext();
+    /** Highlights with `gazetteer` in a new page; what it found and whether it fetched the compiler. */
+    const visit = async (gazetteer, cache = true, damage = false) => {
+      const page = await context.newPage();
+      const errors = [];
+      page.on('pageerror', (e) => errors.push(e.message));
+      await page.goto(`${env.url}__blank.html`);
+      if (damage) {
+        // Every stored compiled form loses its last bytes.
+        await page.evaluate(() => new Promise((resolve, reject) => {
+          const open = indexedDB.open('sorot-compiled-gazetteers');
+          open.onsuccess = () => {
+            const tx = open.result.transaction('compiled', 'readwrite');
+            const store = tx.objectStore('compiled');
+            const all = store.getAll();
+            all.onsuccess = () => { for (const e of all.result) store.put({ ...e, bytes: e.bytes.subarray(0, e.bytes.length - 10) }); };
+            tx.oncomplete = () => { open.result.close(); resolve(); };
+            tx.onerror = () => reject(tx.error);
+          };
+          open.onerror = () => reject(open.error);
+        }));
+      }
+      requested.length = 0;
+      const found = await page.evaluate(async (args) => {
+        const { createHighlighter } = await import('/lib/sorot.js');
+        const hl = await createHighlighter({ gazetteer: args.gazetteer, cache: args.cache, worker: args.worker });
+        const matches = await hl.find('Zorblax Quentin tiba di Bandung.');
+        hl.free();
+        return matches.map((m) => m.text);
+      }, { gazetteer, cache, worker });
+      await page.close();
+      assert.deepEqual(errors, []);
+      return { found, compiler: requested.some((p) => p.endsWith('/sorot_compiler_bg.wasm')) };
+    };
+    const where = worker ? 'in a Worker' : 'in the page';
+    assert.deepEqual(await visit(TSV), { found: ['Zorblax Quentin'], compiler: true }, `first visit ${where}`);
+    assert.deepEqual(await visit(TSV), { found: ['Zorblax Quentin'], compiler: false }, `second visit ${where}: from the cache`);
+    assert.deepEqual(await visit(CHANGED), { found: ['Zorblax Quentin', 'Bandung'], compiler: true }, `changed text ${where}: compiled again`);
+    assert.deepEqual(await visit(TSV, false), { found: ['Zorblax Quentin'], compiler: true }, `cache: false ${where} compiles`);
+    assert.deepEqual(await visit(TSV, true, true), { found: ['Zorblax Quentin'], compiler: true }, `a damaged stored form ${where} is compiled again`);
+    assert.deepEqual(await visit(TSV), { found: ['Zorblax Quentin'], compiler: false }, `then stored again ${where}`);
+    await context.close();
+  }
+});

@@ -13,6 +13,7 @@ async function page(): Promise<void> {
     keyboard: false,
     renderer: 'auto',
     worker: true,
+    cache: true,
     assets: new URL('https://cdn.example/sorot/'),
   });
   const found = await hl.find('Kim Jong Un', { overlap: 'all' });
@@ -52,6 +53,8 @@ async function page(): Promise<void> {
   await createHighlighter({ prefix: 5 });
   // @ts-expect-error worker is a boolean
   await createHighlighter({ worker: 'yes' });
+  // @ts-expect-error cache is a boolean
+  await createHighlighter({ cache: 1 });
   // @ts-expect-error a misspelt highlight option
   await hl.highlight(document.body, { obsreve: true });
   // @ts-expect-error overlap is longest or all

@@ -13,7 +13,7 @@ import { loadEngine, serveEngine, DEFAULT_GAZETTEER_URL } from 'sorot/engine';
 import { api } from './api.js';
 import { ENGINE_PORT, listener, message } from './messages.js';
 import { loadSettings, migrate } from './settings.js';
-import { deleteGazetteers, engineFor, loadSource } from './store.js';
+import { deleteGazetteers, loadSource } from './store.js';
 import { siteEnabled, sitePattern } from './sites.js';
 
 const CONTENT_SCRIPT_ID = 'sorot';
@@ -39,10 +39,10 @@ async function buildEngine(settings) {
   }
   if (sources.length === 0) throw new Error('no gazetteer is on (turn one on in the options)');
   // The default gazetteer alone is shipped compiled; anything else is compiled once
-  // and kept compiled in IndexedDB.
-  const defaultOnly = sources.length === 1 && sources[0].url === DEFAULT_GAZETTEER_URL;
-  const cacheKey = `${api.runtime.getManifest().version} ${engineKey({ ...settings, colors: {} })}`;
-  const engine = defaultOnly ? await loadEngine({ gazetteer: sources }) : await engineFor(sources, cacheKey);
+  // and kept compiled in the extension's IndexedDB (the library's cache, keyed by
+  // what is merged and sorot's versions), so that a service worker started again
+  // loads it in milliseconds.
+  const engine = await loadEngine({ gazetteer: sources, cache: true });
   let info = null;
   return {
     async info() {

@@ -1,15 +1,11 @@
 // The gazetteer store, in the extension's IndexedDB: the text of each gazetteer
 // the reader added (from a file or a URL), under a key made of the hash of the text
-// (the settings list gazetteers by this key), and the compiled form of the merged
-// gazetteers in use, so that a service worker started again loads them in
-// milliseconds instead of compiling them. Only this module reads or writes them.
-
-import { compileGazetteer, loadEngine } from 'sorot/engine';
+// (the settings list gazetteers by this key). Only this module reads or writes
+// them. (Their compiled form is kept by the library: loadEngine's `cache`.)
 
 const DB_NAME = 'sorot';
-const DB_VERSION = 2;
+const DB_VERSION = 3;
 const STORE = 'gazetteers';
-const COMPILED = 'compiled';
 
 /** The version of the stored texts' keys. */
 export const ENGINE_FORMAT = 'text-1';
@@ -22,7 +18,8 @@ function db() {
     request.onupgradeneeded = () => {
       const database = request.result;
       if (!database.objectStoreNames.contains(STORE)) database.createObjectStore(STORE, { keyPath: 'key' });
-      if (!database.objectStoreNames.contains(COMPILED)) database.createObjectStore(COMPILED, { keyPath: 'key' });
+      // Version 2 had the compiled forms here too: the library's cache keeps them now.
+      if (database.objectStoreNames.contains('compiled')) database.deleteObjectStore('compiled');
     };
     request.onsuccess = () => {
       const database = request.result;
@@ -39,12 +36,12 @@ function db() {
   return opened;
 }
 
-async function transaction(mode, fn, name = STORE) {
+async function transaction(mode, fn) {
   const database = await db();
   return new Promise((resolve, reject) => {
-    const tx = database.transaction(name, mode);
+    const tx = database.transaction(STORE, mode);
     let result;
-    Promise.resolve(fn(tx.objectStore(name))).then((r) => { result = r; }, reject);
+    Promise.resolve(fn(tx.objectStore(STORE))).then((r) => { result = r; }, reject);
     tx.oncomplete = () => resolve(result);
     tx.onerror = () => reject(new Error(`gazetteer store: ${tx.error?.message}`));
     tx.onabort = () => reject(new Error(`gazetteer store: ${tx.error?.message ?? 'aborted'}`));
@@ -109,31 +106,4 @@ export async function deleteGazetteers(keys) {
   const list = [...keys];
   if (list.length === 0) return;
   await transaction('readwrite', (store) => { for (const k of list) store.delete(k); });
-}
-
-/**
- * An engine for the merged gazetteers `sources` (in order), from their compiled
- * form when it is in the store under `key`; else compiled now and kept, with the
- * compiled format's version (a compiled form another version of the engine cannot
- * read is compiled again). The key names what was merged: the gazetteers' own keys
- * and the extension's version (which fixes the default gazetteer).
- * @param {Array<object>} sources what `loadEngine({gazetteer})` takes, in order
- * @param {string} key
- * @returns {Promise<import('sorot/engine').LocalEngine>}
- */
-export async function engineFor(sources, key) {
-  const stored = await transaction('readonly', async (store) => (await wait(store.get(key))) ?? null, COMPILED).catch(() => null);
-  if (stored) {
-    try {
-      return await loadEngine({ gazetteer: stored.bytes });
-    } catch {
-      // Another format, or damaged: compile again below.
-    }
-  }
-  const { bytes, version } = await compileGazetteer(sources);
-  await transaction('readwrite', (store) => {
-    store.clear(); // one compiled form: the gazetteers in use
-    store.put({ key, bytes, version, stored: Date.now() });
-  }, COMPILED).catch(() => {});
-  return loadEngine({ gazetteer: bytes });
 }

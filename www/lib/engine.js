@@ -6,7 +6,8 @@
 //   const engine = await loadEngine({ gazetteer });      // in this context
 //   serveEngine(port, { engine });                       // answer a DOM layer elsewhere
 
-import initEngine, { compiledFormatVersion, DocumentCache, Engine as WasmEngine, isCompiled } from './pkg/sorot_engine.js';
+import initEngine, { compiledFormatVersion, DocumentCache, Engine as WasmEngine, isCompiled, sorotVersion } from './pkg/sorot_engine.js';
+import { cacheKey, cachedCompiled, forgetCompiled, storeCompiled } from './cache.js';
 import { fetchSources, gazetteerSources } from './gazetteer.js';
 import { VERSION, isProtocolMessage, wrapPort } from './protocol.js';
 
@@ -132,6 +133,9 @@ function asError(err) {
  * @property {string|URL} [assets] the folder holding `sorot_engine_bg.wasm`,
  *   `sorot_compiler_bg.wasm` and `default.sorot`, when they are not next to the
  *   library (a CDN)
+ * @property {boolean} [cache] keep the compiled form of text gazetteers in this
+ *   origin's IndexedDB (keyed by their content and sorot's versions), so that a
+ *   later visit loads it without compiling (default false)
  */
 
 /**
@@ -301,7 +305,10 @@ export class LocalEngine {
 export async function loadEngine(options = {}) {
   const urls = assetUrls(options.assets);
   const sources = gazetteerSources(options.gazetteer, urls.gazetteer);
-  return loadEngineFrom(sources, urls);
+  if (options.cache !== undefined && typeof options.cache !== 'boolean') {
+    throw new Error(`cache: must be true or false, not ${JSON.stringify(options.cache)}`);
+  }
+  return loadEngineFrom(sources, urls, options.cache ?? false);
 }
 
 /**
@@ -311,7 +318,7 @@ export async function loadEngine(options = {}) {
  * @param {{engine: string, compiler: string}} urls
  * @returns {Promise<{bytes: Uint8Array, origin: string}>}
  */
-async function compiledFrom(sources, urls) {
+async function compiledFrom(sources, urls, cache = false) {
   const [parts] = await Promise.all([fetchSources(sources), loadModule('engine', urls.engine)]);
   const items = parts.map((p) => {
     if (!('bytes' in p)) return p;
@@ -325,11 +332,18 @@ async function compiledFrom(sources, urls) {
     return { text, origin: p.origin };
   });
   if (items.length === 1 && items[0].compiled) return { bytes: items[0].compiled, origin: items[0].origin };
+  const origin = items.length === 1 ? items[0].origin : 'gazetteer';
+  const key = cache ? await cacheKey(items, `sorot ${sorotVersion()} format ${compiledFormatVersion()}`).catch(() => null) : null;
+  if (key) {
+    const bytes = await cachedCompiled(key);
+    if (bytes) return { bytes, origin, cached: key };
+  }
   await loadModule('compiler', urls.compiler);
   const { compileGazetteers } = await compilerModule();
   try {
     const bytes = compileGazetteers(items.map((i) => i.compiled ?? i.text), items.map((i) => i.origin));
-    return { bytes, origin: items.length === 1 ? items[0].origin : 'gazetteer' };
+    if (key) await storeCompiled(key, bytes);
+    return { bytes, origin };
   } catch (err) {
     throw asError(err);
   }
@@ -341,12 +355,17 @@ async function compiledFrom(sources, urls) {
  * @param {{engine: string, compiler: string}} urls
  * @returns {Promise<LocalEngine>}
  */
-async function loadEngineFrom(sources, urls) {
-  const { bytes, origin } = await compiledFrom(sources, urls);
+async function loadEngineFrom(sources, urls, cache = false) {
+  const { bytes, origin, cached } = await compiledFrom(sources, urls, cache);
   let wasm;
   try {
     wasm = WasmEngine.load(bytes, origin);
   } catch (err) {
+    // A stored compiled form that does not load (damaged): forget it, compile again.
+    if (cached) {
+      await forgetCompiled(cached);
+      return loadEngineFrom(sources, urls, true);
+    }
     throw asError(err);
   }
   // The entity data stays in our copy of the file (no copy out of wasm, and nothing
@@ -410,7 +429,7 @@ export function serveEngine(port, options = {}) {
         if (engine) throw new Error('the engine is already loaded');
         owned = true;
         const urls = assetUrls(request.assets);
-        engine = loadEngineFrom(request.gazetteer ?? gazetteerSources(undefined, urls.gazetteer), urls);
+        engine = loadEngineFrom(request.gazetteer ?? gazetteerSources(undefined, urls.gazetteer), urls, request.cache === true);
         engine.catch(() => { engine = null; });
         await engine;
         return undefined;

@@ -7,7 +7,7 @@
 //   answer    {sorot: VERSION, id, ok: true, value} or {sorot: VERSION, id, ok: false, error}
 //
 //   kind          arguments                      value
-//   load          {gazetteer, assets}            undefined (the engine is ready)
+//   load          {gazetteer, assets, cache}     undefined (the engine is ready)
 //   info          {}                             {head, count}: the gazetteer without its
 //                                                entities (JSON text), their number
 //   entities      {indexes}                      the entities at these indexes, JSON texts

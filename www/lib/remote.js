@@ -217,7 +217,7 @@ export class RemoteEngine {
 /**
  * The engine in a module Worker: the WebAssembly module is instantiated there
  * only, and matching never blocks the page.
- * @param {{gazetteer: import('./gazetteer.js').GazetteerSource[], assets?: string}} load
+ * @param {{gazetteer: import('./gazetteer.js').GazetteerSource[], assets?: string, cache?: boolean}} load
  *   what the Worker loads
  * @param {Worker} worker a module Worker running worker.js
  * @returns {Promise<RemoteEngine>} once the Worker has loaded the gazetteer

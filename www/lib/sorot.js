@@ -29,6 +29,7 @@ export { RemoteEngine } from './remote.js';
  * @typedef {import('./highlighter.js').HighlighterOptions & {
  *   gazetteer?: import('./gazetteer.js').GazetteerInput,
  *   assets?: string | URL,
+ *   cache?: boolean,
  *   worker?: boolean,
  *   trustedTypes?: boolean,
  *   engine?: import('./engine.js').EngineLike,
@@ -36,7 +37,7 @@ export { RemoteEngine } from './remote.js';
  * }} CreateOptions
  */
 
-const KEYS = new Set(['gazetteer', 'assets', 'worker', 'trustedTypes', 'engine', 'port', 'prefix', 'cards', 'keyboard', 'renderer', 'lang']);
+const KEYS = new Set(['gazetteer', 'assets', 'cache', 'worker', 'trustedTypes', 'engine', 'port', 'prefix', 'cards', 'keyboard', 'renderer', 'lang']);
 
 /**
  * Loads the engine and compiles the gazetteer.
@@ -45,6 +46,9 @@ const KEYS = new Set(['gazetteer', 'assets', 'worker', 'trustedTypes', 'engine',
  *     `{url}`; or an array of these, merged in order (default: the default gazetteer)
  *   - `assets`: the folder of `sorot_engine_bg.wasm`, `sorot_compiler_bg.wasm` and `default.sorot` when they
  *     are not next to this module (a CDN)
+ *   - `cache`: keep the compiled form of text gazetteers in this origin's IndexedDB
+ *     (keyed by their content and sorot's versions; the last 8), so that a later
+ *     visit loads it without the compiler module (default false)
  *   - `worker`: run the engine in a module Worker (matching never blocks the page)
  *   - `trustedTypes`: with `worker`, start the Worker through the library's Trusted
  *     Types policy (named `sorot`), for a page that enforces Trusted Types
@@ -61,20 +65,21 @@ export async function createHighlighter(options = {}) {
   for (const key of Object.keys(options)) {
     if (!KEYS.has(key)) throw new Error(`createHighlighter(): unknown option ${JSON.stringify(key)}`);
   }
-  const { gazetteer, assets, worker = false, trustedTypes = false, engine, port, ...defaults } = options;
+  const { gazetteer, assets, cache = false, worker = false, trustedTypes = false, engine, port, ...defaults } = options;
+  if (typeof cache !== 'boolean') throw new Error(`cache: must be true or false, not ${JSON.stringify(cache)}`);
   if (typeof worker !== 'boolean') throw new Error(`worker: must be true or false, not ${JSON.stringify(worker)}`);
   if (typeof trustedTypes !== 'boolean') throw new Error(`trustedTypes: must be true or false, not ${JSON.stringify(trustedTypes)}`);
   if (engine !== undefined || port !== undefined) {
     if (engine !== undefined && port !== undefined) throw new Error('createHighlighter(): give {engine} or {port}, not both');
-    if (gazetteer !== undefined || assets !== undefined || worker) {
-      throw new Error('createHighlighter(): gazetteer, assets and worker belong to the engine; with {engine} or {port} it is already chosen');
+    if (gazetteer !== undefined || assets !== undefined || worker || cache) {
+      throw new Error('createHighlighter(): gazetteer, assets, cache and worker belong to the engine; with {engine} or {port} it is already chosen');
     }
     return highlighterFor(engine ?? new RemoteEngine(port), defaults);
   }
-  if (!worker) return highlighterFor(await loadEngine({ gazetteer, assets }), defaults);
+  if (!worker) return highlighterFor(await loadEngine({ gazetteer, assets, cache }), defaults);
   const urls = assetUrls(assets);
   const sources = gazetteerSources(gazetteer, urls.gazetteer);
-  const remote = await startWorkerEngine({ gazetteer: sources, assets: assets === undefined ? undefined : urls.engine.replace(/[^/]*$/, '') }, libraryWorker(trustedTypes));
+  const remote = await startWorkerEngine({ gazetteer: sources, assets: assets === undefined ? undefined : urls.engine.replace(/[^/]*$/, ''), cache }, libraryWorker(trustedTypes));
   return highlighterFor(remote, defaults);
 }
 

@@ -160,7 +160,8 @@ function gazetteerOf(settings, root) {
 }
 
 async function loadHighlighter(input) {
-  const options = { gazetteer: input, assets: assetBase };
+  // A text gazetteer is compiled once and kept in the page's IndexedDB.
+  const options = { gazetteer: input, assets: assetBase, cache: true };
   try {
     // The Worker script is the bundled worker.js next to the widget; where the
     // browser has Trusted Types it is started through the library's policy.
