@@ -576,6 +576,19 @@ impl Matcher {
             let first = &candidates[from];
             if options.overlap == Overlap::Longest {
                 if first.start < last_end {
+                    // Two full forms of one entity that cross ("Presiden Prabowo" and
+                    // "Prabowo Subianto" in "Presiden Prabowo Subianto"): one match
+                    // of that entity over both.
+                    if first.end > last_end {
+                        if let Some(prev) = out.last_mut() {
+                            let same = |c: &Candidate| c.entity as usize == prev.entity && !c.short;
+                            if !prev.short && candidates[from..to].iter().any(same) {
+                                prev.end_byte = first.end;
+                                prev.end_utf16 = first.end16;
+                                last_end = first.end;
+                            }
+                        }
+                    }
                     continue;
                 }
                 last_end = first.end;

@@ -31,7 +31,9 @@ const GAZETTEER: &str = r#"{
     {"id": "asean", "name": "ASEAN", "type": "ORG"},
     {"id": "bulan", "name": "Bulan", "type": "LOC"},
     {"id": "kemlu-rusia", "name": "Kementerian Luar Negeri Rusia", "type": "ORG"},
-    {"id": "sungai", "name": "sungai musi", "type": "LOC"}
+    {"id": "sungai", "name": "sungai musi", "type": "LOC"},
+    {"id": "prabowo", "name": "Prabowo Subianto", "type": "PER", "aliases": ["Presiden Prabowo"]},
+    {"id": "utara-raya", "name": "Utara Raya", "type": "LOC"}
   ]
 }"#;
 
@@ -221,6 +223,16 @@ fn rules() {
             "longer place",
             "Korea Utara dan Korea",
             &[("Korea Utara", "korea-utara"), ("Korea", "korea")],
+        ),
+        (
+            "two forms of one entity that cross are one match",
+            "Presiden Prabowo Subianto tiba.",
+            &[("Presiden Prabowo Subianto", "prabowo")],
+        ),
+        (
+            "forms of two entities that cross: the leftmost",
+            "Korea Utara Raya",
+            &[("Korea Utara", "korea-utara")],
         ),
         // Scripts written without spaces match inside running text.
         ("han inside text", "我在北京工作", &[("北京", "beijing")]),
