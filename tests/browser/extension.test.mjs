@@ -259,7 +259,11 @@ test('the popup lists the page\'s entities, shows one on click, hides a type; it
   await until(async () => (await pageState(p)).painted.length === 0, 'the highlights gone');
   const off = await getSettings(env);
   assert.ok(!off.sites.includes('*.kompas.com'));
-  assert.deepEqual(await popup.evaluate(() => document.getElementById('empty').textContent), 'sorot is off on this site.');
+  // The popup says why (it may first show the page's report that nothing is drawn).
+  assert.equal(await until(async () => {
+    const text = await popup.evaluate(() => document.getElementById('empty').textContent);
+    return text === 'sorot is off on this site.' ? text : null;
+  }, 'the popup saying the site is off'), 'sorot is off on this site.');
   await popup.check('#site');
   await paintedAsFound(p, 'the site on again');
   assert.ok((await getSettings(env)).sites.includes('www.kompas.com'));

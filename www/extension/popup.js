@@ -82,11 +82,13 @@ async function main() {
         settings = await loadSettings();
         settings.sites = [...settings.sites, host];
         settings = await saveSettings(settings);
+        redraw();
       }).catch((err) => { site.checked = false; showError(err.message); });
     } else {
       loadSettings().then(async (s) => {
         s.sites = s.sites.filter((entry) => !siteCovers(entry, host));
         settings = await saveSettings(s);
+        redraw();
       }).catch((err) => showError(err.message));
     }
   });
@@ -101,6 +103,12 @@ async function main() {
   });
 
   let drawn = '';
+  // The page may report its highlights gone before the new settings are saved here:
+  // once they are, the list and the message ("off on this site") are drawn again.
+  function redraw() {
+    drawn = '';
+    refresh();
+  }
   async function refresh() {
     let state;
     try {
