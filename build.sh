@@ -247,8 +247,11 @@ need_decap() {
 run_tests() {
   build
   # Every node test has a deadline: one that hangs fails with its name instead of
-  # stalling the run (the slowest, the extension's 24 pages, takes about 2 minutes).
+  # stalling the run (the slowest, the extension's 24 pages, takes about 2 minutes);
+  # a whole step that hangs outside a test (a before() hook) is stopped after 30
+  # minutes where coreutils' timeout exists.
   node_test="node --test --test-timeout=${SOROT_TEST_TIMEOUT_MS:-600000}"
+  if command -v timeout >/dev/null; then node_test="timeout -k 10 1800 $node_test"; fi
   step "checking formatting (cargo fmt --check)"
   cargo fmt --check || die "run 'cargo fmt' to format the code"
   if cargo clippy --version >/dev/null 2>&1; then
@@ -310,7 +313,6 @@ run_eval() {
 # [OPTIONS]: one of them.
 run_bench() {
   build
-  need_chromium
   case "${1:-}" in
     browser) shift; bench_browser "$@" ;;
     scan) shift; bench_native; step "scan speed (python3 bench/scan.py $*)"; python3 bench/scan.py "$@" ;;
@@ -340,12 +342,14 @@ bench_native() {
 }
 
 bench_extension() {
+  need_chromium
   build_extension
   step "extension benchmark (node bench/extension.mjs $*)"
   node bench/extension.mjs "$@"
 }
 
 bench_browser() {
+  need_chromium
   # The same wasm module(s) with their function names kept (wasm-opt -g), and the
   # default gazetteer beside them, for the benchmark's CPU profiles only; the
   # flags are build_wasm's. (One module, or the engine and the compiler.)

@@ -178,6 +178,9 @@ struct Candidate {
     end16: usize,
     entity: u32,
     short: bool,
+    /// The normalised form it matched: the scanner's number in the top 4 bits, the
+    /// automaton's pattern below (two candidates of one form have the same).
+    pattern: u32,
 }
 
 /// What [`Matcher::find_blocks`] remembers of each block it has scanned, so that a
@@ -469,7 +472,8 @@ impl Matcher {
     fn candidates_into(&self, text: &str, offset: (usize, usize), out: &mut Vec<Candidate>) {
         let bytes = text.as_bytes();
         let mut hits = Vec::new();
-        for scanner in &self.scanners {
+        for (number, scanner) in self.scanners.iter().enumerate() {
+            let tag = (number as u32) << 28;
             let norm = Normalized::new(text, scanner.fold);
             let cased = Fold {
                 case: false,
@@ -532,6 +536,7 @@ impl Matcher {
                             end16: end16 + offset.1,
                             entity: form.entity,
                             short: form.short,
+                            pattern: tag | (pattern as u32 & 0x0fff_ffff),
                         });
                     }
                 }
@@ -569,6 +574,8 @@ impl Matcher {
 
         let mut out: Vec<Match> = Vec::new();
         let mut last_end = 0;
+        // The form of the last match's last part (Longest).
+        let mut last_pattern = u32::MAX;
         // With `All`: the matches that may still contain the next one (spans come
         // sorted by start, longest first).
         let mut open: Vec<usize> = Vec::new();
@@ -578,14 +585,22 @@ impl Matcher {
                 if first.start < last_end {
                     // Two full forms of one entity that cross ("Presiden Prabowo" and
                     // "Prabowo Subianto" in "Presiden Prabowo Subianto"): one match
-                    // of that entity over both.
+                    // of that entity over both, when the first was unambiguous and
+                    // the second is not the same form again ("Kim Kim" in "Kim Kim
+                    // Kim" stays one "Kim Kim").
                     if first.end > last_end {
                         if let Some(prev) = out.last_mut() {
-                            let same = |c: &Candidate| c.entity as usize == prev.entity && !c.short;
-                            if !prev.short && candidates[from..to].iter().any(same) {
+                            let other = candidates[from..to].iter().find(|c| {
+                                c.entity as usize == prev.entity
+                                    && !c.short
+                                    && c.pattern != last_pattern
+                            });
+                            if let (false, 1, Some(c)) = (prev.short, prev.candidates.len(), other)
+                            {
                                 prev.end_byte = first.end;
                                 prev.end_utf16 = first.end16;
                                 last_end = first.end;
+                                last_pattern = c.pattern;
                             }
                         }
                     }
@@ -596,6 +611,10 @@ impl Matcher {
             entities.clear();
             entities.extend(candidates[from..to].iter().map(|c| (c.entity, c.short)));
             let m = self.choose(first, &mut entities, &unambiguous);
+            last_pattern = candidates[from..to]
+                .iter()
+                .find(|c| c.entity as usize == m.entity)
+                .map_or(u32::MAX, |c| c.pattern);
             if options.overlap == Overlap::All {
                 open.retain(|&i| out[i].end_byte > m.start_byte);
                 // A match inside a match of the same entity ("Putin" in "Vladimir

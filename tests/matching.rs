@@ -33,7 +33,8 @@ const GAZETTEER: &str = r#"{
     {"id": "kemlu-rusia", "name": "Kementerian Luar Negeri Rusia", "type": "ORG"},
     {"id": "sungai", "name": "sungai musi", "type": "LOC"},
     {"id": "prabowo", "name": "Prabowo Subianto", "type": "PER", "aliases": ["Presiden Prabowo"]},
-    {"id": "utara-raya", "name": "Utara Raya", "type": "LOC"}
+    {"id": "utara-raya", "name": "Utara Raya", "type": "LOC"},
+    {"id": "bora", "name": "Bora Bora", "type": "LOC"}
   ]
 }"#;
 
@@ -228,6 +229,11 @@ fn rules() {
             "two forms of one entity that cross are one match",
             "Presiden Prabowo Subianto tiba.",
             &[("Presiden Prabowo Subianto", "prabowo")],
+        ),
+        (
+            "a form that crosses itself stays one form",
+            "Bora Bora Bora",
+            &[("Bora Bora", "bora")],
         ),
         (
             "forms of two entities that cross: the leftmost",

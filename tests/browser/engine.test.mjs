@@ -247,7 +247,7 @@ test('cache: true compiles a text gazetteer once; later pages load its compiled 
     // A context of its own: an IndexedDB of its own.
     const context = await env.browser.newContext();
     /** Highlights with `gazetteer` in a new page; what it found and whether it fetched the compiler. */
-    const visit = async (gazetteer, cache = true, damage = false) => {
+    const visit = async (gazetteer, cache = true, damage = false, clear = false) => {
       const page = await context.newPage();
       const errors = [];
       page.on('pageerror', (e) => errors.push(e.message));
@@ -269,12 +269,13 @@ test('cache: true compiles a text gazetteer once; later pages load its compiled 
       }
       requested.length = 0;
       const found = await page.evaluate(async (args) => {
-        const { createHighlighter } = await import('/lib/sorot.js');
+        const { createHighlighter, clearGazetteerCache } = await import('/lib/sorot.js');
+        if (args.clear) await clearGazetteerCache();
         const hl = await createHighlighter({ gazetteer: args.gazetteer, cache: args.cache, worker: args.worker });
         const matches = await hl.find('Zorblax Quentin tiba di Bandung.');
         hl.free();
         return matches.map((m) => m.text);
-      }, { gazetteer, cache, worker });
+      }, { gazetteer, cache, worker, clear });
       await page.close();
       assert.deepEqual(errors, []);
       return { found, compiler: requested.some((p) => p.endsWith('/sorot_compiler_bg.wasm')) };
@@ -286,6 +287,7 @@ test('cache: true compiles a text gazetteer once; later pages load its compiled 
     assert.deepEqual(await visit(TSV, false), { found: ['Zorblax Quentin'], compiler: true }, `cache: false ${where} compiles`);
     assert.deepEqual(await visit(TSV, true, true), { found: ['Zorblax Quentin'], compiler: true }, `a damaged stored form ${where} is compiled again`);
     assert.deepEqual(await visit(TSV), { found: ['Zorblax Quentin'], compiler: false }, `then stored again ${where}`);
+    assert.deepEqual(await visit(TSV, true, false, true), { found: ['Zorblax Quentin'], compiler: true }, `after clearGazetteerCache() ${where}`);
     await context.close();
   }
 });

@@ -3,6 +3,8 @@
 // (the settings list gazetteers by this key). Only this module reads or writes
 // them. (Their compiled form is kept by the library: loadEngine's `cache`.)
 
+import { clearGazetteerCache } from 'sorot/engine';
+
 const DB_NAME = 'sorot';
 const DB_VERSION = 3;
 const STORE = 'gazetteers';
@@ -106,4 +108,6 @@ export async function deleteGazetteers(keys) {
   const list = [...keys];
   if (list.length === 0) return;
   await transaction('readwrite', (store) => { for (const k of list) store.delete(k); });
+  // Their entities must not stay behind in a compiled form either.
+  await clearGazetteerCache();
 }

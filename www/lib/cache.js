@@ -11,9 +11,27 @@ const STORE = 'compiled';
 /** How many compiled gazetteers are kept (the most recently used). */
 const KEEP = 8;
 
+/** How long an IndexedDB call may take before the cache is given up for this load. */
+const PATIENCE_MS = 2000;
+
 /**
- * The key of what is compiled: hex SHA-256 of the versions and the parts.
- * @param {Array<{compiled?: Uint8Array, text?: string}>} items
+ * `promise`, or `fallback` once PATIENCE_MS have passed (a database that never
+ * answers must not hold up loading).
+ * @template T
+ * @param {Promise<T>} promise
+ * @param {T} fallback
+ * @returns {Promise<T>}
+ */
+function patiently(promise, fallback) {
+  let timer;
+  const late = new Promise((resolve) => { timer = setTimeout(() => resolve(fallback), PATIENCE_MS); });
+  return Promise.race([promise.catch(() => fallback), late]).finally(() => clearTimeout(timer));
+}
+
+/**
+ * The key of what is compiled: hex SHA-256 of the versions and the parts (each
+ * with its origin, whose file extension chooses how a text is read).
+ * @param {Array<{compiled?: Uint8Array, text?: string, origin?: string}>} items
  * @param {string} versions sorot's and the format's versions
  * @returns {Promise<string|null>} null where the cache cannot be used
  */
@@ -24,7 +42,8 @@ export async function cacheKey(items, versions) {
   const chunks = [encoder.encode(`${versions}\n`)];
   for (const item of items) {
     const bytes = item.compiled ?? encoder.encode(item.text ?? '');
-    chunks.push(encoder.encode(`${item.compiled ? 'compiled' : 'text'} ${bytes.length}\n`), bytes);
+    const origin = encoder.encode(item.origin ?? '');
+    chunks.push(encoder.encode(`${item.compiled ? 'compiled' : 'text'} ${origin.length} ${bytes.length}\n`), origin, bytes);
   }
   const all = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
   let at = 0;
@@ -40,10 +59,21 @@ export async function cacheKey(items, versions) {
 function open() {
   return new Promise((resolve, reject) => {
     const request = indexedDB.open(DB_NAME, 1);
+    let settled = false;
+    const timer = setTimeout(() => { settled = true; reject(new Error('IndexedDB did not answer')); }, PATIENCE_MS);
     request.onupgradeneeded = () => request.result.createObjectStore(STORE, { keyPath: 'key' }).createIndex('stored', 'stored');
-    request.onsuccess = () => resolve(request.result);
-    request.onerror = () => reject(request.error ?? new Error('IndexedDB refused'));
-    request.onblocked = () => reject(new Error('IndexedDB blocked'));
+    request.onsuccess = () => {
+      clearTimeout(timer);
+      // Given up on already: this connection is not used.
+      if (settled) request.result.close();
+      else resolve(request.result);
+      settled = true;
+    };
+    request.onerror = () => {
+      clearTimeout(timer);
+      settled = true;
+      reject(request.error ?? new Error('IndexedDB refused'));
+    };
   });
 }
 
@@ -76,14 +106,13 @@ async function inStore(mode, work) {
  * @returns {Promise<Uint8Array|null>}
  */
 export async function cachedCompiled(key) {
-  try {
+  const read = async () => {
     let request;
     await inStore('readonly', (store) => { request = store.get(key); });
     const bytes = request?.result?.bytes;
     return bytes instanceof Uint8Array ? bytes : null;
-  } catch {
-    return null;
-  }
+  };
+  return patiently(read(), null);
 }
 
 /**
@@ -94,8 +123,7 @@ export async function cachedCompiled(key) {
  * @returns {Promise<void>}
  */
 export async function storeCompiled(key, bytes) {
-  try {
-    await inStore('readwrite', (store) => {
+  await patiently(inStore('readwrite', (store) => {
       store.put({ key, bytes, stored: Date.now() });
       // Newest first: past the first KEEP, each goes.
       let seen = 0;
@@ -107,10 +135,7 @@ export async function storeCompiled(key, bytes) {
         if (seen > KEEP) store.delete(c.primaryKey);
         c.continue();
       };
-    });
-  } catch {
-    // A full or refused database: the next visit compiles again.
-  }
+    }), undefined); // a full or refused database: the next visit compiles again
 }
 
 /**
@@ -119,9 +144,15 @@ export async function storeCompiled(key, bytes) {
  * @returns {Promise<void>}
  */
 export async function forgetCompiled(key) {
-  try {
-    await inStore('readwrite', (store) => { store.delete(key); });
-  } catch {
-    // nothing to do
-  }
+  await patiently(inStore('readwrite', (store) => { store.delete(key); }), undefined);
+}
+
+/**
+ * Forgets every compiled gazetteer this origin's cache keeps (say, after the
+ * gazetteer they were compiled from was removed).
+ * @returns {Promise<void>}
+ */
+export async function clearCompiled() {
+  if (typeof globalThis.indexedDB === 'undefined') return;
+  await patiently(inStore('readwrite', (store) => { store.clear(); }), undefined);
 }

@@ -7,7 +7,7 @@
 //   serveEngine(port, { engine });                       // answer a DOM layer elsewhere
 
 import initEngine, { compiledFormatVersion, DocumentCache, Engine as WasmEngine, isCompiled, sorotVersion } from './pkg/sorot_engine.js';
-import { cacheKey, cachedCompiled, forgetCompiled, storeCompiled } from './cache.js';
+import { cacheKey, cachedCompiled, clearCompiled, forgetCompiled, storeCompiled } from './cache.js';
 import { fetchSources, gazetteerSources } from './gazetteer.js';
 import { VERSION, isProtocolMessage, wrapPort } from './protocol.js';
 
@@ -318,7 +318,7 @@ export async function loadEngine(options = {}) {
  * @param {{engine: string, compiler: string}} urls
  * @returns {Promise<{bytes: Uint8Array, origin: string}>}
  */
-async function compiledFrom(sources, urls, cache = false) {
+async function compiledFrom(sources, urls, cache = /** @type {boolean|'store'} */ (false)) {
   const [parts] = await Promise.all([fetchSources(sources), loadModule('engine', urls.engine)]);
   const items = parts.map((p) => {
     if (!('bytes' in p)) return p;
@@ -334,7 +334,7 @@ async function compiledFrom(sources, urls, cache = false) {
   if (items.length === 1 && items[0].compiled) return { bytes: items[0].compiled, origin: items[0].origin };
   const origin = items.length === 1 ? items[0].origin : 'gazetteer';
   const key = cache ? await cacheKey(items, `sorot ${sorotVersion()} format ${compiledFormatVersion()}`).catch(() => null) : null;
-  if (key) {
+  if (key && cache !== 'store') {
     const bytes = await cachedCompiled(key);
     if (bytes) return { bytes, origin, cached: key };
   }
@@ -355,16 +355,17 @@ async function compiledFrom(sources, urls, cache = false) {
  * @param {{engine: string, compiler: string}} urls
  * @returns {Promise<LocalEngine>}
  */
-async function loadEngineFrom(sources, urls, cache = false) {
+async function loadEngineFrom(sources, urls, cache = /** @type {boolean|'store'} */ (false)) {
   const { bytes, origin, cached } = await compiledFrom(sources, urls, cache);
   let wasm;
   try {
     wasm = WasmEngine.load(bytes, origin);
   } catch (err) {
-    // A stored compiled form that does not load (damaged): forget it, compile again.
+    // A stored compiled form that does not load (damaged): forget it, compile again
+    // (and store that, without looking in the cache again).
     if (cached) {
       await forgetCompiled(cached);
-      return loadEngineFrom(sources, urls, true);
+      return loadEngineFrom(sources, urls, 'store');
     }
     throw asError(err);
   }
@@ -377,6 +378,15 @@ async function loadEngineFrom(sources, urls, cache = false) {
   // set-up, rather than on the first page highlighted.
   wasm.find('Warm up, “Kim Jong Un” di Jakarta-nya.\u2029São Paulo', false);
   return new LocalEngine(wasm, json, index);
+}
+
+/**
+ * Forgets the compiled gazetteers that `cache: true` keeps in this origin's
+ * IndexedDB (for example after the gazetteer they came from was removed).
+ * @returns {Promise<void>}
+ */
+export function clearGazetteerCache() {
+  return clearCompiled();
 }
 
 /**

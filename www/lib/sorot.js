@@ -19,7 +19,7 @@ import { gazetteerSources } from './gazetteer.js';
 import { highlighterFor } from './highlighter.js';
 import { bootstrapWorker, RemoteEngine, startWorkerEngine, workerScriptUrl } from './remote.js';
 
-export { DEFAULT_GAZETTEER_URL, compileGazetteer } from './engine.js';
+export { DEFAULT_GAZETTEER_URL, clearGazetteerCache, compileGazetteer } from './engine.js';
 export { Highlighter } from './highlighter.js';
 export { Highlight } from './highlight.js';
 export { RemoteEngine } from './remote.js';
