@@ -426,8 +426,13 @@ if (sections.has('sizes')) {
   for (const g of gazetteers.filter((x) => x.key !== 'default')) {
     const [, goal] = [...TARGETS].reverse().find(([n]) => g.n >= n) ?? TARGETS[0];
     const value = g.ratio === null ? null : g.ratio;
+    // What the ratio is made of: the medians of set-up and highlight phase, sorot's
+    // against the fastest peer's (which of the two holds the ratio up).
+    const med = (system, field) => median(Object.values(perPage(g.key, system) ?? {}).map((x) => x[field]));
+    const parts = value === null ? ''
+      : `: set-up ${ms(med('sorot', 'setupMs'))} vs ${ms(med(g.fastest, 'setupMs'))} ms, highlight ${ms(med('sorot', 'ms'))} vs ${ms(med(g.fastest, 'ms'))} ms`;
     targets.push([`cold page, total / fastest peer, ${g.label.replace(/ \(.*/, '')}: <= ${goal}×`,
-      value === null ? (g.fastest ? 'sorot did not finish' : 'no peer finished') : `${ratio(value)} (${LABELS[g.fastest]})`,
+      value === null ? (g.fastest ? 'sorot did not finish' : 'no peer finished') : `${ratio(value)} (${LABELS[g.fastest]})${parts}`,
       verdict(value === null ? null : value <= goal)]);
   }
 
