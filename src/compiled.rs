@@ -527,24 +527,7 @@ impl Matcher {
     /// assert!(err.to_string().starts_with("t.sorot: compiled gazetteer: truncated"));
     /// ```
     pub fn from_compiled(bytes: &[u8], origin: &str) -> Result<Matcher, Error> {
-        let parts = read(bytes, None, origin)?;
-        #[cfg(feature = "text")]
-        let gazetteer = {
-            let g = crate::Gazetteer::from_json(parts.json, origin)?;
-            if g.entities().len() != parts.priorities.len() {
-                return Err(corrupt(
-                    origin,
-                    "corrupt: the entity data does not match the entity table",
-                ));
-            }
-            g
-        };
-        Ok(Matcher {
-            scanners: parts.matcher_scanners,
-            priorities: parts.priorities,
-            #[cfg(feature = "text")]
-            gazetteer,
-        })
+        Ok(matcher_of(read(bytes, None, origin)?, origin)?.0)
     }
 
     /// The compiled gazetteer of this matcher: the automata, the form table, the
@@ -580,19 +563,7 @@ pub fn load_compiled<'a>(
     bytes: &'a [u8],
     origin: &str,
 ) -> Result<(Matcher, &'a str, Vec<u32>), Error> {
-    let parts = read(bytes, None, origin)?;
-    #[cfg(feature = "text")]
-    let gazetteer = crate::Gazetteer::from_json(parts.json, origin)?;
-    Ok((
-        Matcher {
-            scanners: parts.matcher_scanners,
-            priorities: parts.priorities,
-            #[cfg(feature = "text")]
-            gazetteer,
-        },
-        parts.json,
-        parts.index,
-    ))
+    matcher_of(read(bytes, None, origin)?, origin)
 }
 
 /// A matcher of a compiled gazetteer whose automata read their arrays in `file`
@@ -603,11 +574,29 @@ pub fn load_compiled_shared(
     file: &Arc<Vec<u8>>,
     origin: &str,
 ) -> Result<(Matcher, std::ops::Range<usize>, Vec<u32>), Error> {
-    let parts = read(file, Some(file), origin)?;
-    let start = parts.json.as_ptr() as usize - file.as_ptr() as usize;
-    let json = start..start + parts.json.len();
+    let (matcher, json, index) = matcher_of(read(file, Some(file), origin)?, origin)?;
+    let start = json.as_ptr() as usize - file.as_ptr() as usize;
+    Ok((matcher, start..start + json.len(), index))
+}
+
+/// The matcher that read parts make (with the text readers, also the gazetteer,
+/// from the entity JSON, which must describe the entity table's entities), with
+/// the entity JSON and its index.
+#[allow(clippy::type_complexity)]
+fn matcher_of<'a>(parts: Parts<'a>, origin: &str) -> Result<(Matcher, &'a str, Vec<u32>), Error> {
     #[cfg(feature = "text")]
-    let gazetteer = crate::Gazetteer::from_json(parts.json, origin)?;
+    let gazetteer = {
+        let g = crate::Gazetteer::from_json(parts.json, origin)?;
+        if g.entities().len() != parts.priorities.len() {
+            return Err(corrupt(
+                origin,
+                "corrupt: the entity data does not match the entity table",
+            ));
+        }
+        g
+    };
+    #[cfg(not(feature = "text"))]
+    let _ = origin;
     Ok((
         Matcher {
             scanners: parts.matcher_scanners,
@@ -615,7 +604,7 @@ pub fn load_compiled_shared(
             #[cfg(feature = "text")]
             gazetteer,
         },
-        json,
+        parts.json,
         parts.index,
     ))
 }

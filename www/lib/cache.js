@@ -1,14 +1,15 @@
 // A cache of compiled gazetteers in IndexedDB (the `cache` option of
 // createHighlighter): a text gazetteer is compiled once, in the compiler module,
 // and later visits load its compiled form without that module. An entry is keyed
-// by the SHA-256 of what was compiled (each part's kind and bytes, in order), the
-// compiled format's version and sorot's version; only the last few stored are kept. A
+// by the SHA-256 of what was compiled (each part's kind, origin and bytes, in
+// order), the compiled format's version and sorot's version; only the last few
+// stored are kept. A
 // context without IndexedDB or crypto.subtle (an insecure origin), or a database
 // the browser refuses, compiles every time: the cache never makes loading fail.
 
 const DB_NAME = 'sorot-compiled-gazetteers';
 const STORE = 'compiled';
-/** How many compiled gazetteers are kept (the most recently used). */
+/** How many compiled gazetteers are kept (the most recently stored). */
 const KEEP = 8;
 
 /** How long an IndexedDB call may take before the cache is given up for this load. */
@@ -123,19 +124,20 @@ export async function cachedCompiled(key) {
  * @returns {Promise<void>}
  */
 export async function storeCompiled(key, bytes) {
+  // A full or refused database: the next visit compiles again.
   await patiently(inStore('readwrite', (store) => {
-      store.put({ key, bytes, stored: Date.now() });
-      // Newest first: past the first KEEP, each goes.
-      let seen = 0;
-      const cursor = store.index('stored').openKeyCursor(null, 'prev');
-      cursor.onsuccess = () => {
-        const c = cursor.result;
-        if (!c) return;
-        seen += 1;
-        if (seen > KEEP) store.delete(c.primaryKey);
-        c.continue();
-      };
-    }), undefined); // a full or refused database: the next visit compiles again
+    store.put({ key, bytes, stored: Date.now() });
+    // Newest first: past the first KEEP, each goes.
+    let seen = 0;
+    const cursor = store.index('stored').openKeyCursor(null, 'prev');
+    cursor.onsuccess = () => {
+      const c = cursor.result;
+      if (!c) return;
+      seen += 1;
+      if (seen > KEEP) store.delete(c.primaryKey);
+      c.continue();
+    };
+  }), undefined);
 }
 
 /**
@@ -153,6 +155,5 @@ export async function forgetCompiled(key) {
  * @returns {Promise<void>}
  */
 export async function clearCompiled() {
-  if (typeof globalThis.indexedDB === 'undefined') return;
   await patiently(inStore('readwrite', (store) => { store.clear(); }), undefined);
 }

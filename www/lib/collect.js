@@ -298,32 +298,6 @@ function flatParent(node) {
  */
 
 /**
- * The pieces of Text nodes that make up `start..end` of the collected text.
- * @param {Collected} collected
- * @param {number} start UTF-16 offset, inclusive
- * @param {number} end UTF-16 offset, exclusive
- * @returns {Segment[]} offsets within each node
- */
-export function locate(collected, start, end) {
-  const { nodes, starts } = collected;
-  // The last node that starts at or before `start`.
-  let lo = 0;
-  let hi = nodes.length - 1;
-  while (lo < hi) {
-    const mid = (lo + hi + 1) >> 1;
-    if (starts[mid] <= start) lo = mid;
-    else hi = mid - 1;
-  }
-  const segments = [];
-  for (let i = lo; i < nodes.length && starts[i] < end; i++) {
-    const from = Math.max(start, starts[i]) - starts[i];
-    const to = Math.min(end, starts[i] + nodes[i].data.length) - starts[i];
-    if (to > from) segments.push({ node: nodes[i], start: from, end: to, index: i });
-  }
-  return segments;
-}
-
-/**
  * The pieces of Text nodes of every match, in one pass (matches sorted by start,
  * as the engine gives them).
  * @param {Collected} collected

@@ -9,6 +9,7 @@
 import initEngine, { compiledFormatVersion, DocumentCache, Engine as WasmEngine, isCompiled, sorotVersion } from './pkg/sorot_engine.js';
 import { cacheKey, cachedCompiled, clearCompiled, forgetCompiled, storeCompiled } from './cache.js';
 import { fetchSources, gazetteerSources } from './gazetteer.js';
+import { SLICE_MS, yieldToPage } from './slices.js';
 import { VERSION, isProtocolMessage, wrapPort } from './protocol.js';
 
 export { decodeMatches } from './flat.js';
@@ -19,19 +20,8 @@ const BLOCK_SEPARATOR = '\u2029';
 const ON_MAIN_THREAD = typeof document !== 'undefined';
 /** Texts from this many UTF-16 units on are scanned in slices there. */
 const LARGE_TEXT = 100_000;
-/** About this much text per slice, and this many ms of slices before yielding. */
+/** About this much text per slice (SLICE_MS of slices before yielding). */
 const SLICE_TEXT = 32_000;
-const SLICE_MS = 8;
-
-/** Lets the page handle its input and paint, then goes on (a new task). */
-function yieldToPage() {
-  if (typeof globalThis.scheduler?.yield === 'function') return globalThis.scheduler.yield();
-  return new Promise((resolve) => {
-    const channel = new MessageChannel();
-    channel.port1.onmessage = () => { channel.port1.close(); resolve(); };
-    channel.port2.postMessage(null);
-  });
-}
 
 // The library's assets, next to it. Written out in full (`new URL('./pkg/…',
 // import.meta.url)`) so that bundlers find and emit them.

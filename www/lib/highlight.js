@@ -10,6 +10,7 @@ import { TextCollector, locateAll, OWNER_ATTRIBUTE } from './collect.js';
 import { Interaction } from './interact.js';
 import { Watcher } from './observe.js';
 import { RENDERERS } from './renderer.js';
+import { SLICE_MS, yieldToPage } from './slices.js';
 import { readerLanguage } from './lang.js';
 
 /** A number per Text node, for the keys of drawn items. */
@@ -51,22 +52,6 @@ const DRAWN = {
     enumerable: true, configurable: true,
   },
 };
-
-/**
- * The longest stretch of work (ms) before an update lets the page respond: a big
- * page is read and drawn in slices, never in one long task.
- */
-const SLICE_MS = 8;
-
-/** Lets the page handle its input and paint, then goes on (a new task). */
-function yieldToPage(view) {
-  if (typeof view?.scheduler?.yield === 'function') return view.scheduler.yield();
-  return new Promise((resolve) => {
-    const channel = new MessageChannel();
-    channel.port1.onmessage = () => { channel.port1.close(); resolve(); };
-    channel.port2.postMessage(null);
-  });
-}
 
 /**
  * Times a page may take out the highlights of one block without changing its
@@ -407,9 +392,7 @@ export class Highlight {
       if (segments.some((seg) => seg.node.data !== data[seg.index])) continue;
       const owner = collected.owners[segments[0].index];
       const depth = depths ? depths[i] : 0;
-      const key = segments.length === 1
-        ? `${nodeId(segments[0].node)}:${segments[0].start}:${segments[0].end}|${match.id}|${depth}`
-        : `${segments.map((seg) => `${nodeId(seg.node)}:${seg.start}:${seg.end}`).join(',')}|${match.id}|${depth}`;
+      const key = `${segments.map((seg) => `${nodeId(seg.node)}:${seg.start}:${seg.end}`).join(',')}|${match.id}|${depth}`;
       let item = old.get(key);
       if (item) {
         old.delete(key);
