@@ -76,7 +76,9 @@ need_npm() {
 wasm_module() {
   if newer_than "$PKG/$2_bg.wasm" "$1" build.sh; then
     step "generating the JS glue of $2 and its types (wasm-bindgen --target web)"
-    wasm-bindgen --target web --out-dir "$PKG" --out-name "$2" "$1"
+    # --experimental-reset-state-function: __wbg_reset_state() instantiates the module
+    # afresh after a trap (engine.js), which leaves an instance unusable.
+    wasm-bindgen --target web --experimental-reset-state-function --out-dir "$PKG" --out-name "$2" "$1"
     step "optimising $2 (wasm-opt -Oz)"
     node_modules/.bin/wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int \
       --enable-sign-ext --enable-mutable-globals --enable-reference-types --enable-multivalue \
@@ -360,7 +362,7 @@ bench_browser() {
     name=${module##*:}
     if [ -n "$src" ] && [ -e "$src" ] && newer_than "$named/${name}_bg.wasm" "$src" build.sh; then
       step "a copy of $name that keeps its function names, for the profiles ($named/)"
-      wasm-bindgen --target web --out-dir "$named" --out-name "$name" "$src"
+      wasm-bindgen --target web --experimental-reset-state-function --out-dir "$named" --out-name "$name" "$src"
       node_modules/.bin/wasm-opt -Oz -g --enable-bulk-memory --enable-nontrapping-float-to-int \
         --enable-sign-ext --enable-mutable-globals --enable-reference-types --enable-multivalue \
         "$named/${name}_bg.wasm" -o "$named/${name}_bg.wasm.opt"

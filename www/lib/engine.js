@@ -6,7 +6,9 @@
 //   const engine = await loadEngine({ gazetteer });      // in this context
 //   serveEngine(port, { engine });                       // answer a DOM layer elsewhere
 
-import initEngine, { compiledFormatVersion, DocumentCache, Engine as WasmEngine, isCompiled, sorotVersion } from './pkg/sorot_engine.js';
+import initEngine, {
+  __wbg_reset_state as resetEngine, compiledFormatVersion, DocumentCache, Engine as WasmEngine, isCompiled, sorotVersion,
+} from './pkg/sorot_engine.js';
 import { cacheKey, cachedCompiled, clearCompiled, forgetCompiled, storeCompiled } from './cache.js';
 import { fetchSources, gazetteerSources } from './gazetteer.js';
 import { SLICE_MS, yieldToPage } from './slices.js';
@@ -78,18 +80,88 @@ function compilerModule() {
 }
 
 const MODULES = {
-  engine: initEngine,
-  compiler: async (options) => (await compilerModule()).default(options),
+  engine: { init: initEngine, reset: resetEngine },
+  compiler: {
+    init: async (options) => {
+      const glue = await compilerModule();
+      MODULES.compiler.reset = glue.__wbg_reset_state;
+      return glue.default(options);
+    },
+    reset: () => {},
+  },
 };
 const moduleLoads = new Map();
 
 /**
+ * Each module's instance in this context: how many times it was instantiated
+ * afresh, and why it may not be used (a trap, which leaves an instance's memory
+ * and stack in an unknown state).
+ * @type {Record<'engine'|'compiler', {generation: number, broken: string|null, trap: string}>}
+ */
+const instances = { engine: { generation: 0, broken: null, trap: '' }, compiler: { generation: 0, broken: null, trap: '' } };
+
+/**
+ * Whether `err` is a trap of the WebAssembly code (a Rust panic, which aborts, an
+ * out-of-bounds access, a failed allocation, a stack overflow) rather than an
+ * Error it returned: after one, its instance must not be used again.
+ * @param {unknown} err
+ */
+function isTrap(err) {
+  return err instanceof WebAssembly.RuntimeError || (err instanceof RangeError && /call stack/i.test(err.message));
+}
+
+/**
+ * Marks a module's instance unusable after a trap (the next load instantiates it
+ * afresh) and says so.
+ * @param {'engine'|'compiler'} which
+ * @param {Error} err the trap
+ * @param {string} doing what it was doing
+ * @returns {Error}
+ */
+function trapped(which, err, doing) {
+  const what = which === 'engine' ? 'engine' : 'gazetteer compiler';
+  const message = `${what}: the WebAssembly ${what} stopped on an internal error (${err.name}: ${err.message}) ${doing}, `
+    + 'and cannot be used any more: create a new highlighter (createHighlighter() starts it afresh). This is a bug in sorot: please report it';
+  instances[which].broken = message;
+  instances[which].trap = message;
+  return new Error(message);
+}
+
+/** Calls `fn`, turning a trap of `which`'s instance into a clear Error (see trapped()). */
+function guarded(which, doing, fn) {
+  try {
+    return fn();
+  } catch (err) {
+    throw isTrap(err) ? trapped(which, err, doing) : asError(err);
+  }
+}
+
+/** The smallest valid module: a page that cannot compile it does not allow WebAssembly. */
+const EMPTY_MODULE = new Uint8Array([0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00]);
+
+/** Whether this context's Content-Security-Policy forbids compiling WebAssembly. */
+function wasmForbidden() {
+  try {
+    new WebAssembly.Module(EMPTY_MODULE); // eslint-disable-line no-new
+    return false;
+  } catch {
+    return true;
+  }
+}
+
+/** The error when a page's Content-Security-Policy forbids WebAssembly. */
+export const CSP_MESSAGE = "this page's Content-Security-Policy does not allow WebAssembly, which sorot runs on: "
+  + "add 'wasm-unsafe-eval' to its script-src (for example: script-src 'self' 'wasm-unsafe-eval')";
+
+/**
  * Instantiates one of the two WebAssembly modules, once per context: the engine
- * (always) or the compiler (only when a text gazetteer is given).
+ * (always) or the compiler (only when a text gazetteer is given). A load that
+ * failed (the network) is tried again by the next call; an instance a trap left
+ * unusable is instantiated afresh.
  * @param {'engine'|'compiler'} which
  * @param {string} url
  */
-function loadModule(which, url) {
+async function loadModule(which, url) {
   const key = `${which} ${url}`;
   if (!moduleLoads.has(key)) {
     const load = (async () => {
@@ -101,15 +173,29 @@ function loadModule(which, url) {
       }
       if (!response.ok) throw new Error(`${url}: cannot load the WebAssembly module: HTTP ${response.status}`);
       try {
-        await MODULES[which]({ module_or_path: response });
+        await MODULES[which].init({ module_or_path: response });
       } catch (err) {
+        if (err instanceof WebAssembly.CompileError && wasmForbidden()) throw new Error(`${CSP_MESSAGE} (${err.message})`);
         throw new Error(`${url}: cannot start the WebAssembly module: ${err.message}`);
       }
     })();
     moduleLoads.set(key, load);
     load.catch(() => moduleLoads.delete(key));
   }
-  return moduleLoads.get(key);
+  await moduleLoads.get(key);
+  // After a trap: a new instance of the compiled module (synchronous, so that two
+  // loads waiting here make one), which every engine of the old one sees.
+  const instance = instances[which];
+  if (instance.broken) {
+    instance.broken = null;
+    instance.generation += 1;
+    try {
+      MODULES[which].reset();
+    } catch (err) {
+      instance.broken = `${url}: cannot start the WebAssembly module again: ${err.message}`;
+      throw new Error(instance.broken);
+    }
+  }
 }
 
 function asError(err) {
@@ -157,6 +243,8 @@ export class LocalEngine {
   #index; // where each entity is in them (see src/compiled.rs, JIDX)
   #docs = new Map();
   #decoder = new TextDecoder();
+  #generation = instances.engine.generation; // of the instance it lives in
+  #broken = null; // why it cannot be used (a trap)
 
   /**
    * @hideconstructor
@@ -173,8 +261,27 @@ export class LocalEngine {
   }
 
   #live() {
+    if (this.#broken) throw new Error(this.#broken);
     if (!this.#wasm) throw new Error('this engine was freed');
+    const instance = instances.engine;
+    if (instance.broken || instance.generation !== this.#generation) {
+      // Another engine's call trapped: this one's instance is gone with it.
+      this.#broken = instance.trap;
+      throw new Error(this.#broken);
+    }
     return this.#wasm;
+  }
+
+  /** Calls the wasm engine; a trap leaves this engine (and its instance) unusable, with a clear Error. */
+  #call(fn, doing) {
+    const wasm = this.#live();
+    try {
+      return fn(wasm);
+    } catch (err) {
+      if (!isTrap(err)) throw asError(err);
+      this.#broken = trapped('engine', err, doing).message;
+      throw new Error(this.#broken);
+    }
   }
 
   /** @returns {Promise<{head: string, count: number}>} */
@@ -216,12 +323,12 @@ export class LocalEngine {
     // A large text on a page's main thread: scanned a few blocks at a time, with
     // the page responding in between, then resolved at once (the same matches).
     const blocks = text.split(BLOCK_SEPARATOR);
-    const cache = new DocumentCache();
+    const cache = this.#call(() => new DocumentCache(), 'in find()');
     try {
       await this.#scanAhead(cache, blocks);
-      return this.#live().findBlocks(cache, blocks, options.overlap === 'all');
+      return this.#call((wasm) => wasm.findBlocks(cache, blocks, options.overlap === 'all'), 'in find()');
     } finally {
-      cache.free();
+      if (this.#usable()) cache.free();
     }
   }
 
@@ -233,7 +340,8 @@ export class LocalEngine {
       let end = start;
       let size = 0;
       while (end < blocks.length && size < SLICE_TEXT) size += blocks[end++].length;
-      this.#live().primeBlocks(cache, blocks.slice(start, end));
+      const slice = blocks.slice(start, end);
+      this.#call((wasm) => wasm.primeBlocks(cache, slice), 'while scanning');
       start = end;
       if (start < blocks.length && performance.now() >= deadline) {
         await yieldToPage();
@@ -250,7 +358,7 @@ export class LocalEngine {
    */
   findNow(text, options = {}) {
     if (typeof text !== 'string') throw new Error(`find() takes a string, not ${typeof text}`);
-    return this.#live().find(text, options.overlap === 'all');
+    return this.#call((wasm) => wasm.find(text, options.overlap === 'all'), 'in find()');
   }
 
   /**
@@ -262,27 +370,38 @@ export class LocalEngine {
   async findBlocks(doc, blocks, options = {}) {
     this.#live();
     let cache = this.#docs.get(doc);
-    if (!cache) this.#docs.set(doc, (cache = new DocumentCache()));
+    if (!cache) this.#docs.set(doc, (cache = this.#call(() => new DocumentCache(), 'in findBlocks()')));
     if (ON_MAIN_THREAD && blocks.length > 1) {
       let size = 0;
       for (const b of blocks) size += b.length;
       if (size >= LARGE_TEXT) await this.#scanAhead(cache, blocks);
     }
-    const flat = this.#live().findBlocks(cache, blocks, options.overlap === 'all');
-    return { flat, blocks: cache.size, scanned: cache.scanned };
+    return this.#call((wasm) => {
+      const flat = wasm.findBlocks(cache, blocks, options.overlap === 'all');
+      return { flat, blocks: cache.size, scanned: cache.scanned };
+    }, 'in findBlocks()');
   }
 
   /** @param {string} doc */
   async closeDocument(doc) {
-    this.#docs.get(doc)?.free();
+    if (this.#usable()) this.#docs.get(doc)?.free();
     this.#docs.delete(doc);
+  }
+
+  /** Whether its instance is still the one it was made in, and sound. */
+  #usable() {
+    return !this.#broken && !instances.engine.broken && instances.engine.generation === this.#generation;
   }
 
   /** Releases the WebAssembly memory of this engine. */
   free() {
-    for (const cache of this.#docs.values()) cache.free();
+    // After a trap the old instance is dropped whole: nothing to free in it (and
+    // its pointers mean nothing in the new one).
+    if (this.#usable()) {
+      for (const cache of this.#docs.values()) cache.free();
+      this.#wasm?.free();
+    }
     this.#docs.clear();
-    this.#wasm?.free();
     this.#wasm = null;
   }
 }
@@ -330,13 +449,10 @@ async function compiledFrom(sources, urls, cache = /** @type {boolean|'store'} *
   }
   await loadModule('compiler', urls.compiler);
   const { compileGazetteers } = await compilerModule();
-  try {
-    const bytes = compileGazetteers(items.map((i) => i.compiled ?? i.text), items.map((i) => i.origin));
-    if (key) await storeCompiled(key, bytes);
-    return { bytes, origin };
-  } catch (err) {
-    throw asError(err);
-  }
+  const bytes = guarded('compiler', `while compiling ${origin}`,
+    () => compileGazetteers(items.map((i) => i.compiled ?? i.text), items.map((i) => i.origin)));
+  if (key) await storeCompiled(key, bytes);
+  return { bytes, origin };
 }
 
 /**
@@ -349,25 +465,27 @@ async function loadEngineFrom(sources, urls, cache = /** @type {boolean|'store'}
   const { bytes, origin, cached } = await compiledFrom(sources, urls, cache);
   let wasm;
   try {
-    wasm = WasmEngine.load(bytes, origin);
+    wasm = guarded('engine', `while loading ${origin}`, () => WasmEngine.load(bytes, origin));
   } catch (err) {
     // A stored compiled form that does not load (damaged): forget it, compile again
     // (and store that, without looking in the cache again).
-    if (cached) {
+    if (cached && !instances.engine.broken) {
       await forgetCompiled(cached);
       return loadEngineFrom(sources, urls, 'store');
     }
-    throw asError(err);
+    throw err;
   }
-  // The entity data stays in our copy of the file (no copy out of wasm, and nothing
-  // parsed until a page shows an entity).
-  const [start, end] = wasm.gazetteerJsonRange();
-  const json = end > start ? bytes.slice(start, end) : new TextEncoder().encode(wasm.gazetteerJson());
-  const index = wasm.entityIndex();
-  // The browser compiles each wasm function on its first call: pay that here, in
-  // set-up, rather than on the first page highlighted.
-  wasm.find('Warm up, “Kim Jong Un” di Jakarta-nya.\u2029São Paulo', false);
-  return new LocalEngine(wasm, json, index);
+  return guarded('engine', `while loading ${origin}`, () => {
+    // The entity data stays in our copy of the file (no copy out of wasm, and nothing
+    // parsed until a page shows an entity).
+    const [start, end] = wasm.gazetteerJsonRange();
+    const json = end > start ? bytes.slice(start, end) : new TextEncoder().encode(wasm.gazetteerJson());
+    const index = wasm.entityIndex();
+    // The browser compiles each wasm function on its first call: pay that here, in
+    // set-up, rather than on the first page highlighted.
+    wasm.find('Warm up, “Kim Jong Un” di Jakarta-nya.\u2029São Paulo', false);
+    return new LocalEngine(wasm, json, index);
+  });
 }
 
 /**

@@ -1,0 +1,141 @@
+// The engine when things go wrong, in headless Chromium: a wasm module that failed
+// to load (the network) is fetched again by the next createHighlighter(); a trap
+// inside the wasm (a Rust panic aborts, as a failed allocation does) leaves that
+// engine rejecting every call with a clear Error, and a new highlighter works on a
+// fresh instance, with the engine in the page and in a Worker.
+//
+// The trap is a real one, on the real path: the test grows the instance's memory
+// to the 4 GiB a wasm32 memory can have (address space only: nothing is touched),
+// so the engine's next allocation fails and Rust aborts (`unreachable`), as it
+// would on a text too large for the memory left. No export is wrapped or faked.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { setup, blankPage } from './helpers.mjs';
+
+let env;
+before(async () => { env = await setup(); });
+after(async () => { await env?.close(); });
+
+const ARTICLE = '<article><p>Presiden Joko Widodo bertemu Sergey Lavrov di Jakarta.</p></article>';
+
+test('a wasm module that failed to load once (network error) is loaded again by the next createHighlighter()', async () => {
+  const page = await blankPage(env.browser, env.url, ARTICLE);
+  let failed = 0;
+  await page.route('**/lib/pkg/sorot_engine_bg.wasm', (route) => {
+    if (failed++ === 0) return route.abort('internetdisconnected');
+    return route.continue();
+  });
+  const result = await page.evaluate(async () => {
+    const sorot = await import('/lib/sorot.js');
+    const first = await sorot.createHighlighter().then(() => 'loaded', (err) => `${err.constructor.name}: ${err.message}`);
+    const hl = await sorot.createHighlighter();
+    const h = await hl.highlight(document.querySelector('article'));
+    return { first, texts: h.matches.map((m) => m.text) };
+  });
+  assert.match(result.first, /^Error: http:\/\/localhost:\d+\/lib\/pkg\/sorot_engine_bg\.wasm: cannot load the WebAssembly module: /);
+  assert.deepEqual(result.texts, ['Joko Widodo', 'Sergey Lavrov', 'Jakarta']);
+  assert.equal(failed, 2, 'the module was fetched again');
+  await page.close();
+});
+
+/** In the page or a worker: grows a wasm memory to its limit; returns its size in MiB. */
+const EXHAUST = `function exhaust(memory) {
+  for (let step = 16384; step >= 1; step = Math.floor(step / 2)) {
+    for (;;) { try { memory.grow(step); } catch { break; } }
+  }
+  return memory.buffer.byteLength / 2 ** 20;
+}`;
+
+const TRAP = /^Error: engine: the WebAssembly engine stopped on an internal error \(RuntimeError: unreachable\) .*cannot be used any more: create a new highlighter/;
+
+test('in the page: after a trap the engine rejects every call with a clear Error; other highlighters of that instance too; a new one works', async () => {
+  const page = await blankPage(env.browser, env.url, ARTICLE);
+  const result = await page.evaluate(async (exhaustSource) => {
+    const exhaust = new Function(`return ${exhaustSource}`)(); // eslint-disable-line no-new-func
+    const sorot = await import('/lib/sorot.js');
+    const glue = await import('/lib/pkg/sorot_engine.js');
+    const said = (p) => p.then(() => 'resolved', (err) => `${err.constructor.name}: ${err.message}`);
+    const hl = await sorot.createHighlighter();
+    const other = await sorot.createHighlighter();
+    const article = document.querySelector('article');
+    const memory = exhaust((await glue.default()).memory);
+    const out = { memory };
+    // 2 MB to copy in: more than the allocator has left.
+    out.trap = await said(hl.find('Jakarta '.repeat(250_000)));
+    out.after = await said(hl.find('Jakarta'));
+    out.highlight = await said(hl.highlight(article));
+    out.other = await said(other.find('Jakarta'));
+    out.painted = article.querySelectorAll('mark').length + [...CSS.highlights.keys()].length;
+    hl.free();
+    other.free();
+    const fresh = await sorot.createHighlighter();
+    const h = await fresh.highlight(article, { renderer: 'mark' });
+    out.fresh = h.matches.map((m) => m.text);
+    out.freshMemory = (await glue.default()).memory.buffer.byteLength / 2 ** 20;
+    out.big = (await fresh.find('Jakarta '.repeat(250_000))).length;
+    return out;
+  }, EXHAUST);
+  assert.equal(result.memory, 4096);
+  assert.match(result.trap, TRAP);
+  for (const later of [result.after, result.highlight, result.other]) assert.match(later, TRAP);
+  assert.equal(result.painted, 0, 'nothing was painted by the broken engine');
+  assert.deepEqual(result.fresh, ['Joko Widodo', 'Sergey Lavrov', 'Jakarta']);
+  assert.ok(result.freshMemory < 64, `the new instance has its own memory (${result.freshMemory} MiB)`);
+  assert.equal(result.big, 250_000);
+  assert.deepEqual(page.errors, []);
+  await page.close();
+});
+
+test('in a Worker: after a trap the engine rejects every call with a clear Error, and a new Worker engine works', async () => {
+  const page = await blankPage(env.browser, env.url, ARTICLE);
+  // The library's worker.js, with a hook that exhausts its engine's memory on request.
+  await page.route('**/lib/worker.js', (route) => route.fulfill({
+    contentType: 'text/javascript',
+    body: `import { serveEngine } from './engine.js';
+import init from './pkg/sorot_engine.js';
+${EXHAUST}
+self.addEventListener('message', async (event) => {
+  if (event.data === 'exhaust') self.postMessage({ exhausted: exhaust((await init()).memory) });
+});
+serveEngine(self);
+`,
+  }));
+  await page.addInitScript(() => {
+    const Original = Worker;
+    window.workers = [];
+    window.Worker = class extends Original {
+      constructor(...args) {
+        super(...args);
+        window.workers.push(this);
+      }
+    };
+  });
+  await page.reload();
+  await page.evaluate((markup) => { document.body.innerHTML = markup; }, ARTICLE);
+  const result = await page.evaluate(async () => {
+    const sorot = await import('/lib/sorot.js');
+    const said = (p) => p.then(() => 'resolved', (err) => `${err.constructor.name}: ${err.message}`);
+    const hl = await sorot.createHighlighter({ worker: true });
+    const worker = window.workers[0];
+    const memory = await new Promise((resolve) => {
+      worker.addEventListener('message', (e) => { if (e.data?.exhausted) resolve(e.data.exhausted); });
+      worker.postMessage('exhaust');
+    });
+    const out = { memory, workers: 0 };
+    out.trap = await said(hl.find('Jakarta '.repeat(250_000)));
+    out.after = await said(hl.find('Jakarta'));
+    out.highlight = await said(hl.highlight(document.querySelector('article')));
+    hl.free();
+    const fresh = await sorot.createHighlighter({ worker: true });
+    out.workers = window.workers.length;
+    out.fresh = (await fresh.highlight(document.querySelector('article'))).matches.map((m) => m.text);
+    return out;
+  });
+  assert.equal(result.memory, 4096);
+  assert.match(result.trap, TRAP);
+  assert.match(result.after, TRAP);
+  assert.match(result.highlight, TRAP);
+  assert.equal(result.workers, 2);
+  assert.deepEqual(result.fresh, ['Joko Widodo', 'Sergey Lavrov', 'Jakarta']);
+  await page.close();
+});
