@@ -1,7 +1,8 @@
-//! The invariants of [`Matcher::find_with`], checked on any input: shared by the
-//! property tests and a cargo-fuzz target (`fuzz/`).
+//! The invariants of [`Matcher::find_with`], checked on any input, and the bodies of
+//! the cargo-fuzz targets (`fuzz/`): shared by the property tests, the fuzz
+//! regression tests (`tests/fuzz_regressions.rs`) and the targets.
 
-use crate::gazetteer::{Diacritics, Gazetteer};
+use crate::gazetteer::{Diacritics, Format, Gazetteer};
 use crate::matcher::{FindOptions, Matcher, Overlap};
 use crate::normalize::{form_key, normalize, Fold};
 
@@ -202,4 +203,61 @@ fn load_and_find(bytes: &[u8]) {
             }
         }
     }
+}
+
+/// Reads arbitrary bytes as a gazetteer in `format` (invalid UTF-8 replaced, a BOM
+/// skipped, as [`Gazetteer::parse_as`] does), and when it loads, takes it down the
+/// whole path a gazetteer goes: `sorot check`'s warnings, the matcher, `find` on a
+/// short text made of its first forms (every invariant of [`check_invariants`]),
+/// the compiled gazetteer, which must load back and find the same. Returns whether
+/// the input loaded. Nothing may panic or hang: the body of the cargo-fuzz targets
+/// `json`, `jsonl`, `tsv` and `csv`.
+///
+/// ```
+/// use sorot::{fuzzing::fuzz_reader, Format};
+/// assert!(fuzz_reader(b"id\ttype\tname\njkt\tLOC\tJakarta\n", Format::Tsv));
+/// assert!(!fuzz_reader(b"id\ttype\tname\njkt\tLOC\n", Format::Tsv));
+/// ```
+pub fn fuzz_reader(data: &[u8], format: Format) -> bool {
+    static STOP_WORDS: std::sync::OnceLock<crate::lint::StopWords> = std::sync::OnceLock::new();
+    let text = String::from_utf8_lossy(data);
+    let Ok(g) = Gazetteer::parse_as(&text, "fuzz", Some(format)) else {
+        return false;
+    };
+    let stop_words =
+        STOP_WORDS.get_or_init(|| crate::lint::StopWords::new(["dan\nyang\nthe\nof\n"]));
+    crate::lint::lint(&g, stop_words, &crate::lint::Reviewed::default());
+    let Ok(matcher) = Matcher::new(g) else {
+        return true;
+    };
+    let text = sample_text(matcher.gazetteer());
+    check_invariants(&matcher, &text, Overlap::Longest);
+    let bytes = matcher.compile();
+    let loaded = match Matcher::from_compiled(&bytes, "fuzz") {
+        Ok(m) => m,
+        Err(e) => panic!("the compiled gazetteer of a valid one does not load: {e}"),
+    };
+    assert_eq!(
+        loaded.find(&text),
+        matcher.find(&text),
+        "the compiled gazetteer finds otherwise in {text:?}"
+    );
+    true
+}
+
+/// A short text naming the first entities of `g` by their forms, in sentences, at
+/// most about 2 KB.
+fn sample_text(g: &Gazetteer) -> String {
+    let mut text = String::from("Kata ");
+    for e in g.entities().iter().take(6) {
+        for (form, _) in e.forms().take(3) {
+            if text.len() + form.text.len() > 2048 {
+                return text;
+            }
+            text.push_str(&form.text);
+            text.push_str(", dan ");
+        }
+        text.push_str("lalu. ");
+    }
+    text
 }
