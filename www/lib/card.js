@@ -5,6 +5,7 @@
 // page's own content is never touched.
 
 import { OWNER_ATTRIBUTE } from './collect.js';
+import { messages } from './lang.js';
 import { isHexColor, SharedSheet } from './styles.js';
 
 const CARD_CSS = `
@@ -15,6 +16,7 @@ const CARD_CSS = `
 }
 .card {
   box-sizing: border-box; max-width: min(22rem, calc(100vw - 16px)); padding: 10px 12px;
+  max-height: min(28rem, calc(100vh - 16px)); overflow-y: auto; overscroll-behavior: contain;
   background: var(--sorot-card-bg, #fff); color: var(--sorot-card-fg, #1b1b1b);
   border: 1px solid var(--sorot-card-border, #c8c8c8); border-radius: 8px;
   box-shadow: 0 6px 24px rgba(0, 0, 0, 0.18); font: 14px/1.45 var(--sorot-font, system-ui, sans-serif);
@@ -25,9 +27,15 @@ const CARD_CSS = `
 .type { display: inline-flex; align-items: center; gap: 4px; font-size: 12px; opacity: 0.8; }
 .swatch { width: 10px; height: 10px; border-radius: 2px; border: 1px solid rgba(0,0,0,0.25); }
 .desc { margin-top: 4px; }
+.desc.open { max-height: 12em; overflow-y: auto; overscroll-behavior: contain; padding-right: 4px; }
+.more { font: inherit; font-size: 13px; margin: 2px 0 0; padding: 0; border: 0; background: none; cursor: pointer;
+  color: var(--sorot-card-link, #0b57d0); text-decoration: underline; }
 .note { margin-top: 4px; font-size: 12px; opacity: 0.75; }
-a { color: var(--sorot-card-link, #0b57d0); text-decoration: underline; word-break: break-all; }
+a { color: var(--sorot-card-link, #0b57d0); text-decoration: underline; }
+a .host { font-weight: 600; }
+a .path { word-break: break-all; }
 .link { margin-top: 6px; font-size: 13px; }
+.more:focus-visible, a:focus-visible, .desc:focus-visible { outline: 2px solid var(--sorot-card-link, #0b57d0); outline-offset: 1px; }
 `;
 
 /**
@@ -44,20 +52,75 @@ a { color: var(--sorot-card-link, #0b57d0); text-decoration: underline; word-bre
 /** The custom properties a page may set (on the highlighted root or the document) to style the card. */
 export const CARD_PROPERTIES = Object.freeze(['--sorot-card-bg', '--sorot-card-fg', '--sorot-card-border', '--sorot-card-link', '--sorot-font']);
 
-/** Whether `url` is an absolute http: or https: link. */
-export function isWebLink(url) {
-  if (typeof url !== 'string') return false;
+/**
+ * Characters that would make a link's text mislead (bidirectional controls, which
+ * reorder what is shown) or that no link has (C0 and C1 controls).
+ */
+const UNSAFE_IN_LINK = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/;
+
+/** How much of a description a card shows before its "More" control. */
+export const DESCRIPTION_PREVIEW = 280;
+/** How much of a description a card shows at all (the rest is cut, with "…"). */
+export const DESCRIPTION_MAX = 20_000;
+/** How much of a link's path a card shows. */
+const PATH_SHOWN = 60;
+
+/**
+ * A link as a card shows it, or null when it is not shown: only an absolute
+ * http: or https: URL with a host, no user name or password
+ * (`https://bank.example@evil.example/` goes to evil.example) and no
+ * bidirectional control or control character.
+ * @param {unknown} url
+ * @returns {{href: string, host: string, path: string} | null} `host` as the
+ *   browser reads it (punycode for an international name), `path` what follows it
+ *   (shortened; '' for `/`)
+ */
+export function cardLink(url) {
+  if (typeof url !== 'string' || UNSAFE_IN_LINK.test(url)) return null;
+  let u;
   try {
-    const u = new URL(url);
-    return (u.protocol === 'http:' || u.protocol === 'https:') && u.hostname !== '';
+    u = new URL(url);
   } catch {
-    return false;
+    return null;
   }
+  if ((u.protocol !== 'http:' && u.protocol !== 'https:') || u.hostname === '' || u.username !== '' || u.password !== '') return null;
+  let path = `${u.pathname}${u.search}${u.hash}`;
+  try {
+    // Readable (`/wiki/São_Paulo`), unless decoding brings back what the URL escaped.
+    const decoded = decodeURI(path);
+    if (!UNSAFE_IN_LINK.test(decoded) && !/\s/.test(decoded)) path = decoded;
+  } catch {
+    // not valid percent-encoding: shown as it is
+  }
+  if (path === '/') path = '';
+  if (path.length > PATH_SHOWN) path = `${[...path].slice(0, PATH_SHOWN - 1).join('')}…`;
+  return { href: u.href, host: u.host, path };
+}
+
+/** Whether `url` is a link a card shows (see {@link cardLink}). */
+export function isWebLink(url) {
+  return cardLink(url) !== null;
+}
+
+/**
+ * The start of a long text, cut after a word near `max` characters (never inside a
+ * surrogate pair).
+ * @param {string} text
+ * @param {number} max
+ */
+function cutText(text, max) {
+  let end = max;
+  const space = text.lastIndexOf(' ', max);
+  if (space > max * 0.7) end = space;
+  else if (/[\udc00-\udfff]/.test(text[end] ?? '')) end -= 1;
+  return `${text.slice(0, end).trimEnd()}…`;
 }
 
 /** The card, in a shadow root of its own. */
 export class Card {
   #sheet = new SharedSheet(CARD_CSS);
+  /** @type {DOMRect|null} the anchor of the card shown */
+  #rect = null;
 
   /**
    * @param {Document} doc
@@ -79,7 +142,10 @@ export class Card {
   }
 
   /**
-   * Shows the card next to `rect` (a DOMRect in viewport coordinates).
+   * Shows the card next to `rect` (a DOMRect in viewport coordinates). A long
+   * description shows its start and a "More" control (the whole, up to
+   * {@link DESCRIPTION_MAX} characters, then scrolls inside the card); the link
+   * shows its real host.
    * @param {DOMRect} rect
    * @param {CardInfo} info
    * @param {Element|null} [from] the element the card is about: the card takes the
@@ -94,6 +160,7 @@ export class Card {
       if (value) this.host.style.setProperty(name, value);
       else this.host.style.removeProperty(name);
     }
+    const say = messages(info.lang ?? '');
     const el = (tag, cls, text) => {
       const e = doc.createElement(tag);
       if (cls) e.className = cls;
@@ -107,11 +174,43 @@ export class Card {
     type.append(swatch, doc.createTextNode(info.typeLabel));
     head.append(el('span', 'name', info.name), type);
     const parts = [head];
-    if (info.description) parts.push(el('div', 'desc', info.description));
+    const text = typeof info.description === 'string' ? info.description : '';
+    if (text) {
+      const desc = el('div', 'desc');
+      parts.push(desc);
+      if (text.length <= DESCRIPTION_PREVIEW * 1.25) {
+        desc.textContent = text;
+      } else {
+        const preview = cutText(text, DESCRIPTION_PREVIEW);
+        const whole = text.length > DESCRIPTION_MAX ? cutText(text, DESCRIPTION_MAX) : text;
+        desc.id = 'desc';
+        desc.textContent = preview;
+        const more = el('button', 'more', say.more);
+        more.type = 'button';
+        more.setAttribute('aria-controls', 'desc');
+        more.setAttribute('aria-expanded', 'false');
+        more.addEventListener('click', () => {
+          const open = more.getAttribute('aria-expanded') !== 'true';
+          desc.textContent = open ? whole : preview;
+          desc.classList.toggle('open', open);
+          // Open, the description scrolls: the keyboard can reach it to scroll it.
+          if (open) desc.tabIndex = 0;
+          else desc.removeAttribute('tabindex');
+          more.textContent = open ? say.less : say.more;
+          more.setAttribute('aria-expanded', String(open));
+          this.#place();
+        });
+        parts.push(more);
+      }
+    }
     if (info.note) parts.push(el('div', 'note', info.note));
-    if (isWebLink(info.url)) {
-      const a = el('a', '', info.url.replace(/^https?:\/\//, ''));
-      a.href = info.url;
+    const link = cardLink(info.url);
+    if (link) {
+      const a = el('a');
+      a.append(el('span', 'host', link.host));
+      if (link.path) a.append(el('span', 'path', link.path));
+      a.href = link.href;
+      a.title = link.href;
       a.target = '_blank';
       a.rel = 'noopener noreferrer';
       const line = el('div', 'link');
@@ -119,13 +218,21 @@ export class Card {
       parts.push(line);
     }
     this.box.replaceChildren(...parts);
+    this.box.scrollTop = 0;
     if (info.lang) this.box.lang = info.lang;
     else this.box.removeAttribute('lang');
+    this.#rect = rect;
+    this.#place();
+  }
+
+  /** Places the card below its anchor, or above it when there is no room; kept inside the viewport. */
+  #place() {
+    const rect = this.#rect;
+    if (!rect || !this.host.isConnected) return;
     const s = this.host.style;
     s.setProperty('--sorot-card-top', '0px', 'important');
     s.setProperty('--sorot-card-left', '0px', 'important');
-    // Below the anchor, or above it when there is no room; kept inside the viewport.
-    const view = doc.documentElement;
+    const view = this.doc.documentElement;
     const width = this.host.offsetWidth;
     const height = this.host.offsetHeight;
     let top = rect.bottom + 6;
@@ -133,6 +240,11 @@ export class Card {
     const left = Math.max(8, Math.min(rect.left, view.clientWidth - width - 8));
     s.setProperty('--sorot-card-top', `${Math.round(top)}px`, 'important');
     s.setProperty('--sorot-card-left', `${Math.round(left)}px`, 'important');
+  }
+
+  /** The card's controls a keyboard reaches, in order (its "More", its scrolling description, its link). */
+  controls() {
+    return [...this.box.querySelectorAll('button, .desc[tabindex], a[href]')];
   }
 
   /** Hides the card (its host leaves the page). */

@@ -195,16 +195,16 @@ export class Highlight {
    */
   get types() {
     const { highlighter } = this.#context;
-    /** @type {Record<string, {label: string, color: string}>} */
-    const out = {};
+    /** @type {Record<string, {label: string, color: string}>} (null-prototype: a type may be named `constructor`) */
+    const out = Object.create(null);
     for (const [key, t] of Object.entries(highlighter.types)) out[key] = { label: highlighter.typeLabel(key, this.lang), color: t.color };
     return out;
   }
 
   /** Number of matches per entity type. */
   get counts() {
-    /** @type {Record<string, number>} */
-    const counts = {};
+    /** @type {Record<string, number>} (null-prototype: a type may be named `constructor`) */
+    const counts = Object.create(null);
     for (const m of this.matches) counts[m.type] = (counts[m.type] ?? 0) + 1;
     return counts;
   }

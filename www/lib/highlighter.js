@@ -49,6 +49,9 @@ import { BLOCK_SEPARATOR } from './collect.js';
 
 let instances = 0;
 
+/** How many of the other entities a form could name a card lists. */
+const CARD_CANDIDATES = 5;
+
 /** A compiled gazetteer; finds and highlights its entities. */
 export class Highlighter {
   #engine;
@@ -73,10 +76,11 @@ export class Highlighter {
     /** The number of entities in the gazetteer. */
     this.entityCount = info.count;
     /**
-     * The entity types: key → {label, color}.
+     * The entity types: key → {label, color}, in gazetteer order. A null-prototype
+     * object: a type may be named `constructor` or `toString`.
      * @type {Record<string, EntityType>}
      */
-    this.types = gazetteer.types ?? {};
+    this.types = Object.assign(Object.create(null), gazetteer.types ?? {});
     /** The gazetteer's name. */
     this.name = /** @type {string} */ (gazetteer.name ?? '');
     /** The gazetteer's own language ('' when it does not say). */
@@ -163,7 +167,7 @@ export class Highlighter {
    * @returns {string}
    */
   typeLabel(type, lang) {
-    return resolveText(this.types[type]?.label, lang, this.lang) ?? type;
+    return resolveText(ownValue(this.types, type)?.label, lang, this.lang) ?? type;
   }
 
   /**
@@ -247,14 +251,18 @@ export class Highlighter {
     const notes = [];
     if (match.short) notes.push(say.short);
     if (match.candidates.length > 1) {
-      const others = match.candidates.slice(1).map((id) => this.title(id, lang)).join(', ');
+      // A form many entities share (a hostile gazetteer: thousands) names the first few.
+      const rest = match.candidates.slice(1);
+      const named = rest.slice(0, CARD_CANDIDATES).map((id) => this.title(id, lang));
+      if (rest.length > CARD_CANDIDATES) named.push(say.andMore(rest.length - CARD_CANDIDATES));
+      const others = named.join(', ');
       const why = say.because[match.reason];
       notes.push(`${say.alsoCould(others)}${why ? say.chosen(why) : ''}.`);
     }
     return {
       name: e ? entityTitle(e, lang) : match.name,
       typeLabel: this.typeLabel(match.type, lang),
-      color: this.types[match.type]?.color ?? '#dddddd',
+      color: ownValue(this.types, match.type)?.color ?? '#dddddd',
       description: resolveText(e?.description, lang, this.lang),
       url: resolveText(e?.url, lang, this.lang),
       note: notes.join(' '),
@@ -271,6 +279,11 @@ export class Highlighter {
     this.#engine?.free();
     this.#engine = null;
   }
+}
+
+/** `object[key]` when it is the object's own (never an inherited member such as `constructor`). */
+function ownValue(object, key) {
+  return Object.hasOwn(object, key) ? object[key] : undefined;
 }
 
 /**

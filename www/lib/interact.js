@@ -9,7 +9,11 @@
 // link is followed only from the card. Hover is for mice and pens only.
 //
 // Keys (only with `keyboard: true`): Alt+ArrowDown and Alt+ArrowUp move to the
-// next and previous entity, Escape hides the card. Keys typed in form fields and
+// next and previous entity, Escape hides the card. A card shown by the keyboard
+// that has controls (its "More", its link) takes the next Tab: Tab and Shift+Tab
+// move through them, Tab after the last (Shift+Tab before the first) goes back to
+// the entity, and the Tab after that goes on through the page; Escape there hides
+// the card and goes back to the entity too. Keys typed in form fields and
 // editable regions are left alone.
 
 import { Card } from './card.js';
@@ -29,6 +33,8 @@ export class Interaction {
   #frame = null; // {view, id} of the pending hit test
   #lastMove = null;
   #pointerType = 'mouse'; // of the last pointerdown
+  #visited = null; // the item whose card the keyboard has been through (its next Tab goes on)
+  #returnTo = null; // what had the focus before it went into the card
 
   /**
    * @param {object} options
@@ -141,9 +147,12 @@ export class Interaction {
       const leave = () => this.#hideSoon();
       card.host.addEventListener('mouseenter', keep);
       card.host.addEventListener('mouseleave', leave);
+      // Focus leaving a card the keyboard opened (not for the entity it is about: that shows it again).
+      card.host.addEventListener('focusout', (e) => { if (this.#shown?.byPointer === false && !card.contains(e.relatedTarget)) this.#hideSoon(); });
       this.#cards.set(doc, card);
     }
     if (this.#shown && this.#shown.card !== card) this.#shown.card.hide();
+    if (this.#shown?.item !== item) this.#visited = null;
     this.#shown = { item, card, byPointer };
     card.show(rect, this.info(item), this.renderer.drawing(item).elements[0] ?? item.segments[0]?.node.parentElement ?? null);
   }
@@ -167,7 +176,11 @@ export class Interaction {
   #hideSoon() {
     clearTimeout(this.#hideTimer);
     if (!this.#shown) return;
-    this.#hideTimer = setTimeout(() => this.hide(), HIDE_DELAY_MS);
+    this.#hideTimer = setTimeout(() => {
+      // Not while the pointer is on the card (its "More" resized it under the pointer).
+      if (this.#shown?.byPointer && this.#shown.card.host.matches(':hover')) return;
+      this.hide();
+    }, HIDE_DELAY_MS);
   }
 
   #onMove(event) {
@@ -218,7 +231,23 @@ export class Interaction {
   }
 
   #onKey(event) {
-    if (event.defaultPrevented || isTyping(event)) return;
+    if (event.defaultPrevented) return;
+    const shown = this.#shown;
+    if (shown && (event.composedPath?.() ?? []).includes(shown.card.host)) {
+      this.#onCardKey(event, shown);
+      return;
+    }
+    if (isTyping(event)) return;
+    if (event.key === 'Tab' && !event.shiftKey && !event.altKey && !event.ctrlKey && !event.metaKey
+      && shown && shown.byPointer === false && shown.item !== this.#visited) {
+      const [first] = shown.card.controls();
+      if (first) {
+        event.preventDefault();
+        this.#returnTo = shown.card.doc.activeElement;
+        first.focus();
+        return;
+      }
+    }
     if (event.key === 'Escape' && (this.#shown || this.#current)) {
       this.hide();
       this.renderer.blur();
@@ -235,6 +264,30 @@ export class Interaction {
     const rect = this.renderer.rectsOf(item)[0];
     const doc = item.segments[0]?.node.ownerDocument;
     if (rect && doc) this.#show(item, rect, doc, false);
+  }
+
+  /** Keys inside the card: Tab and Shift+Tab through its controls and back to the entity; Escape. */
+  #onCardKey(event, shown) {
+    const back = () => {
+      this.#visited = shown.item;
+      const to = this.#returnTo;
+      this.#returnTo = null;
+      if (to && to !== to.ownerDocument.body && to.isConnected) to.focus({ preventScroll: true });
+      else shown.card.doc.activeElement?.blur?.();
+    };
+    if (event.key === 'Escape') {
+      event.preventDefault();
+      back();
+      this.hide();
+      return;
+    }
+    if (event.key !== 'Tab' || event.altKey || event.ctrlKey || event.metaKey) return;
+    const controls = shown.card.controls();
+    const at = controls.indexOf(event.composedPath()[0]);
+    const next = at + (event.shiftKey ? -1 : 1);
+    event.preventDefault();
+    if (at < 0 || next < 0 || next >= controls.length) back();
+    else controls[next].focus();
   }
 
   /** The next (step 1) or previous (step -1) item: from the current one, else from the viewport. */

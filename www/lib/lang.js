@@ -91,6 +91,9 @@ const MESSAGES = {
     },
     chosen: (why) => `; chosen because ${why}`,
     open: 'Open',
+    more: 'More',
+    less: 'Less',
+    andMore: (n) => `and ${n} more`,
   },
   id: {
     short: 'Bentuk pendek: nama lengkapnya ada di dokumen ini.',
@@ -102,6 +105,9 @@ const MESSAGES = {
     },
     chosen: (why) => `; dipilih karena ${why}`,
     open: 'Buka',
+    more: 'Selengkapnya',
+    less: 'Ringkas',
+    andMore: (n) => `dan ${n} lainnya`,
   },
 };
 
