@@ -1,12 +1,39 @@
 // The demo page in headless Chromium, as a visitor uses it.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { setup, newPage, dominantColor, ROOT } from './helpers.mjs';
 
+/** Gazetteers the demo's URL field loads, served at /g/NAME (a name not here: 404). */
+const SERVED = new Map([
+  ['people.tsv', Buffer.from('id\ttype\tname\nzq\tPER\tZorblax Quentin\n')],
+  ['latin1.tsv', Buffer.from('id\ttype\tname\nzq\tPER\tZorbl\xe1x\n', 'latin1')],
+  ['many.json', Buffer.from(JSON.stringify({ entities: Array.from({ length: 1000 }, (_, i) => ({ id: `e${i}`, name: '', type: 'LOC' })) }))],
+]);
+
 let env;
-before(async () => { env = await setup(); });
+before(async () => {
+  env = await setup({
+    handle: (req, res) => {
+      const m = /^\/g\/([^/?]+)$/.exec(req.url);
+      if (!m || !SERVED.has(m[1])) return false;
+      res.writeHead(200, { 'content-type': 'application/octet-stream' }).end(SERVED.get(m[1]));
+      return true;
+    },
+  });
+});
+
+/** What `sorot check` says first of one of SERVED's files (its name, then the message). */
+function cliFirstLine(name) {
+  const dir = mkdtempSync(path.join(tmpdir(), 'sorot-demo-cli-'));
+  writeFileSync(path.join(dir, name), SERVED.get(name));
+  const cli = spawnSync(path.join(ROOT, 'target/debug/sorot'), ['check', name], { cwd: dir, encoding: 'utf8' });
+  rmSync(dir, { recursive: true, force: true });
+  return cli.stderr.split('\n')[0].replace(/^sorot: /, '');
+}
 after(async () => { await env?.close(); });
 
 /** The reviewed entities of the sample article: [surface, type, id] in order. */
@@ -230,5 +257,86 @@ test('gazetteer data is shown as text, never run as HTML; javascript: links are 
     'Gazetteer not loaded: gazetteer: entities[0] ("evil"): url "javascript:alert(1)" is not an http: or https: link');
   assert.equal(await page.evaluate(() => window.pwned), undefined);
   assert.deepEqual(page.errors.filter((e) => !e.includes('example.org')), []);
+  await page.close();
+});
+
+test('type keys named constructor and toString: the legend counts them, the cards show their labels', async () => {
+  const page = await openDemo();
+  await page.uncheck('#merge-default');
+  await page.fill('#gazetteer-input', JSON.stringify({
+    types: { constructor: { label: 'Builder', color: '#ffd54f' }, toString: { label: 'Stringy', color: '#81d4fa' }, valueOf: { label: 'Valued', color: '#c5e1a5' } },
+    entities: [
+      { id: '__proto__', name: 'Bob Builder', type: 'constructor' },
+      { id: 'constructor', name: 'Wendy Worker', type: 'constructor' },
+      { id: 'toString', name: 'Gotham', type: 'toString' },
+    ],
+  }));
+  await page.evaluate(() => { document.documentElement.dataset.demo = ''; });
+  await page.click('#use-gazetteer');
+  await page.waitForFunction(() => document.documentElement.dataset.demo === 'ready');
+  await page.fill('#text-input', 'Bob Builder met Wendy Worker in Gotham.\nBob Builder left Gotham.');
+  await page.click('#highlight-text');
+  await page.waitForFunction(() => /^5 highlights /.test(document.getElementById('status').textContent));
+  const legend = await page.$$eval('#legend label', (els) => els.map((l) => l.textContent));
+  assert.deepEqual(legend, ['Builder (constructor)3', 'Stringy (toString)2', 'Valued (valueOf)0']);
+  const gotham = await rectOf(page, 'Gotham');
+  await page.mouse.move(gotham.x + gotham.width / 2, gotham.y + gotham.height / 2);
+  const card = page.locator('[data-sorot-owner] >> .card');
+  await card.waitFor({ state: 'visible' });
+  assert.equal(await card.locator('.type').textContent(), 'Stringy');
+  // The toggle of a type named constructor hides its highlights only.
+  await page.uncheck('#legend input[data-type="constructor"]');
+  assert.deepEqual(await painted(page), [['Gotham', 'toString'], ['Gotham', 'toString']]);
+  assert.deepEqual(page.errors, []);
+  await page.close();
+});
+
+test('a gazetteer from a URL: loaded, or its error (404, not UTF-8, 1,000 problems) next to the URL field, bounded; the gazetteer in use stays', async () => {
+  const page = await openDemo();
+  const inUse = await page.textContent('#gazetteer-info');
+  const load = async (name) => {
+    await page.evaluate(() => { document.getElementById('error-url').hidden = true; });
+    await page.fill('#gazetteer-url', name.includes(':') ? name : `/g/${name}`);
+    await page.click('#load-gazetteer-url');
+    await page.waitForFunction(() => !document.getElementById('error-url').hidden);
+    return page.textContent('#error-url');
+  };
+  const url = (name) => `${env.url}g/${name}`;
+  assert.equal(await load('missing.tsv'), `Gazetteer not loaded: ${url('missing.tsv')}: cannot load the gazetteer: HTTP 404`);
+  assert.match(await load('latin1.tsv'), new RegExp(`^Gazetteer not loaded: ${url('latin1.tsv').replace(/[.]/g, '\\.')}: .*UTF-8`));
+  assert.equal(await load('ftp://example.org/x.tsv'), 'Gazetteer not loaded: "ftp://example.org/x.tsv" is not an http: or https: URL.');
+  // 1,000 problems: headed with their true count (as the CLI says), the list scrolls in a bounded box.
+  const many = await load('many.json');
+  assert.equal(many.split('\n')[0], `Gazetteer not loaded: ${url('many.json')}: ${cliFirstLine('many.json').replace(/^many\.json: /, '')}`);
+  const box = await page.$eval('#error-url', (e) => ({
+    height: e.getBoundingClientRect().height, scrolls: e.scrollHeight > e.clientHeight, focusable: e.tabIndex === 0,
+    wide: document.documentElement.scrollWidth > innerWidth,
+  }));
+  assert.ok(box.height <= 300, `the error box is ${box.height} px high`);
+  assert.deepEqual({ ...box, height: 0 }, { height: 0, scrolls: true, focusable: true, wide: false });
+  for (const id of ['error-use', 'error-file', 'error-text']) assert.equal(await page.isVisible(`#${id}`), false);
+  // The page keeps the gazetteer it had.
+  assert.equal(await page.textContent('#gazetteer-info'), inUse);
+  assert.equal((await painted(page)).length, EXPECTED.length);
+  // A good one is merged with the default gazetteer.
+  await page.fill('#gazetteer-url', '/g/people.tsv');
+  await page.evaluate(() => { document.documentElement.dataset.demo = ''; });
+  await page.click('#load-gazetteer-url');
+  await page.waitForFunction(() => document.documentElement.dataset.demo === 'ready');
+  assert.match(await page.textContent('#gazetteer-info'), new RegExp(`^In use: default \\+ ${url('people.tsv').replace(/[.]/g, '\\.')} \\(\\d+ entities\\)\\.$`));
+  assert.equal(await page.isVisible('#error-url'), false);
+  assert.deepEqual(page.errors.filter((e) => !/Failed to load resource/.test(e)), []);
+  await page.close();
+});
+
+test('a gazetteer file that is not UTF-8 is refused with where, as the CLI says; the gazetteer in use stays', async () => {
+  const page = await openDemo();
+  const inUse = await page.textContent('#gazetteer-info');
+  await page.setInputFiles('#gazetteer-file', { name: 'latin1.tsv', mimeType: 'text/tab-separated-values', buffer: SERVED.get('latin1.tsv') });
+  await page.locator('#error-file').waitFor({ state: 'visible' });
+  assert.equal(await page.textContent('#error-file'), `Gazetteer not loaded: ${cliFirstLine('latin1.tsv')}`);
+  assert.equal(await page.inputValue('#gazetteer-input'), '', 'no text with replacement characters');
+  assert.equal(await page.textContent('#gazetteer-info'), inUse);
+  assert.equal((await painted(page)).length, EXPECTED.length);
   await page.close();
 });

@@ -11,7 +11,7 @@ const SAMPLES = {
   id: new URL('./sample/lavrov-kim-id.txt', import.meta.url),
   en: new URL('./sample/un-en.txt', import.meta.url),
 };
-const ERROR_BOXES = ['error-load', 'error-text', 'error-file', 'error-use'];
+const ERROR_BOXES = ['error-load', 'error-text', 'error-file', 'error-url', 'error-use'];
 
 const state = {
   highlighter: null,
@@ -25,6 +25,9 @@ function showError(box, message) {
   const el = $(box);
   el.textContent = message;
   el.hidden = false;
+  // A long report scrolls in its box: the keyboard can reach it to scroll it.
+  if (el.scrollHeight > el.clientHeight) el.tabIndex = 0;
+  else el.removeAttribute('tabindex');
   el.scrollIntoView({ block: 'nearest' });
 }
 
@@ -59,9 +62,10 @@ function showText(text, { heading }) {
 
 function renderLegend() {
   const list = $('legend');
-  const counts = state.highlight?.counts ?? {};
-  const types = state.highlight?.types ?? {};
-  const items = Object.entries(types).map(([key, type]) => {
+  // Keyed by the gazetteer's type keys, which may be `constructor` or `toString`: Maps.
+  const counts = new Map(Object.entries(state.highlight?.counts ?? {}));
+  const types = new Map(Object.entries(state.highlight?.types ?? {}));
+  const items = [...types].map(([key, type]) => {
     const li = document.createElement('li');
     const label = document.createElement('label');
     const box = document.createElement('input');
@@ -82,7 +86,7 @@ function renderLegend() {
     const count = document.createElement('span');
     count.className = 'count';
     count.dataset.type = key;
-    count.textContent = String(counts[key] ?? 0);
+    count.textContent = String(counts.get(key) ?? 0);
     label.append(box, swatch, name, count);
     li.append(label);
     return li;
@@ -192,16 +196,76 @@ for (const [id, lang] of [['load-sample', 'id'], ['load-sample-en', 'en']]) {
 $('gazetteer-file').addEventListener('change', async (event) => {
   const file = event.target.files?.[0];
   if (!file) return;
-  const text = await file.text();
+  event.target.value = '';
+  let text;
+  try {
+    text = utf8Text(await file.arrayBuffer(), file.name);
+  } catch (err) {
+    showError('error-file', `Gazetteer not loaded: ${err.message}`);
+    return;
+  }
   $('gazetteer-input').value = text;
   // The file keeps its name: its format is told by its extension, and errors name it.
   await applyOwnGazetteer({ text, name: file.name }, file.name, 'error-file');
-  event.target.value = '';
+});
+
+/**
+ * The bytes as UTF-8 text, or an Error that says where they are not (as the CLI
+ * says of such a file: `NAME: not UTF-8 text (invalid byte at offset N)`): a
+ * gazetteer in another encoding is refused, not read with replacement characters.
+ * @param {ArrayBuffer|Uint8Array} buffer
+ * @param {string} name
+ * @returns {string}
+ */
+function utf8Text(buffer, name) {
+  const bytes = buffer instanceof Uint8Array ? buffer : new Uint8Array(buffer);
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    throw new Error(`${name}: not UTF-8 text (invalid byte at offset ${invalidUtf8At(bytes)})`);
+  }
+}
+
+/** Where the first invalid UTF-8 sequence starts (the length when there is none). */
+function invalidUtf8At(b) {
+  for (let i = 0; i < b.length;) {
+    const c = b[i];
+    if (c < 0x80) {
+      i += 1;
+      continue;
+    }
+    const n = c >= 0xc2 && c <= 0xdf ? 1 : c >= 0xe0 && c <= 0xef ? 2 : c >= 0xf0 && c <= 0xf4 ? 3 : 0;
+    if (n === 0 || i + n >= b.length) return i;
+    const lo = c === 0xe0 ? 0xa0 : c === 0xf0 ? 0x90 : 0x80;
+    const hi = c === 0xed ? 0x9f : c === 0xf4 ? 0x8f : 0xbf;
+    if (b[i + 1] < lo || b[i + 1] > hi) return i;
+    for (let k = 2; k <= n; k++) if (b[i + k] < 0x80 || b[i + k] > 0xbf) return i;
+    i += n + 1;
+  }
+  return b.length;
+}
+
+async function loadGazetteerUrl() {
+  const given = $('gazetteer-url').value.trim();
+  let url;
+  try {
+    url = new URL(given, document.baseURI);
+    if (given === '' || (url.protocol !== 'http:' && url.protocol !== 'https:')) throw new Error();
+  } catch {
+    showError('error-url', `Gazetteer not loaded: ${JSON.stringify(given)} is not an http: or https: URL.`);
+    return;
+  }
+  await applyOwnGazetteer({ url: url.href }, url.href, 'error-url');
+}
+
+$('load-gazetteer-url').addEventListener('click', loadGazetteerUrl);
+$('gazetteer-url').addEventListener('keydown', (event) => {
+  if (event.key === 'Enter') loadGazetteerUrl();
 });
 
 async function applyOwnGazetteer(source, description, errorBox) {
   const text = typeof source === 'string' ? source : source.text;
-  if (text.trim() === '') {
+  if (text !== undefined && text.trim() === '') {
     showError(errorBox, 'Gazetteer not loaded: it is empty.');
     return;
   }
