@@ -8,12 +8,14 @@
 #   ./build.sh extension  build, then the browser extension: dist/extension-chromium/,
 #                         dist/extension-firefox/ (unpacked) and a zip of each
 #   ./build.sh test       build, then run every test (Rust, CLI, types, package, browser,
-#                         the extension, the widget in Decap CMS)
+#                         the extension, each fuzz target for 30 s, the widget in Decap CMS)
 #   ./build.sh eval [...] the quality benchmark on annotated news (docs/quality.md)
 #   ./build.sh bench [...] every benchmark (bench/README.md): the browser one against the
 #                         peers (its options), scan speed, scale and memory, the extension
 #   ./build.sh bench browser|scan|scale|extension [...]  one of them
 #   ./build.sh spark      sorot as a map step on Spark in local mode (installs pyspark)
+#   ./build.sh fuzz [S] [TARGET...]  every cargo-fuzz target (fuzz/) for S seconds
+#                         (default 60), two at a time; a summary table at the end
 # A second run skips every step whose result is already there.
 set -eu
 cd "$(dirname "$0")"
@@ -295,10 +297,113 @@ run_tests() {
   else
     step "skipping the extension tests in Firefox: $FIREFOX not found (apt-get install firefox-esr, or set FIREFOX)"
   fi
+  step "fuzzing: each cargo-fuzz target for 30 s, two at a time (./build.sh fuzz 30)"
+  run_fuzz 30
   need_decap
   step "the widget in Decap CMS (node --test tests/decap/; its bundle is 5 MB)"
   timed $node_test tests/decap/
   if [ "${SOROT_SPARK:-}" = 1 ]; then run_spark; else step "skipping the Spark example (SOROT_SPARK=1 runs it: it installs pyspark)"; fi
+}
+
+# Fuzzing: the cargo-fuzz targets of fuzz/ on the stable toolchain (RUSTC_BOOTSTRAP=1
+# lets cargo-fuzz use libFuzzer's nightly flags; no nightly needed). find: random
+# forms and text through find's invariants; compiled: the compiled-gazetteer loader;
+# json, jsonl, tsv, csv: the readers, then whatever loads through check, the matcher,
+# find and the compiled form. Built without a sanitizer (--sanitizer none): sorot has
+# no unsafe code, so AddressSanitizer has nothing of its own to catch (a bad index
+# panics in safe Rust, and a panic is a crash to libFuzzer), and without it a target
+# runs about twice as fast in a tenth of the memory (bench/README.md, "Fuzzing").
+FUZZ_TARGETS="find compiled json jsonl tsv csv"
+
+need_cargo_fuzz() {
+  if ! cargo fuzz --version >/dev/null 2>&1; then
+    step "installing cargo-fuzz (takes a few minutes, once)"
+    cargo install cargo-fuzz
+  fi
+}
+
+# fuzz_options TARGET: libFuzzer's options for it. The readers take inputs up to
+# 16 KB (forms past the 1,000-character limit) and the format's dictionary; an input
+# that takes 20 s is a hang.
+fuzz_options() {
+  case "$1" in
+    json|jsonl|tsv|csv) printf '%s' "-max_len=16384 -dict=fuzz/gazetteer.dict" ;;
+    *) printf '%s' "-max_len=4096" ;;
+  esac
+}
+
+# fuzz_one TARGET SECONDS: runs it, its output in fuzz/artifacts/TARGET.log, then
+# adds "TARGET STATUS SECONDS" to fuzz/artifacts/.status (STATUS is libFuzzer's:
+# not 0 after a crash, a hang or running out of memory).
+fuzz_one() {
+  mkdir -p "fuzz/corpus/$1" fuzz/artifacts
+  began=$(date +%s)
+  status=0
+  # shellcheck disable=SC2046
+  RUSTC_BOOTSTRAP=1 cargo +stable fuzz run --sanitizer none "$1" "fuzz/corpus/$1" -- \
+    -max_total_time="$2" -timeout=20 -rss_limit_mb=2048 -print_final_stats=1 \
+    $(fuzz_options "$1") > "fuzz/artifacts/$1.log" 2>&1 || status=$?
+  printf '%s %s %s\n' "$1" "$status" "$(( $(date +%s) - began ))" >> fuzz/artifacts/.status
+}
+
+# fuzz_row TARGET STATUS SECONDS: its summary line, from its log.
+fuzz_row() {
+  awk -v target="$1" -v status="$2" -v secs="$3" '
+    / cov: / { for (i = 1; i < NF; i++) { if ($i == "cov:") cov = $(i + 1); if ($i == "ft:") ft = $(i + 1); if ($i == "corp:") corp = $(i + 1) } }
+    /^stat::number_of_executed_units:/ { runs = $2 }
+    /^stat::average_exec_per_sec:/ { rate = $2 }
+    /Test unit written to/ && !/slow-unit-/ { artifact = $NF }
+    END {
+      crash = (status == 0) ? "0" : "1 " (artifact != "" ? artifact : "(see " FILENAME ")")
+      printf "%-9s %8s %12s %8s %7s %8s %-10s %s\n", target, secs, runs, rate, cov, ft, corp, crash
+    }' "fuzz/artifacts/$1.log"
+}
+
+# ./build.sh fuzz [SECONDS] [TARGET...]: each target for SECONDS (default 60), two
+# at a time (two cores), seeded by fuzz/seeds.py from the tests' cases; prints a
+# table of executions, coverage (libFuzzer's cov: edges, ft: features) and crashes;
+# fails when any target crashed, naming the input it saved.
+run_fuzz() {
+  command -v cargo >/dev/null || die "cargo not found: install Rust from https://rustup.rs"
+  fuzz_began=$(date +%s)
+  seconds=${1:-60}
+  case "$seconds" in ''|*[!0-9]*) die "fuzz: SECONDS must be a whole number, not '$seconds'" ;; esac
+  [ $# -gt 0 ] && shift
+  targets=${*:-$FUZZ_TARGETS}
+  need_cargo_fuzz
+  if command -v python3 >/dev/null; then
+    step "seeding the readers' corpora from the tests' cases (fuzz/seeds.py)"
+    python3 fuzz/seeds.py >/dev/null
+  else
+    step "python3 not found: the readers' targets start from no seeds"
+  fi
+  step "building the fuzz targets (cargo fuzz build --sanitizer none, stable toolchain)"
+  timed env RUSTC_BOOTSTRAP=1 cargo +stable fuzz build --sanitizer none
+  rm -f fuzz/artifacts/.status
+  set -- $targets
+  while [ $# -gt 0 ]; do
+    if [ $# -ge 2 ]; then
+      step "fuzzing $1 and $2 for $seconds s each"
+      fuzz_one "$1" "$seconds" &
+      fuzz_one "$2" "$seconds"
+      wait
+      shift 2
+    else
+      step "fuzzing $1 for $seconds s"
+      fuzz_one "$1" "$seconds"
+      shift
+    fi
+  done
+  printf '%-9s %8s %12s %8s %7s %8s %-10s %s\n' target seconds executions exec/s cov ft corpus crashes >&2
+  failed=""
+  while read -r target status took; do
+    fuzz_row "$target" "$status" "$took" >&2
+    [ "$status" = 0 ] || failed="$failed $target"
+  done < fuzz/artifacts/.status
+  printf '    (fuzzing took %s s, the build included)\n' "$(( $(date +%s) - fuzz_began ))" >&2
+  if [ -n "$failed" ]; then
+    die "fuzzing found a crash in:$failed (the input is named above; the log is fuzz/artifacts/TARGET.log). Replay it with 'RUSTC_BOOTSTRAP=1 cargo +stable fuzz run --sanitizer none TARGET INPUT' and keep it as a test in tests/fuzz_regressions.rs"
+  fi
 }
 
 run_eval() {
@@ -413,5 +518,6 @@ case "${1:-build}" in
   eval) shift; run_eval "$@" ;;
   bench) shift; run_bench "$@" ;;
   spark) shift; run_spark "$@" ;;
-  *) die "unknown command '$1' (use: build, serve [PORT], package, extension, test, eval, bench, spark)" ;;
+  fuzz) shift; run_fuzz "$@" ;;
+  *) die "unknown command '$1' (use: build, serve [PORT], package, extension, test, eval, bench, spark, fuzz [SECONDS])" ;;
 esac
