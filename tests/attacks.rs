@@ -572,6 +572,18 @@ fn corpus_in(format: Format) {
                 assert!(!fits, "{}: no entity {id:?} read", what(p));
                 continue;
             };
+            if f.name.starts_with("url") {
+                // Whatever was accepted as a link is an http: or https: one.
+                if let Some(v) = converted_value(&g, e, f) {
+                    let lower = v.to_ascii_lowercase();
+                    assert!(
+                        (lower.starts_with("https://") || lower.starts_with("http://"))
+                            && !v.chars().any(|c| c.is_whitespace() || c.is_control()),
+                        "{}: accepted as a link: {v:?}",
+                        what(p)
+                    );
+                }
+            }
             if fits {
                 if let Some(v) = converted_value(&g, e, f) {
                     assert_eq!(trim(v), trim(text), "{}: read back", what(p));

@@ -405,6 +405,10 @@ for (const f of FIELDS) {
       // Which entities the page showed (a form several payloads share after
       // normalisation names one of them).
       assert.ok(report.matched.length > 0, `${f.field} [${renderer}]: nothing matched`);
+      if (f.form && renderer === 'mark') {
+        const unmatched = accepted.filter(({ i }) => !report.matched.includes(trim(JSON.parse(gazetteer).entities.find((e) => e.id === `e${i}` || e.id === trim(PAYLOADS[i].text))?.id ?? '')));
+        console.log(`# ${f.field}: ${report.matched.length} of ${accepted.length} entities highlighted${unmatched.length ? ` (a form another payload shares, or none to match: ${unmatched.map(({ i }) => PAYLOADS[i].id).join(' ')})` : ''}`);
+      }
       if (!f.form) assert.equal(report.matched.length, accepted.length, `${f.field} [${renderer}]: not every entity matched: ${accepted.length - report.matched.length} missing`);
       figures.cases += accepted.length;
       figures.cards += report.cards;
