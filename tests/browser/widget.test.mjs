@@ -453,3 +453,72 @@ for (const renderer of ['highlight-api', 'mark']) {
     await p.closeAll();
   });
 }
+
+test('<sorot-highlight>: a gazetteer that cannot be loaded (invalid, 404, not UTF-8, 1,000 problems) keeps the highlights it had; the panel says why, bounded; a good one replaces them', async () => {
+  files.set('/w/invalid.json', { type: 'application/json', body: JSON.stringify({ entities: [{ id: 'x', name: '', type: 'LOC' }] }) });
+  files.set('/w/latin1.tsv', { type: 'text/tab-separated-values', body: Buffer.from('id\ttype\tname\ng\tLOC\tGoth\xe1m\n', 'latin1') });
+  files.set('/w/many.json', { type: 'application/json', body: JSON.stringify({ entities: Array.from({ length: 1000 }, (_, i) => ({ id: `e${i}`, name: '', type: 'LOC' })) }) });
+  files.set('/w/other.tsv', { type: 'text/tab-separated-values', body: 'id\ttype\tname\nwayne\tORG\tWayne Enterprises\n' });
+  const url = page('keep.html', '<sorot-highlight id="el" gazetteer="mini.json" panel lang="en"><p>Gotham dan Wayne Enterprises.</p></sorot-highlight>', {
+    head: '<script type="module" src="/widget/sorot-widget.js"></script>',
+  });
+  const p = await open(url);
+  await updated(p, 'el');
+  const texts = () => inspect(p, (lib) => lib.paintedTexts(document.getElementById('el')));
+  assert.deepEqual(await texts(), ['Gotham', 'Wayne Enterprises']);
+  const base = env.url;
+  const tryGazetteer = async (name, n) => {
+    await p.evaluate((name) => { document.getElementById('el').gazetteer = name; }, name);
+    await waitIn(p, (lib, n) => lib.panelState()?.messages.length === n, n);
+    return inspect(p, (lib) => lib.panelState().messages.at(-1));
+  };
+  assert.equal(await tryGazetteer('invalid.json', 1), `${base}w/invalid.json: entities[0] ("x"): "name" is empty`);
+  assert.deepEqual(await texts(), ['Gotham', 'Wayne Enterprises']);
+  assert.equal(await tryGazetteer('nowhere.json', 2), `${base}w/nowhere.json: cannot load the gazetteer: HTTP 404`);
+  assert.match(await tryGazetteer('latin1.tsv', 3), new RegExp(`^${base}w/latin1\\.tsv: .*UTF-8`));
+  const many = await tryGazetteer('many.json', 4);
+  assert.match(many.split('\n')[0], /: 1,000 problems/);
+  // The report scrolls inside the panel, which stays in the window.
+  const layout = await inspect(p, (lib) => {
+    const root = lib.panelOf();
+    const msg = [...root.querySelectorAll('.msg')].at(-1);
+    const panel = root.querySelector('.panel').getBoundingClientRect();
+    return { msg: msg.getBoundingClientRect().height, scrolls: msg.scrollHeight > msg.clientHeight, top: panel.top, list: root.querySelector('.list').getBoundingClientRect().height };
+  });
+  assert.ok(layout.msg <= 8 * 13 * 1.4 + 2, `the message is ${layout.msg} px high`);
+  assert.equal(layout.scrolls, true);
+  assert.ok(layout.top >= 0, 'the panel stays in the window');
+  assert.deepEqual(await texts(), ['Gotham', 'Wayne Enterprises']);
+  assert.deepEqual((await inspect(p, (lib) => lib.panelState())).entities, ['Gotham Place 1×', 'Wayne Enterprises Organisation 1×']);
+  // A good gazetteer: the new highlights, and the old messages gone with the old root's session.
+  await p.evaluate(() => { document.getElementById('el').gazetteer = 'other.tsv'; });
+  await updated(p, 'el', 2);
+  assert.deepEqual(await texts(), ['Wayne Enterprises']);
+  await waitIn(p, (lib) => lib.panelState()?.messages.length === 0);
+  assert.deepEqual(p.errors.filter((e) => !/Failed to load resource/.test(e)).length, 4);
+  await p.closeAll();
+});
+
+test('the panel counts types named constructor and toString', async () => {
+  files.set('/w/proto.json', {
+    type: 'application/json',
+    body: JSON.stringify({
+      lang: 'en',
+      types: { constructor: { label: 'Builder', color: '#ffd54f' }, toString: { label: 'Stringy', color: '#81d4fa' }, valueOf: { label: 'Valued', color: '#c5e1a5' } },
+      entities: [{ id: '__proto__', name: 'Bob Builder', type: 'constructor' }, { id: 'constructor', name: 'Gotham', type: 'toString' }],
+    }),
+  });
+  const url = page('proto.html', '<div id="r"><p>Bob Builder di Gotham. Bob Builder lagi.</p></div>', {
+    head: '<script type="module" src="/widget/sorot-widget.js" data-root="#r" data-gazetteer="proto.json" data-panel data-lang="en"></script>',
+  });
+  const p = await open(url);
+  await updated(p, 'r');
+  await waitIn(p, (lib) => lib.panelState()?.entities.length === 2);
+  const state = await inspect(p, (lib) => lib.panelState());
+  assert.deepEqual({ total: state.total, counts: state.counts, entities: state.entities }, {
+    total: '3', counts: ['Builder 2', 'Stringy 1'], entities: ['Bob Builder Builder 2×', 'Gotham Stringy 1×'],
+  });
+  assert.deepEqual(await p.evaluate(() => window.__updates.at(-1).counts), { constructor: 2, toString: 1 });
+  assert.deepEqual(p.errors, []);
+  await p.closeAll();
+});

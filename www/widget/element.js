@@ -4,7 +4,7 @@
 // boolean attribute), and the global `lang`. After each update the element
 // dispatches `sorot-update` (bubbling, composed; detail: matches, counts).
 
-import { attach, detach, highlightOf } from './widget.js';
+import { detach, highlightOf, reattach } from './widget.js';
 
 const Base = /** @type {typeof HTMLElement} */ (globalThis.HTMLElement ?? class {});
 const STRINGS = ['gazetteer', 'renderer', 'overlap', 'types'];
@@ -41,21 +41,27 @@ export class SorotHighlightElement extends Base {
     if (this.isConnected) this.#restart();
   }
 
-  /** Highlights the content again with the current attributes (once per task, however many changed). */
+  /**
+   * Highlights the content again with the current attributes (once per task, however
+   * many changed). The highlights stay until the new gazetteer is in: a gazetteer
+   * that cannot be loaded leaves them, and the panel says why.
+   */
   #restart() {
     if (this.#queued) return;
     this.#queued = true;
     queueMicrotask(() => {
       this.#queued = false;
-      detach(this);
-      if (!this.isConnected) return;
+      if (!this.isConnected) {
+        detach(this);
+        return;
+      }
       const options = { panel: this.panel };
       for (const name of STRINGS) {
         const value = this.getAttribute(name);
         if (value) options[name] = value;
       }
       if (this.lang) options.lang = this.lang;
-      attach(this, options).catch((err) => {
+      reattach(this, options).catch((err) => {
         if (err.name !== 'AbortError') console.error(`sorot widget: <sorot-highlight>: ${err.message}`);
       });
     });

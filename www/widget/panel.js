@@ -34,7 +34,8 @@ button:focus-visible { outline: 2px solid var(--sorot-panel-accent, #1a73e8); ou
 .amb { padding: 0 12px 4px 28px; font-size: 12px; opacity: .8; }
 .q { font-size: 11px; padding: 0 4px; border-radius: 3px; background: var(--sorot-panel-accent, #1a73e8); color: #fff; }
 .empty, .msg { padding: 6px 12px; }
-.msg { color: var(--sorot-panel-error, #b3261e); }
+.msg { color: var(--sorot-panel-error, #b3261e); white-space: pre-wrap; overflow-wrap: anywhere;
+  max-height: 8em; overflow-y: auto; overscroll-behavior: contain; flex: none; }
 .note { padding: 6px 12px; font-size: 12px; opacity: .85; }
 .actions { display: flex; flex-wrap: wrap; align-items: center; gap: 6px; padding: 6px 12px 8px;
   border-top: 1px solid var(--sorot-panel-border, #c8c8c8); }
@@ -238,8 +239,9 @@ export class Panel {
     let total = 0;
     for (const s of sessions) {
       if (!s.h) continue;
+      const inRoot = new Map(Object.entries(s.h.counts)); // a type key may be `constructor`
       for (const [key, t] of Object.entries(s.h.types)) {
-        const n = s.shown(key) ? s.h.counts[key] ?? 0 : 0;
+        const n = s.shown(key) ? inRoot.get(key) ?? 0 : 0;
         if (!n) continue;
         const c = counts.get(key) ?? { ...t, key, n: 0 };
         c.n += n;
@@ -267,7 +269,12 @@ export class Panel {
       li.append(swatch(c.color, c.key), el('span', '', c.label), el('b', '', String(c.n)));
       return li;
     }));
-    this.messages.replaceChildren(...messages.map(([cls, m]) => el('div', cls, m)));
+    this.messages.replaceChildren(...messages.map(([cls, m]) => {
+      const box = el('div', cls, m);
+      // A long report (a gazetteer with many problems) scrolls in its box: the keyboard can reach it.
+      if (cls === 'msg' && m.includes('\n')) box.tabIndex = 0;
+      return box;
+    }));
     const items = entities.map((e) => {
       const li = el('li');
       const b = el('button');

@@ -81,6 +81,54 @@ export async function attach(root, options = {}) {
   return session.start();
 }
 
+/** Roots whose options are being changed → the latest change (an older one gives way). */
+const changing = new WeakMap();
+
+/**
+ * Highlights `root` again with new options. A root that is highlighted keeps its
+ * highlights (and its gazetteer) until the new gazetteer is in: when that fails,
+ * it stays as it was, its panel says why, and the promise rejects.
+ * @param {Element|Document|ShadowRoot} root
+ * @param {WidgetOptions} [options]
+ * @returns {Promise<import('sorot').Highlight>} rejects as {@link attach} does, or
+ *   with an `AbortError` when a later change or a detach came first
+ */
+export async function reattach(root, options = {}) {
+  const old = sessions.get(root);
+  if (!old?.h) {
+    detach(root);
+    return attach(root, options);
+  }
+  const token = {};
+  changing.set(root, token);
+  let key;
+  let input;
+  try {
+    ({ key, input } = gazetteerOf(checkOptions(options), root));
+  } catch (err) {
+    old.failed(err);
+    throw err;
+  }
+  const entry = acquire(key, input);
+  try {
+    await entry.promise;
+  } catch (err) {
+    release(entry, key);
+    const error = err instanceof Error ? err : new Error(String(err));
+    if (changing.get(root) !== token || sessions.get(root) !== old) throw detachedError();
+    old.failed(error);
+    throw error;
+  }
+  try {
+    if (changing.get(root) !== token || sessions.get(root) !== old) throw detachedError();
+    detach(root);
+    return await attach(root, options);
+  } finally {
+    if (changing.get(root) === token) changing.delete(root);
+    release(entry, key);
+  }
+}
+
 /**
  * Stops highlighting `root` and releases what it used (its observer, listeners,
  * panel entry, and the engine when no other root uses it).
@@ -377,6 +425,12 @@ class Session {
     }
     if (!highlightApi) return 'mark';
     return requested;
+  }
+
+  /** A change of options whose gazetteer did not load: this root stays as it was, and its panel says why. */
+  failed(error) {
+    this.errors = [...this.errors.filter((m) => m !== error.message), error.message];
+    this.#panel?.update();
   }
 
   #note(message) {
