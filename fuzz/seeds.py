@@ -209,7 +209,8 @@ def main():
         os.makedirs(folder, exist_ok=True)
         written = 0
         for text in seeds[target]:
-            data = text.encode("utf-8")
+            # A lone surrogate (from a JSON escape) as its 3 bytes: invalid UTF-8.
+            data = text.encode("utf-8", "surrogatepass")
             if not data or len(data) > max_bytes:
                 continue
             name = os.path.join(folder, hashlib.sha1(data).hexdigest())
