@@ -19,12 +19,19 @@ const BROKEN_TSV = 'id\ttype\tname\nx\tPER\t\n';
 const TSV = 'id\ttype\tname\taliases\tshort\tdescription\turl\n'
   + 'zorblax-quentin\tPER\tZorblax Quentin\t\tZorblax\tTokoh rekaan untuk uji\thttps://example.org/zq\n';
 
+const LATIN1_TSV = Buffer.from('id\ttype\tname\nzq\tPER\tZorbl\xe1x Quentin\n', 'latin1');
+/** Types named after Object.prototype's members (undeclared: listed with their keys as labels). */
+const PROTO_TSV = 'id\ttype\tname\n__proto__\tconstructor\tBob Builder\nconstructor\tconstructor\tWendy Worker\ntoString\ttoString\tGotham\n';
+const MANY_JSON = JSON.stringify({ entities: Array.from({ length: 1000 }, (_, i) => ({ id: `e${i}`, name: '', type: 'LOC' })) });
+
 const routes = new Map([
   ['/strict', () => page(ARTICLE)],
   ['/spa', () => page(`<div id="app">${ARTICLE}</div>`)],
   ['/plain', () => page('<p>Prabowo Subianto berbicara di Jakarta tentang Rusia.</p>')],
   ['/zorblax', () => page('<p>Zorblax Quentin tiba di Jakarta. Kata Zorblax, semua baik.</p>')],
   ['/people.tsv', () => TSV],
+  ['/latin1.tsv', () => LATIN1_TSV],
+  ['/proto', () => page('<p>Bob Builder bertemu Wendy Worker di Gotham. Bob Builder pulang.</p>')],
   ['/scoped', () => page('<header><p>Prabowo Subianto</p></header><main><article><p>Joko Widodo di Surabaya.</p></article></main><footer>Jakarta</footer>')],
   ['/framed', () => page('<p>Prabowo Subianto di Jakarta.</p><iframe src="/frame" width="400" height="100"></iframe>')],
   ['/frame', () => page('<p>Vladimir Putin di Moskow.</p>')],
@@ -452,6 +459,58 @@ test('after the service worker is stopped, an open page keeps following changes 
   const state = await paintedAsFound(fresh, 'a new page after the stop');
   assert.deepEqual(state.pieces.map((x) => x.text), ['Prabowo Subianto', 'Jakarta', 'Rusia']);
   await Promise.all([fresh.close(), p.close()]);
+});
+
+test('the options page refuses a gazetteer that is not UTF-8 (file or URL) and shows 1,000 problems in a bounded box; types named constructor and toString are counted in the popup and coloured in the options', async () => {
+  await reset();
+  const options = await open(env.page('options.html'));
+  await options.waitForSelector('body[data-ready]');
+  const before = await getSettings(env);
+  const errorOf = (id) => until(() => options.evaluate((id) => { const e = document.getElementById(id); return e.hidden ? null : e.textContent; }, id), `the error in #${id}`);
+  // Not UTF-8, from a file: what `sorot check` says of it.
+  await options.setInputFiles('#add-file', { name: 'latin1.tsv', mimeType: 'text/tab-separated-values', buffer: LATIN1_TSV });
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'sorot-ext-cli-'));
+  writeFileSync(path.join(dir, 'latin1.tsv'), LATIN1_TSV);
+  writeFileSync(path.join(dir, 'many.json'), MANY_JSON);
+  const cli = (name) => spawnSync(path.join(ROOT, 'target/debug/sorot'), ['check', name], { cwd: dir, encoding: 'utf8' }).stderr.split('\n')[0].replace(/^sorot: /, '');
+  assert.equal(await errorOf('add-file-error'), cli('latin1.tsv'));
+  // Not UTF-8, from a URL.
+  await options.fill('#add-url', 'https://www.kompas.com/latin1.tsv');
+  await options.click('#add-url-button');
+  assert.equal(await errorOf('add-url-error'), `https://www.kompas.com/latin1.tsv: ${cli('latin1.tsv').replace(/^latin1\.tsv: /, '')}`);
+  // 1,000 problems: the CLI's heading (the true count), in a box that scrolls.
+  await options.setInputFiles('#add-file', { name: 'many.json', mimeType: 'application/json', buffer: Buffer.from(MANY_JSON) });
+  await until(() => options.evaluate(() => document.getElementById('add-file-error').textContent.startsWith('many.json')), 'the report of many.json');
+  const report = await errorOf('add-file-error');
+  assert.equal(report.split('\n')[0], cli('many.json'));
+  rmSync(dir, { recursive: true, force: true });
+  const box = await options.$eval('#add-file-error', (e) => ({ height: e.getBoundingClientRect().height, scrolls: e.scrollHeight > e.clientHeight }));
+  assert.ok(box.height <= 12 * 14 * 1.4 + 2, `the report is ${box.height} px high`);
+  assert.equal(box.scrolls, true);
+  assert.deepEqual(await getSettings(env), before);
+  // Types named constructor and toString: their colours are the gazetteer's, their counts right.
+  await options.setInputFiles('#add-file', { name: 'proto.tsv', mimeType: 'text/tab-separated-values', buffer: Buffer.from(PROTO_TSV) });
+  await until(() => options.evaluate(() => document.querySelectorAll('#gazetteers li').length === 2), 'the new gazetteer listed');
+  const colors = await until(() => options.evaluate(() => {
+    const get = (t) => document.getElementById(`color-${t}`);
+    return get('constructor') && get('toString') ? ['constructor', 'toString'].map((t) => [get(t).value, get(t).parentElement.querySelector('button').disabled]) : null;
+  }), 'the colours of the new types');
+  for (const [value, resetDisabled] of colors) {
+    assert.notEqual(value, '#000000', 'a colour of its own, not Object.prototype.constructor');
+    assert.equal(resetDisabled, true);
+  }
+  const p = await open('https://www.kompas.com/proto');
+  await until(async () => (await pageState(p)).pieces.length === 4, 'the page highlighted');
+  const tab = await tabId(env, p.url());
+  const popup = await open(env.page(`popup.html?tab=${tab}`));
+  await popup.waitForSelector('body[data-ready]');
+  const types = await until(async () => {
+    const t = await popup.$$eval('#types label', (els) => els.map((l) => [l.querySelector('input').dataset.type, l.querySelector('.count').textContent]));
+    return t.length > 0 ? t : null;
+  }, 'the popup\'s types');
+  assert.deepEqual(types, [['constructor', '3'], ['toString', '1']]);
+  assert.match(await popup.textContent('#total'), /^3 entities, 4 mentions$/);
+  await Promise.all([popup.close(), p.close(), options.close()]);
 });
 
 test('no request left this machine during the suite', () => {

@@ -63,7 +63,7 @@ async function buildEngine(settings) {
 function recolor(text, colors) {
   const g = JSON.parse(text);
   g.types ??= {};
-  for (const [type, color] of Object.entries(colors)) g.types[type] = { ...g.types[type], color };
+  for (const [type, color] of Object.entries(colors)) g.types[type] = { ...(Object.hasOwn(g.types, type) ? g.types[type] : {}), color };
   return JSON.stringify(g);
 }
 

@@ -54,6 +54,42 @@ async function save(next) {
   await draw();
 }
 
+/**
+ * The bytes as UTF-8 text, or an Error that says where they are not (as the CLI
+ * says of such a file: `NAME: not UTF-8 text (invalid byte at offset N)`): a
+ * gazetteer in another encoding is refused, not read with replacement characters.
+ * @param {ArrayBuffer|Uint8Array} buffer
+ * @param {string} name
+ * @returns {string}
+ */
+function utf8Text(buffer, name) {
+  const bytes = buffer instanceof Uint8Array ? buffer : new Uint8Array(buffer);
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    throw new Error(`${name}: not UTF-8 text (invalid byte at offset ${invalidUtf8At(bytes)})`);
+  }
+}
+
+/** Where the first invalid UTF-8 sequence starts (the length when there is none). */
+function invalidUtf8At(b) {
+  for (let i = 0; i < b.length;) {
+    const c = b[i];
+    if (c < 0x80) {
+      i += 1;
+      continue;
+    }
+    const n = c >= 0xc2 && c <= 0xdf ? 1 : c >= 0xe0 && c <= 0xef ? 2 : c >= 0xf0 && c <= 0xf4 ? 3 : 0;
+    if (n === 0 || i + n >= b.length) return i;
+    const lo = c === 0xe0 ? 0xa0 : c === 0xf0 ? 0x90 : 0x80;
+    const hi = c === 0xed ? 0x9f : c === 0xf4 ? 0x8f : 0xbf;
+    if (b[i + 1] < lo || b[i + 1] > hi) return i;
+    for (let k = 2; k <= n; k++) if (b[i + k] < 0x80 || b[i + k] > 0xbf) return i;
+    i += n + 1;
+  }
+  return b.length;
+}
+
 function newId() {
   return `g-${crypto.randomUUID().slice(0, 8)}`;
 }
@@ -62,10 +98,10 @@ function newId() {
 
 async function addFile(file) {
   say('add-file-error', '');
-  const text = await file.text();
-  const source = { text, name: file.name };
+  let source;
   let entities;
   try {
+    source = { text: utf8Text(await file.arrayBuffer(), file.name), name: file.name };
     entities = await check(source);
   } catch (err) {
     say('add-file-error', err.message);
@@ -100,7 +136,7 @@ function fetchGazetteer(url, errorId) {
     }
     if (!response.ok) throw new Error(`${parsed.href}: cannot load the gazetteer: HTTP ${response.status}`);
     const name = decodeURIComponent(parsed.pathname.split('/').pop() || parsed.hostname);
-    const source = { text: await response.text(), name };
+    const source = { text: utf8Text(await response.arrayBuffer(), parsed.href), name };
     const entities = await check(source);
     return { source, entities, url: parsed.href };
   }).catch((err) => {
@@ -224,9 +260,11 @@ function label(value) {
 async function drawColors() {
   const types = await typesInUse();
   $('colors').replaceChildren(...Object.entries(types).map(([type, t]) => {
-    const input = el('input', { type: 'color', value: settings.colors[type] ?? t.color ?? '#dddddd', id: `color-${type}` });
+    // A type key may be `constructor` or `toString`: only the colours' own keys count.
+    const own = Object.hasOwn(settings.colors, type);
+    const input = el('input', { type: 'color', value: (own ? settings.colors[type] : t.color) ?? '#dddddd', id: `color-${type}` });
     input.addEventListener('change', () => save({ ...settings, colors: { ...settings.colors, [type]: input.value } }));
-    const reset = el('button', { type: 'button', textContent: 'Gazetteer colour', disabled: !(type in settings.colors) });
+    const reset = el('button', { type: 'button', textContent: 'Gazetteer colour', disabled: !own });
     reset.addEventListener('click', () => {
       const { [type]: _, ...rest } = settings.colors;
       save({ ...settings, colors: rest });

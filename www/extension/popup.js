@@ -35,16 +35,21 @@ function el(tag, props = {}, ...children) {
   return e;
 }
 
-/** One list of the page's entities over every frame (a frame's entities after the top frame's). */
+/**
+ * One list of the page's entities over every frame (a frame's entities after the
+ * top frame's). Counts and types are Maps: a type key may be `constructor` or `toString`.
+ */
 function merge(frames) {
   const byId = new Map();
-  const counts = {};
-  const types = {};
+  /** @type {Map<string, number>} */
+  const counts = new Map();
+  /** @type {Map<string, {label: string, color: string}>} */
+  const types = new Map();
   let error = null;
   for (const f of [...frames].sort((a, b) => a.frameId - b.frameId)) {
     error ??= f.error;
-    Object.assign(types, f.types ?? {});
-    for (const [t, n] of Object.entries(f.counts ?? {})) counts[t] = (counts[t] ?? 0) + n;
+    for (const [t, info] of Object.entries(f.types ?? {})) types.set(t, info);
+    for (const [t, n] of Object.entries(f.counts ?? {})) counts.set(t, (counts.get(t) ?? 0) + n);
     for (const e of f.entities) {
       const known = byId.get(e.id);
       if (known) known.mentions += e.mentions;
@@ -125,7 +130,7 @@ async function main() {
   }
 
   function draw({ entities, counts, types, error }) {
-    const running = Object.keys(types).length > 0 || entities.length > 0;
+    const running = types.size > 0 || entities.length > 0;
     $('highlight').hidden = running || !tab?.id;
     if (error) showError(error);
     $('summary').hidden = !running;
@@ -133,10 +138,10 @@ async function main() {
     $('empty').textContent = host && !siteEnabled(settings.sites, host)
       ? 'sorot is off on this site.' : 'Nothing highlighted on this page.';
     if (!running) return;
-    const mentions = Object.values(counts).reduce((a, b) => a + b, 0);
+    const mentions = [...counts.values()].reduce((a, b) => a + b, 0);
     $('total').textContent = `${entities.length} ${entities.length === 1 ? 'entity' : 'entities'}, ${mentions} ${mentions === 1 ? 'mention' : 'mentions'}`;
     const typeList = $('types');
-    typeList.replaceChildren(...Object.entries(types).filter(([t]) => counts[t]).map(([t, info]) => {
+    typeList.replaceChildren(...[...types].filter(([t]) => counts.get(t)).map(([t, info]) => {
       const box = el('input', { type: 'checkbox', checked: !hidden.has(t) });
       box.dataset.type = t;
       box.addEventListener('change', () => {
@@ -145,11 +150,11 @@ async function main() {
         api.tabs.sendMessage(tab.id, message('setTypeVisible', { type: t, visible: box.checked })).catch(() => {});
       });
       return el('li', {}, el('label', {}, box, el('span', { class: 'swatch', style: { background: info.color } }),
-        el('span', { class: 'label' }, info.label), el('span', { class: 'count' }, String(counts[t]))));
+        el('span', { class: 'label' }, info.label), el('span', { class: 'count' }, String(counts.get(t)))));
     }));
     const list = $('entities');
     list.replaceChildren(...entities.map((e) => {
-      const color = types[e.type]?.color ?? '#dddddd';
+      const color = types.get(e.type)?.color ?? '#dddddd';
       const button = el('button', { type: 'button', class: 'entity', title: `Show the first mention of ${e.label}` },
         el('span', { class: 'swatch', style: { background: color } }),
         el('span', { class: 'name' }, e.label),
