@@ -340,3 +340,19 @@ test('a gazetteer file that is not UTF-8 is refused with where, as the CLI says;
   assert.equal((await painted(page)).length, EXPECTED.length);
   await page.close();
 });
+
+test('a gazetteer over a limit (a name of 1,001 characters) is refused next to the paste box with the limit it passes; the gazetteer in use stays', async () => {
+  const page = await openDemo();
+  const inUse = await page.textContent('#gazetteer-info');
+  const gazetteer = JSON.stringify({ entities: [{ id: 'x', name: 'a'.repeat(1001), type: 'LOC' }] });
+  SERVED.set('long.json', Buffer.from(gazetteer));
+  await page.uncheck('#merge-default');
+  await page.fill('#gazetteer-input', gazetteer);
+  await page.click('#use-gazetteer');
+  await page.locator('#error-use').waitFor({ state: 'visible' });
+  assert.equal(await page.textContent('#error-use'), `Gazetteer not loaded: gazetteer: ${cliFirstLine('long.json').replace(/^long\.json: /, '')}`);
+  assert.match(await page.textContent('#error-use'), /limit/);
+  assert.equal(await page.textContent('#gazetteer-info'), inUse);
+  assert.equal((await painted(page)).length, EXPECTED.length);
+  await page.close();
+});
