@@ -10,6 +10,32 @@ import { checkedTypes, isTypeKey, scopeOf, SharedSheet } from './styles.js';
 
 /** @typedef {import('./renderer.js').Renderer} Renderer */
 
+/** Documents (one per page document) that live Ranges given out are moved into when their marks go. */
+const graveyards = new WeakMap();
+
+/**
+ * Moves live Ranges out of the page's document (collapsed in an empty document of
+ * their own): the browser updates every live Range of a document on every change of
+ * its DOM, even Ranges nobody holds any more until they are collected, so Ranges
+ * left over marks that are gone would make every later change (ours and the
+ * page's) slower, without bound over a long session.
+ * @param {Range[]|undefined} ranges
+ */
+function retire(ranges) {
+  if (!ranges) return;
+  for (const range of ranges) {
+    const doc = range.startContainer.ownerDocument ?? range.startContainer;
+    let grave = graveyards.get(doc);
+    if (!grave) graveyards.set(doc, (grave = doc.implementation.createHTMLDocument('')));
+    try {
+      range.setStart(grave, 0);
+      range.collapse(true);
+    } catch {
+      // a Range of a document that is gone
+    }
+  }
+}
+
 /** @typedef {import('./renderer.js').RenderItem} RenderItem */
 
 // `:not(#_)` adds an id's weight to a selector, so that the reset beats page
@@ -88,6 +114,8 @@ export class MarkRenderer {
       const record = this.#records.get(node);
       let all = added;
       if (record) {
+        // Its items get new marks: Ranges over the old ones go before the DOM changes.
+        for (const item of record.items) this.#dropRanges(item);
         all = new Set([...record.items, ...added]);
         if (!this.#restore(record)) all = added;
       }
@@ -103,7 +131,7 @@ export class MarkRenderer {
     const byNode = new Map();
     for (const item of items) {
       this.#marks.delete(item);
-      this.#ranges.delete(item);
+      this.#dropRanges(item);
       for (const seg of item.segments) {
         let set = byNode.get(seg.node);
         if (!set) byNode.set(seg.node, (set = new Set()));
@@ -114,14 +142,16 @@ export class MarkRenderer {
       const record = this.#records.get(node);
       if (!record) continue;
       const remaining = new Set([...record.items].filter((i) => !removed.has(i)));
+      for (const item of remaining) this.#dropRanges(item);
       if (this.#restore(record) && remaining.size > 0) this.#wrap(node, remaining);
     }
   }
 
   /**
-   * What is drawn for an item. Its Ranges are made only when asked for: every live
-   * Range in a document is updated on every change of the DOM, so thousands of them
-   * would make putting the page back quadratic.
+   * What is drawn for an item. Its Ranges are made only when asked for, and moved
+   * out of the page's document when its marks go (unrender, remove, or new marks
+   * for its Text node): every live Range of a document is updated on every change
+   * of the DOM, so thousands of them would make putting the page back quadratic.
    * @param {RenderItem} item
    * @returns {{elements: HTMLElement[], ranges: Range[]}} its marks and a Range over each
    */
@@ -228,9 +258,10 @@ export class MarkRenderer {
 
   /** Puts back the original Text nodes everywhere and removes the styles. */
   remove() {
+    for (const ranges of this.#ranges.values()) retire(ranges);
+    this.#ranges.clear();
     for (const record of [...this.#records.values()]) this.#restore(record);
     this.#marks.clear();
-    this.#ranges.clear();
     this.#sheet.detach();
   }
 
@@ -242,7 +273,7 @@ export class MarkRenderer {
     const segs = [];
     const cuts = new Set([0, data.length]);
     for (const item of items) {
-      this.#ranges.delete(item);
+      this.#dropRanges(item);
       let perNode = this.#marks.get(item);
       if (!perNode) this.#marks.set(item, (perNode = new Map()));
       perNode.set(node, []);
@@ -282,6 +313,14 @@ export class MarkRenderer {
     const scope = scopeOf(parent);
     if (scope) this.#sheet.attach(scope);
     parent.replaceChild(fragment, node);
+  }
+
+  /** Retires the live Ranges made for an item's marks (new ones are made when next read). */
+  #dropRanges(item) {
+    const ranges = this.#ranges.get(item);
+    if (!ranges) return;
+    this.#ranges.delete(item);
+    retire(ranges);
   }
 
   /** Puts the original node back. Returns false when the page changed the pieces (the marks are unwrapped instead). */
