@@ -441,6 +441,11 @@ impl Automaton {
         }
     }
 
+    /// The length in bytes of the longest pattern (0 without patterns).
+    pub(crate) fn longest(&self) -> usize {
+        self.lens.iter().max().map_or(0, |&n| n as usize)
+    }
+
     /// The number of nodes.
     #[cfg(test)]
     pub(crate) fn nodes(&self) -> usize {

@@ -59,5 +59,5 @@ pub use gazetteer::{
 };
 #[cfg(feature = "text")]
 pub use lang::{is_language_tag, Localized};
-pub use matcher::{BlockCache, Candidates, FindOptions, Match, Matcher, Overlap, Reason};
+pub use matcher::{BlockCache, Candidates, FindOptions, Match, Matcher, Overlap, Reason, Search};
 pub use utf16::utf16_offsets;

@@ -12,6 +12,9 @@ use crate::gazetteer::{CaseRule, Diacritics, Gazetteer};
 use crate::normalize::{self, Fold, Normalized};
 use crate::utf16::{utf16_len, Utf16Cursor};
 
+mod search;
+pub use search::Search;
+
 /// Which matches [`Matcher::find_with`] returns where spans overlap.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
 pub enum Overlap {
@@ -556,20 +559,25 @@ impl Matcher {
         candidates.sort_unstable_by_key(|c| (c.start, Reverse(c.end), c.entity, c.short));
         candidates.dedup_by_key(|c| (c.start, c.end, c.entity));
 
-        // Spans: runs of candidates with the same start and end.
-        let mut spans: Vec<(usize, usize)> = Vec::new();
-        for (i, c) in candidates.iter().enumerate() {
-            match spans.last_mut() {
-                Some(s) if candidates[s.0].start == c.start && candidates[s.0].end == c.end => {
-                    s.1 = i + 1
-                }
-                _ => spans.push((i, i + 1)),
-            }
-        }
+        let spans = spans_of(&candidates);
         let mut unambiguous = EntitySet::new(self.priorities.len());
         for s in spans.iter().filter(|s| s.1 - s.0 == 1) {
             unambiguous.insert(candidates[s.0].entity);
         }
+        self.resolve_spans(&candidates, spans, &unambiguous, options)
+    }
+
+    /// The matches of candidates sorted and deduplicated as [`Matcher::resolve`]
+    /// leaves them, in their spans, given the entities with an unambiguous mention in
+    /// the document (a part of a document where no candidate crosses its edges
+    /// resolves as in the whole: see `search.rs`).
+    fn resolve_spans(
+        &self,
+        candidates: &[Candidate],
+        spans: Vec<(usize, usize)>,
+        unambiguous: &EntitySet,
+        options: FindOptions,
+    ) -> Vec<Match> {
         let mut entities: Vec<(u32, bool)> = Vec::new();
 
         let mut out: Vec<Match> = Vec::new();
@@ -610,7 +618,7 @@ impl Matcher {
             }
             entities.clear();
             entities.extend(candidates[from..to].iter().map(|c| (c.entity, c.short)));
-            let m = self.choose(first, &mut entities, &unambiguous);
+            let m = self.choose(first, &mut entities, unambiguous);
             last_pattern = candidates[from..to]
                 .iter()
                 .find(|c| c.entity as usize == m.entity)
@@ -694,6 +702,20 @@ impl EntitySet {
             .get(e as usize / 64)
             .is_some_and(|w| w & 1 << (e % 64) != 0)
     }
+}
+
+/// Spans: runs of sorted candidates with the same start and end.
+fn spans_of(candidates: &[Candidate]) -> Vec<(usize, usize)> {
+    let mut spans: Vec<(usize, usize)> = Vec::new();
+    for (i, c) in candidates.iter().enumerate() {
+        match spans.last_mut() {
+            Some(s) if candidates[s.0].start == c.start && candidates[s.0].end == c.end => {
+                s.1 = i + 1
+            }
+            _ => spans.push((i, i + 1)),
+        }
+    }
+    spans
 }
 
 /// The size of the pieces a large text is scanned in.

@@ -18,12 +18,16 @@
 //! engine.find(text: string, allOverlaps: boolean): Uint32Array
 //! engine.findBlocks(cache: DocumentCache, blocks: string[], allOverlaps: boolean): Uint32Array
 //! engine.primeBlocks(cache: DocumentCache, blocks: string[])  // scan ahead, a few blocks at a time
+//! engine.newSearch(): Search                    // one document in slices (bounded memory and time)
+//! engine.searchPush(search: Search, slice: string, last: boolean): number  // UTF-16 units consumed
+//! engine.searchNext(search: Search, allOverlaps: boolean, budget: number): Uint32Array | undefined
 //! engine.gazetteerJson(): string                 // the stored JSON text of the gazetteer
 //! engine.gazetteerJsonRange(): Uint32Array       // [start, end): where that JSON is in `bytes`
 //! engine.entityIndex(): Uint32Array              // [headEnd, start0, end0, ...] in that JSON (bytes)
 //! engine.entityCount: number
 //! engine.free()
 //! new DocumentCache(); cache.size; cache.scanned; cache.free()
+//! search.candidates; search.free()
 //! compiledFormatVersion(): number                // for cache keys of compiled gazetteers
 //! isCompiled(bytes: Uint8Array): boolean         // a compiled gazetteer's magic number
 //! // compiler module only:
@@ -37,6 +41,7 @@
 use wasm_bindgen::prelude::*;
 
 use crate::flat::encode;
+use crate::utf16::utf16_len;
 use crate::{BlockCache, FindOptions, Matcher, Overlap};
 
 /// Installs a panic hook that reports panics on the console (compiler module only;
@@ -87,6 +92,8 @@ pub struct Engine {
     json: Json,
     /// Where each entity is in the JSON text (`JIDX`).
     index: Vec<u32>,
+    /// The longest form's normalised length (for [`Search`]).
+    longest: usize,
 }
 
 #[wasm_bindgen]
@@ -103,6 +110,7 @@ impl Engine {
             Err(e) => return Err(JsError::new(&e.message())),
         };
         Ok(Engine {
+            longest: matcher.longest_form(),
             matcher,
             json: Json::InFile(file, json.start, json.end),
             index,
@@ -125,6 +133,7 @@ impl Engine {
         let (json, index) = g.to_json_indexed();
         let matcher = Matcher::new(g).map_err(|e| JsError::new(&e.to_string()))?;
         Ok(Engine {
+            longest: matcher.longest_form(),
             matcher,
             json: Json::Owned(json),
             index,
@@ -187,6 +196,42 @@ impl Engine {
     #[wasm_bindgen(js_name = primeBlocks)]
     pub fn prime_blocks(&self, cache: &mut DocumentCache, blocks: Vec<String>) {
         self.matcher.prime_blocks(&blocks, &mut cache.cache);
+    }
+
+    /// A new search of one document given in slices: [`Engine::search_push`] each
+    /// slice, then [`Engine::search_next`] until it gives nothing. The same matches
+    /// as [`Engine::find`] on the whole, but the wasm memory a call takes is one
+    /// slice's (and a few dozen bytes per candidate), and each step is short.
+    #[wasm_bindgen(js_name = newSearch)]
+    pub fn new_search(&self) -> Search {
+        Search {
+            search: crate::Search::with_longest(&self.matcher, self.longest),
+        }
+    }
+
+    /// Scans the next slice of a search's document (the text after what it
+    /// consumed so far; `last` when it ends the document). Returns the UTF-16 code
+    /// units consumed: the rest starts the next slice. 0 means the slice holds no
+    /// place where it may be cut: give a longer one.
+    #[wasm_bindgen(js_name = searchPush)]
+    pub fn search_push(&self, search: &mut Search, slice: &str, last: bool) -> u32 {
+        let cut = search.search.push(&self.matcher, slice, last);
+        utf16_len(&slice.as_bytes()[..cut]) as u32
+    }
+
+    /// The next matches of a search whose text is all given, in the flat layout,
+    /// about `budget` candidates' worth; `undefined` when it is done.
+    #[wasm_bindgen(js_name = searchNext)]
+    pub fn search_next(
+        &self,
+        search: &mut Search,
+        all_overlaps: bool,
+        budget: u32,
+    ) -> Option<Vec<u32>> {
+        let matches = search
+            .search
+            .next(&self.matcher, options(all_overlaps), budget as usize)?;
+        Some(encode(&matches))
     }
 
     #[wasm_bindgen(js_name = findBlocks)]
@@ -267,6 +312,21 @@ pub fn compile_gazetteers(parts: Vec<JsValue>, origins: Vec<String>) -> Result<V
     let g = merge(list)?;
     let matcher = Matcher::new(g).map_err(|e| JsError::new(&e.to_string()))?;
     Ok(matcher.compile())
+}
+
+/// One document searched in slices (see [`Engine::new_search`]).
+#[wasm_bindgen]
+pub struct Search {
+    search: crate::Search,
+}
+
+#[wasm_bindgen]
+impl Search {
+    /// The candidates it keeps so far.
+    #[wasm_bindgen(getter)]
+    pub fn candidates(&self) -> usize {
+        self.search.candidates()
+    }
 }
 
 /// What one changing document's blocks gave last time (see [`Engine::find_blocks`]).

@@ -14,7 +14,7 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
 const pkg = path.join(root, 'dist/pkg');
 
 const engineModule = await import(path.join(pkg, 'sorot_engine.js'));
-await engineModule.default({ module_or_path: fs.readFileSync(path.join(pkg, 'sorot_engine_bg.wasm')) });
+const engineExports = await engineModule.default({ module_or_path: fs.readFileSync(path.join(pkg, 'sorot_engine_bg.wasm')) });
 const compilerModule = await import(path.join(pkg, 'sorot_compiler.js'));
 await compilerModule.default({ module_or_path: fs.readFileSync(path.join(pkg, 'sorot_compiler_bg.wasm')) });
 
@@ -110,4 +110,37 @@ test('compileGazetteers names the origin and place of an error', () => {
     () => compilerModule.compileGazetteers([42], ['odd']),
     (e) => e instanceof Error && /^odd: a gazetteer part must be a string/.test(e.message),
   );
+});
+
+test('a search in slices gives what find gives, and a 5 MB text of dense names takes a bounded wasm memory', () => {
+  const engine = engineModule.Engine.load(defaultBytes);
+  const json = JSON.parse(fs.readFileSync(path.join(pkg, 'default-gazetteer.json'), 'utf8'));
+  const names = json.entities.map((e) => (typeof e.name === 'string' ? e.name : e.name.text));
+  const parts = [];
+  for (let n = 0, i = 0; n < 5_000_000; i++) {
+    parts.push(names[i % names.length]);
+    n += parts.at(-1).length + 2;
+  }
+  const text = parts.join(', ');
+  const before = engineExports.memory.buffer.byteLength;
+  const search = engine.newSearch();
+  for (let at = 0, size = 16_000; at < text.length;) {
+    const end = Math.min(text.length, at + size);
+    const used = engine.searchPush(search, text.slice(at, end), end === text.length);
+    if (used === 0) size *= 2;
+    else [at, size] = [at + used, 16_000];
+  }
+  const flat = [];
+  for (let part; (part = engine.searchNext(search, false, 5_000));) for (const w of part) flat.push(w);
+  search.free();
+  const grown = (engineExports.memory.buffer.byteLength - before) / 2 ** 20;
+  // Today's find() of it grows the memory by some 70 MB (kept for the instance's
+  // life): the slices take their candidates (about 500,000 of 28 bytes) and one
+  // slice's work.
+  assert.ok(grown < 32, `the search grew the wasm memory by ${grown.toFixed(1)} MiB`);
+  const whole = engine.find(text, false);
+  assert.ok(whole.length > 1_000_000);
+  assert.equal(flat.length, whole.length);
+  assert.ok(whole.every((w, i) => w === flat[i]), 'the same flat answer');
+  engine.free();
 });

@@ -16,14 +16,18 @@ import { VERSION, isProtocolMessage, wrapPort } from './protocol.js';
 
 export { decodeMatches } from './flat.js';
 
-/** Block separator of a document's text (no match crosses it). */
-const BLOCK_SEPARATOR = '\u2029';
 /** On a page's main thread a long scan would block input: it is cut into slices. */
 const ON_MAIN_THREAD = typeof document !== 'undefined';
-/** Texts from this many UTF-16 units on are scanned in slices there. */
+/**
+ * Texts from this many UTF-16 units on are searched in slices (Engine.newSearch):
+ * the wasm memory one call takes is a slice's and the candidates', and on a page's
+ * main thread the page responds between slices.
+ */
 const LARGE_TEXT = 100_000;
 /** About this much text per slice (SLICE_MS of slices before yielding). */
-const SLICE_TEXT = 32_000;
+const SLICE_TEXT = 16_000;
+/** About this many candidates resolved per step of a search. */
+const RESOLVE_STEP = 5_000;
 
 // The library's assets, next to it. Written out in full (`new URL('./pkg/…',
 // import.meta.url)`) so that bundlers find and emit them.
@@ -319,16 +323,54 @@ export class LocalEngine {
    */
   async find(text, options = {}) {
     if (typeof text !== 'string') throw new Error(`find() takes a string, not ${typeof text}`);
-    if (!ON_MAIN_THREAD || text.length < LARGE_TEXT) return this.findNow(text, options);
-    // A large text on a page's main thread: scanned a few blocks at a time, with
-    // the page responding in between, then resolved at once (the same matches).
-    const blocks = text.split(BLOCK_SEPARATOR);
-    const cache = this.#call(() => new DocumentCache(), 'in find()');
+    if (text.length < LARGE_TEXT) return this.findNow(text, options);
+    // A large text: given to the engine a slice at a time, its matches taken a few
+    // pieces at a time (the same matches as one call), with the page responding in
+    // between on a main thread.
+    const all = options.overlap === 'all';
+    const search = this.#call((wasm) => wasm.newSearch(), 'in find()');
+    let deadline = performance.now() + SLICE_MS;
+    const pause = async () => {
+      if (!ON_MAIN_THREAD || performance.now() < deadline) return;
+      await yieldToPage();
+      deadline = performance.now() + SLICE_MS;
+    };
     try {
-      await this.#scanAhead(cache, blocks);
-      return this.#call((wasm) => wasm.findBlocks(cache, blocks, options.overlap === 'all'), 'in find()');
+      let at = 0;
+      let size = SLICE_TEXT;
+      while (at < text.length) {
+        let end = Math.min(text.length, at + size);
+        // Not between the two halves of a surrogate pair.
+        if (end < text.length && (text.charCodeAt(end - 1) & 0xfc00) === 0xd800) end -= 1;
+        const last = end === text.length;
+        const slice = text.slice(at, end);
+        const used = this.#call((wasm) => wasm.searchPush(search, slice, last), 'in find()');
+        if (used === 0) {
+          size *= 2; // no place to cut in it: a longer slice
+        } else {
+          at += used;
+          size = SLICE_TEXT;
+        }
+        await pause();
+      }
+      const parts = [];
+      let length = 0;
+      for (;;) {
+        const part = this.#call((wasm) => wasm.searchNext(search, all, RESOLVE_STEP), 'in find()');
+        if (!part) break;
+        parts.push(part);
+        length += part.length;
+        await pause();
+      }
+      const flat = new Uint32Array(length);
+      let offset = 0;
+      for (const part of parts) {
+        flat.set(part, offset);
+        offset += part.length;
+      }
+      return flat;
     } finally {
-      if (this.#usable()) cache.free();
+      if (this.#usable()) search.free();
     }
   }
 

@@ -9,6 +9,7 @@ import { chooseRenderer } from './renderer.js';
 import { Highlight } from './highlight.js';
 import { newDocumentId } from './remote.js';
 import { BLOCK_SEPARATOR } from './collect.js';
+import { decodeInSlices } from './slices.js';
 
 /**
  * One entity mention.
@@ -144,7 +145,7 @@ export class Highlighter {
     if (overlap !== 'longest' && overlap !== 'all') throw new Error(`overlap: ${JSON.stringify(overlap)} is not one of "longest", "all"`);
     const lang = checkLang(options.lang);
     const raw = await this.#engineOrThrow().find(text, { overlap });
-    const matches = decodeMatches(raw, text, await this.#entitiesOf(raw));
+    const matches = await decodeInSlices(raw, text, (part) => this.#entitiesOf(part));
     if (lang) for (const m of matches) m.label = this.title(m.id, lang);
     return matches;
   }

@@ -1,0 +1,331 @@
+//! One document searched piece by piece, with bounded work and memory per step:
+//! the caller gives the text a slice at a time ([`Search::push`]), then takes the
+//! matches a few pieces at a time ([`Search::next`]). The matches are those of
+//! [`Matcher::find_with`] on the whole text, with the same offsets.
+//!
+//! A slice is cut where no candidate can cross (after an ASCII space or line
+//! break, before an ASCII letter, digit or mark of punctuation, with no candidate
+//! over the cut and at least the longest form's length of plain text after it),
+//! so that each piece's candidates are those of the whole text there, and a piece
+//! resolves alone given the document-wide facts (which entities are mentioned in
+//! full, which unambiguously). Only the candidates are kept for the whole
+//! document (until their piece is resolved); the text, its normalised copies, the
+//! automaton's hits and the matches are one slice's or one piece's.
+//!
+//! ```
+//! use sorot::{FindOptions, Gazetteer, Matcher, Search};
+//! let g = Gazetteer::from_json(r#"{"entities": [
+//!     {"id": "kim", "name": "Kim Jong Un", "type": "PER", "short": ["Kim"]}]}"#, "t").unwrap();
+//! let m = Matcher::new(g).unwrap();
+//! let text = "Kim tiba. Kim Jong Un bicara. Kim pergi.";
+//! let mut search = Search::new(&m);
+//! let mut at = 0;
+//! for end in [12, 25, text.len()] {
+//!     at += search.push(&m, &text[at..end], end == text.len());
+//! }
+//! search.finish();
+//! let mut found = Vec::new();
+//! while let Some(mut part) = search.next(&m, FindOptions::default(), 1) {
+//!     found.append(&mut part);
+//! }
+//! assert_eq!(found, m.find(text));
+//! ```
+
+use super::{spans_of, Candidate, EntitySet, FindOptions, Match, Matcher};
+use crate::utf16::utf16_len;
+use std::cmp::Reverse;
+
+/// A document being searched piece by piece (see the module documentation).
+pub struct Search {
+    /// The candidates of each piece so far, sorted and deduplicated (one vector a
+    /// piece: no large block to grow, and each freed once resolved).
+    pieces: Vec<Vec<Candidate>>,
+    /// How many candidates are kept.
+    kept: usize,
+    /// Where the text given so far ends: bytes, UTF-16 units.
+    offset: (usize, usize),
+    /// Entities mentioned in full (a short form counts only for them).
+    mentioned: EntitySet,
+    /// Entities with an unambiguous mention (after [`Search::finish`]).
+    unambiguous: Option<EntitySet>,
+    /// The longest form's normalised length in bytes.
+    longest: usize,
+    /// The number of entities.
+    entities: usize,
+    /// The next piece [`Search::next`] resolves.
+    next_piece: usize,
+}
+
+impl Matcher {
+    /// The longest form's normalised length in bytes (what a cut of
+    /// [`Search::push`] leaves after it).
+    pub fn longest_form(&self) -> usize {
+        self.scanners
+            .iter()
+            .map(|s| s.automaton.longest())
+            .max()
+            .unwrap_or(0)
+    }
+}
+
+impl Search {
+    /// A new search with `matcher`.
+    pub fn new(matcher: &Matcher) -> Search {
+        Search::with_longest(matcher, matcher.longest_form())
+    }
+
+    /// [`Search::new`] given [`Matcher::longest_form`] (kept by a caller that makes
+    /// many searches).
+    pub fn with_longest(matcher: &Matcher, longest: usize) -> Search {
+        Search {
+            pieces: Vec::new(),
+            kept: 0,
+            offset: (0, 0),
+            mentioned: EntitySet::new(matcher.entity_count()),
+            unambiguous: None,
+            longest,
+            entities: matcher.entity_count(),
+            next_piece: 0,
+        }
+    }
+
+    /// Scans the next slice of the document (the text after what earlier calls
+    /// consumed), `last` when it ends the document. Returns how many bytes of it
+    /// were consumed: up to its last safe cut, or all of it when `last`; the rest
+    /// must start the next slice. 0 means no safe cut was found: give a longer
+    /// slice.
+    pub fn push(&mut self, matcher: &Matcher, slice: &str, last: bool) -> usize {
+        let (base, base16) = self.offset;
+        let mut found = Vec::new();
+        matcher.candidates_into(slice, (base, base16), &mut found);
+        found.sort_unstable_by_key(|c| (c.start, Reverse(c.end), c.entity, c.short));
+        let cut = if last {
+            slice.len()
+        } else {
+            safe_cut(slice, base, &found, self.longest)
+        };
+        if cut == 0 && !slice.is_empty() {
+            return 0;
+        }
+        found.retain(|c| c.start < base + cut);
+        found.dedup_by_key(|c| (c.start, c.end, c.entity));
+        for c in found.iter().filter(|c| !c.short) {
+            self.mentioned.insert(c.entity);
+        }
+        found.shrink_to_fit();
+        self.kept += found.len();
+        self.pieces.push(found);
+        self.offset = (base + cut, base16 + utf16_len(&slice.as_bytes()[..cut]));
+        cut
+    }
+
+    /// Ends the text: after it, [`Search::next`] gives the matches. Linear in the
+    /// number of candidates.
+    pub fn finish(&mut self) {
+        if self.unambiguous.is_some() {
+            return;
+        }
+        let mentioned = &self.mentioned;
+        let mut unambiguous = EntitySet::new(self.entities);
+        // Short forms of entities not mentioned in full go.
+        self.kept = 0;
+        for piece in self.pieces.iter_mut() {
+            piece.retain(|c| !c.short || mentioned.contains(c.entity));
+            self.kept += piece.len();
+            for s in spans_of(piece).iter().filter(|s| s.1 - s.0 == 1) {
+                unambiguous.insert(piece[s.0].entity);
+            }
+        }
+        self.unambiguous = Some(unambiguous);
+    }
+
+    /// The matches of the next pieces, resolving at least one piece and then until
+    /// about `budget` candidates are used; `None` when every piece is done.
+    /// Calls [`Search::finish`] first if it was not.
+    pub fn next(
+        &mut self,
+        matcher: &Matcher,
+        options: FindOptions,
+        budget: usize,
+    ) -> Option<Vec<Match>> {
+        self.finish();
+        if self.next_piece >= self.pieces.len() {
+            return None;
+        }
+        let unambiguous = self.unambiguous.as_ref()?;
+        let mut out = Vec::new();
+        let mut used = 0;
+        while self.next_piece < self.pieces.len() && (used == 0 || used < budget) {
+            let piece = std::mem::take(&mut self.pieces[self.next_piece]);
+            self.next_piece += 1;
+            used += piece.len().max(1);
+            self.kept -= piece.len();
+            out.append(&mut matcher.resolve_spans(&piece, spans_of(&piece), unambiguous, options));
+        }
+        Some(out)
+    }
+
+    /// How many candidates are kept (the memory a search holds: a few dozen bytes
+    /// each, until their piece is resolved).
+    pub fn candidates(&self) -> usize {
+        self.kept
+    }
+}
+
+/// The last place in `slice` (a byte offset, not 0) where it may be cut: after an
+/// ASCII space or line break (or a U+2029), before an ASCII letter, digit or mark of punctuation
+/// (which normalisation maps byte for byte, and which joins nothing before it), with
+/// no candidate of `found` (sorted by start; offsets from `base`) over it and more
+/// than `longest` letters and digits after it in the slice (and a margin for what
+/// a match's end looks at after it), so that any candidate over it would have been
+/// found as in the whole text. 0 when there is none.
+fn safe_cut(slice: &str, base: usize, found: &[Candidate], longest: usize) -> usize {
+    let bytes = slice.as_bytes();
+    // The furthest end of the candidates that start before each one.
+    let mut reach = Vec::with_capacity(found.len());
+    let mut far = 0;
+    for c in found {
+        far = far.max(c.end);
+        reach.push(far);
+    }
+    let mut plain_after = 0;
+    let mut i = bytes.len();
+    while i > 1 {
+        i -= 1;
+        let b = bytes[i];
+        if b.is_ascii_alphanumeric() {
+            plain_after += 1;
+        }
+        let after_space = matches!(bytes[i - 1], b' ' | b'\n' | b'\t' | b'\r')
+            || bytes[..i].ends_with(PARAGRAPH_UTF8);
+        if plain_after <= longest + MARGIN || !b.is_ascii_graphic() || !after_space {
+            continue;
+        }
+        // Candidates starting before the cut end at or before it.
+        let before = found.partition_point(|c| c.start < base + i);
+        if before == 0 || reach[before - 1] <= base + i {
+            return i;
+        }
+    }
+    0
+}
+
+/// Characters after a match that deciding on it may look at (whether it ends a
+/// word: two; how the last character normalises: one), with room to spare.
+const MARGIN: usize = 8;
+
+/// U+2029, the block separator, in UTF-8.
+const PARAGRAPH_UTF8: &[u8] = "\u{2029}".as_bytes();
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{Gazetteer, Overlap};
+    use proptest::prelude::*;
+
+    fn matcher() -> Matcher {
+        let g = Gazetteer::from_json(
+            r#"{"entities": [
+            {"id": "kim", "name": "Kim Jong Un", "type": "PER", "short": ["Kim"]},
+            {"id": "kim2", "name": "Kim Yo Jong", "type": "PER", "short": ["Kim"]},
+            {"id": "jo", "name": "Joko Widodo", "type": "PER", "short": ["Jokowi", "Joko"]},
+            {"id": "p1", "name": "Paris", "type": "LOC", "priority": 2},
+            {"id": "p2", "name": "Paris Hilton", "type": "PER", "aliases": ["Paris"]},
+            {"id": "sp", "name": "São Paulo", "type": "LOC"},
+            {"id": "pp", "name": "Presiden Prabowo", "type": "PER", "aliases": ["Prabowo Subianto"]},
+            {"id": "un", "name": "UN", "type": "ORG", "case": "exact"}]}"#,
+            "t",
+        )
+        .unwrap();
+        Matcher::new(g).unwrap()
+    }
+
+    /// The matches of `text` given in slices of `size` bytes (moved to a character
+    /// boundary), each a longer one when no cut was found.
+    fn searched(m: &Matcher, text: &str, size: usize, options: FindOptions) -> Vec<Match> {
+        let mut search = Search::new(m);
+        let mut at = 0;
+        let mut len = size;
+        while at < text.len() {
+            let mut end = (at + len).min(text.len());
+            while !text.is_char_boundary(end) {
+                end += 1;
+            }
+            let used = search.push(m, &text[at..end], end == text.len());
+            if used == 0 {
+                len *= 2;
+            } else {
+                at += used;
+                len = size;
+            }
+        }
+        let mut out = Vec::new();
+        while let Some(mut part) = search.next(m, options, 3) {
+            out.append(&mut part);
+        }
+        out
+    }
+
+    const WORDS: &[&str] = &[
+        "Kim", "Jong", "Un", "Yo", "Joko", "Widodo", "Jokowi", "Paris", "Hilton", "São", "Paulo",
+        "Sao", "Presiden", "Prabowo", "Subianto", "UN", "un", "di", "dan", "x",
+    ];
+    const SEPARATORS: &[&str] = &[
+        " ",
+        "  ",
+        "\n",
+        "\n\n",
+        ", ",
+        ". ",
+        " \u{2029}",
+        "\u{2029}",
+        "-",
+        "\u{200b}",
+        "\u{301} ",
+    ];
+
+    proptest! {
+        #[test]
+        fn slices_give_the_matches_of_the_whole(
+            words in proptest::collection::vec((0..WORDS.len(), 0..SEPARATORS.len()), 0..120),
+            size in 1usize..64,
+            all in any::<bool>(),
+        ) {
+            let m = matcher();
+            let text: String = words.iter().map(|&(w, s)| format!("{}{}", WORDS[w], SEPARATORS[s])).collect();
+            let options = FindOptions { overlap: if all { Overlap::All } else { Overlap::Longest } };
+            prop_assert_eq!(searched(&m, &text, size, options), m.find_with(&text, options));
+        }
+    }
+
+    #[test]
+    fn every_slice_size_gives_the_matches_of_the_whole() {
+        let m = matcher();
+        let text = "Presiden Prabowo Subianto dan Kim. Paris Hilton di Paris, Kim Jong Un \
+            bertemu Kim Yo Jong. Joko Widodo (Jokowi) di São Paulo; UN un Un. Presiden \
+            Prabowo Subianto\n\nKim Kim Jong Un Jong Un, Paris Paris Hilton Hilton x x x \
+            Sao Paulo\u{2029}Jokowi Presiden Prabowo Prabowo Subianto Subianto.";
+        for all in [false, true] {
+            let options = FindOptions {
+                overlap: if all { Overlap::All } else { Overlap::Longest },
+            };
+            let whole = m.find_with(text, options);
+            for size in 1..120 {
+                assert_eq!(searched(&m, text, size, options), whole, "slices of {size}");
+            }
+        }
+    }
+
+    #[test]
+    fn a_cut_leaves_the_longest_form_after_it_and_crosses_no_candidate() {
+        let m = matcher();
+        let text = "Kim Jong Un ".repeat(100);
+        let mut search = Search::new(&m);
+        let used = search.push(&m, &text, false);
+        assert!(used > 0 && used < text.len());
+        assert!(text.len() - used > m.longest_form());
+        assert!(text[..used].ends_with(' '));
+        // No cut in a slice shorter than the longest form.
+        assert_eq!(Search::new(&m).push(&m, "Kim Jong", false), 0);
+    }
+}
