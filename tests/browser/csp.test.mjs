@@ -4,11 +4,15 @@
 // renderers and show cards, the engine in the page and in a Worker, with no
 // violation reported (the page's and the Worker's `securitypolicyviolation`, and
 // the console); a page whose policy forbids WebAssembly gets an Error that says
-// what to add. Every response of the page (the document, the library, the Worker
-// script) carries the policy, as a site that sets it for all its files does.
+// what to add, and the demo shows that error next to its gazetteer control. Every
+// response of the page (the document, the library, the Worker script) carries the
+// policy, as a site that sets it for all its files does.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { setup, newPage } from './helpers.mjs';
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { setup, newPage, ROOT } from './helpers.mjs';
 
 const ARTICLE = '<article id="article"><p>Presiden Joko Widodo bertemu Sergey Lavrov di Jakarta.</p></article>';
 const PAGE = `<!doctype html><html lang="id"><head><meta charset="utf-8"><title>csp</title></head><body>${ARTICLE}</body></html>`;
@@ -33,6 +37,11 @@ const POLICIES = {
 
 /** A page whose every response carries `policy`, recording violations in the page and its Workers. */
 async function cspPage(policy) {
+  return cspPageAt(policy, `${env.url}__csp.html`);
+}
+
+/** {@link cspPage} at `url`. */
+async function cspPageAt(policy, url) {
   const page = await newPage(env.browser);
   await page.route('**/*', async (route) => {
     const response = await route.fetch();
@@ -56,7 +65,7 @@ async function cspPage(policy) {
       self.addEventListener('securitypolicyviolation', (e) => console.error(`violation in worker: ${e.violatedDirective}`));
     }).catch(() => {});
   });
-  await page.goto(`${env.url}__csp.html`);
+  await page.goto(url);
   return page;
 }
 
@@ -111,3 +120,29 @@ for (const worker of [false, true]) {
     await page.close();
   });
 }
+
+/** The demo's policy: its import map (inline) by hash, and `extra`. */
+function demoPolicy(extra) {
+  const html = readFileSync(path.join(ROOT, 'www/demo/index.html'), 'utf8');
+  const map = /<script type="importmap">([^<]*)<\/script>/.exec(html)[1];
+  return `script-src 'self' 'sha256-${createHash('sha256').update(map).digest('base64')}'${extra}`;
+}
+
+test("the demo on a page whose policy forbids WebAssembly says so next to the gazetteer's control, not 'Gazetteer not loaded'", async () => {
+  const page = await cspPageAt(demoPolicy(''), env.url);
+  await page.waitForFunction(() => document.documentElement.dataset.demo === 'error', null, { timeout: 20_000 });
+  const shown = await page.evaluate(() => ({ error: document.getElementById('error-load').textContent, status: document.getElementById('status').textContent }));
+  assert.match(shown.error, /^sorot cannot run on this page: this page's Content-Security-Policy does not allow WebAssembly, which sorot runs on: add 'wasm-unsafe-eval' to its script-src/);
+  assert.equal(shown.status, 'Not loaded.');
+  await page.close();
+});
+
+test("the demo with 'wasm-unsafe-eval' and style-src 'self' loads and highlights", async () => {
+  const page = await cspPageAt(demoPolicy(" 'wasm-unsafe-eval'; style-src 'self'"), env.url);
+  await page.waitForFunction(() => document.documentElement.dataset.demo, null, { timeout: 20_000 });
+  assert.equal(await page.evaluate(() => document.documentElement.dataset.demo), 'ready');
+  assert.match(await page.locator('#status').textContent(), /^\d+ highlights in/);
+  assert.deepEqual(await page.evaluate(() => window.violations), []);
+  assert.deepEqual(page.errors, []);
+  await page.close();
+});

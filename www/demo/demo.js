@@ -139,7 +139,9 @@ async function useGazetteer(gazetteer, description, errorBox) {
   try {
     highlighter = await createHighlighter({ gazetteer, keyboard: true });
   } catch (err) {
-    showError(errorBox, `Gazetteer not loaded: ${err.message}`);
+    // A page whose Content-Security-Policy forbids WebAssembly: the page, not the gazetteer.
+    const page = /'wasm-unsafe-eval'/.test(err.message);
+    showError(errorBox, page ? `sorot cannot run on this page: ${err.message}` : `Gazetteer not loaded: ${err.message}`);
     return false;
   }
   if (highlighter.entityCount === 0) {
