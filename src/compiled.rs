@@ -93,6 +93,17 @@ pub(crate) fn decimal(mut n: u64) -> String {
     digits[i..].iter().map(|&d| d as char).collect()
 }
 
+/// A count of a compiled gazetteer over the limit the text readers set.
+fn over_limit(origin: &str, n: usize, limit: usize, what: &str) -> Error {
+    let mut m = String::from("compiled gazetteer: ");
+    m.push_str(&crate::limits::grouped(n as u64));
+    m.push(' ');
+    m.push_str(what);
+    m.push_str(", more than the limit of ");
+    m.push_str(&crate::limits::grouped(limit as u64));
+    Error::syntax(origin, m)
+}
+
 fn corrupt(origin: &str, message: &str) -> Error {
     let mut m = String::from("compiled gazetteer: ");
     m.push_str(message);
@@ -254,6 +265,8 @@ pub(crate) fn read<'a>(
         ));
     }
     let mut rest = table.bytes;
+    // The forms of the SCAN sections so far.
+    let mut forms = 0;
     let mut priorities = None;
     let mut scanners = Vec::new();
     let mut json = None;
@@ -280,6 +293,14 @@ pub(crate) fn read<'a>(
         match name {
             "ENTS" => {
                 let n = r.count(8, "entities", origin)?;
+                if n > crate::limits::MAX_ENTITIES {
+                    return Err(over_limit(
+                        origin,
+                        n,
+                        crate::limits::MAX_ENTITIES,
+                        "entities",
+                    ));
+                }
                 let mut p = Vec::with_capacity(n);
                 for _ in 0..n {
                     p.push(r.f64(origin)?);
@@ -289,8 +310,13 @@ pub(crate) fn read<'a>(
             }
             "SCAN" => {
                 let entities = priorities.as_ref().map_or(0, Vec::len);
-                scanners.push(read_scanner(&mut r, entities, bytes, owner, origin)?);
+                let scanner = read_scanner(&mut r, entities, bytes, owner, origin)?;
                 r.done(origin)?;
+                forms += scanner.forms.len();
+                if forms > crate::limits::MAX_FORMS {
+                    return Err(over_limit(origin, forms, crate::limits::MAX_FORMS, "forms"));
+                }
+                scanners.push(scanner);
             }
             "JSON" => {
                 let text = std::str::from_utf8(section)
@@ -365,6 +391,14 @@ fn read_scanner(
     };
     let patterns = r.u32(origin)? as usize;
     let form_count = r.count(5, "forms", origin)?;
+    if form_count > crate::limits::MAX_FORMS {
+        return Err(over_limit(
+            origin,
+            form_count,
+            crate::limits::MAX_FORMS,
+            "forms",
+        ));
+    }
     if patterns.saturating_add(1).saturating_mul(4) > r.bytes.len() {
         return Err(corrupt(origin, "truncated in section SCAN (form table)"));
     }
@@ -418,6 +452,18 @@ fn read_scanner(
         .collect();
     let len = r.count(1, "bytes of automaton", origin)?;
     let automaton_bytes = r.take(len, origin)?;
+    // Its node count first: no more than the forms' bytes allow.
+    let node_count = automaton_bytes
+        .get(..4)
+        .map_or(0, |b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]) as usize);
+    if node_count > crate::limits::MAX_FORM_BYTES + 1 {
+        return Err(over_limit(
+            origin,
+            node_count,
+            crate::limits::MAX_FORM_BYTES + 1,
+            "automaton nodes",
+        ));
+    }
     let shared = match owner {
         Some(file_owner) => {
             let start = automaton_bytes.as_ptr() as usize - file.as_ptr() as usize;
@@ -545,7 +591,7 @@ impl crate::Gazetteer {
     /// The gazetteer stored in a compiled gazetteer (its entity data), after checking
     /// the whole file as [`Matcher::from_compiled`] does: for merging it with others.
     pub fn from_compiled(bytes: &[u8], origin: &str) -> Result<crate::Gazetteer, Error> {
-        crate::Gazetteer::from_json(read(bytes, None, origin)?.json, origin)
+        crate::Gazetteer::from_json_of_any_size(read(bytes, None, origin)?.json, origin)
     }
 }
 
@@ -586,7 +632,7 @@ pub fn load_compiled_shared(
 fn matcher_of<'a>(parts: Parts<'a>, origin: &str) -> Result<(Matcher, &'a str, Vec<u32>), Error> {
     #[cfg(feature = "text")]
     let gazetteer = {
-        let g = crate::Gazetteer::from_json(parts.json, origin)?;
+        let g = crate::Gazetteer::from_json_of_any_size(parts.json, origin)?;
         if g.entities().len() != parts.priorities.len() {
             return Err(corrupt(
                 origin,
@@ -612,6 +658,37 @@ fn matcher_of<'a>(parts: Parts<'a>, origin: &str) -> Result<(Matcher, &'a str, V
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A compiled file of one ENTS section announcing `n` entities, sealed.
+    #[cfg(feature = "text")]
+    fn with_entities(n: u32) -> Vec<u8> {
+        let mut ents = n.to_le_bytes().to_vec();
+        ents.resize(4 + n as usize * 8, 0);
+        let mut bytes = MAGIC.to_vec();
+        bytes.extend(FORMAT_VERSION.to_le_bytes());
+        bytes.extend(1u32.to_le_bytes());
+        bytes.extend([0; 8]);
+        bytes.extend(b"ENTS");
+        bytes.extend((ents.len() as u32).to_le_bytes());
+        bytes.extend(ents);
+        reseal(&mut bytes);
+        bytes
+    }
+
+    #[test]
+    #[cfg(feature = "text")]
+    fn the_entity_limit_applies_to_compiled_files() {
+        let over = with_entities(crate::limits::MAX_ENTITIES as u32 + 1);
+        let err = read(&over, None, "big.sorot").err().unwrap();
+        assert_eq!(
+            err.to_string(),
+            "big.sorot: compiled gazetteer: 1,000,001 entities, more than the limit of 1,000,000"
+        );
+        // At the limit, the file is read further (and lacks its other sections).
+        let at = with_entities(crate::limits::MAX_ENTITIES as u32);
+        let err = read(&at, None, "big.sorot").err().unwrap();
+        assert!(err.to_string().contains("a section is missing"), "{err}");
+    }
 
     #[test]
     fn decimal_numbers() {

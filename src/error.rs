@@ -21,6 +21,8 @@ enum ErrorKind {
     Invalid {
         source: String,
         problems: Vec<String>,
+        /// How many problems were found: more than listed when the list was cut.
+        total: usize,
     },
 }
 
@@ -36,19 +38,36 @@ impl Error {
 
     #[cfg_attr(not(feature = "text"), allow(dead_code))]
     pub(crate) fn invalid(source: &str, problems: Vec<String>) -> Error {
+        let total = problems.len();
+        Error::invalid_of(source, problems, total)
+    }
+
+    /// The first problems found, of `total` (at least as many as listed).
+    #[cfg_attr(not(feature = "text"), allow(dead_code))]
+    pub(crate) fn invalid_of(source: &str, problems: Vec<String>, total: usize) -> Error {
         Error {
             kind: ErrorKind::Invalid {
                 source: source.to_string(),
+                total: total.max(problems.len()),
                 problems,
             },
         }
     }
 
-    /// The individual problems, one message each (a syntax error gives one).
+    /// The individual problems, one message each (a syntax error gives one): the
+    /// first ones found when there were many (see [`Error::count`]).
     pub fn problems(&self) -> Vec<String> {
         match &self.kind {
             ErrorKind::Syntax { message, .. } => vec![message.clone()],
             ErrorKind::Invalid { problems, .. } => problems.clone(),
+        }
+    }
+
+    /// How many problems were found: [`Error::problems`] lists the first 100 of them.
+    pub fn count(&self) -> usize {
+        match &self.kind {
+            ErrorKind::Syntax { .. } => 1,
+            ErrorKind::Invalid { total, .. } => *total,
         }
     }
 }
@@ -64,14 +83,24 @@ impl Error {
                 m.push_str(": ");
                 m.push_str(message);
             }
-            ErrorKind::Invalid { source, problems } => {
+            ErrorKind::Invalid {
+                source,
+                problems,
+                total,
+            } => {
                 m.push_str(source);
                 m.push_str(": ");
                 match problems.as_slice() {
-                    [one] => m.push_str(one),
+                    [one] if *total == 1 => m.push_str(one),
                     many => {
-                        m.push_str(&crate::compiled::decimal(many.len() as u64));
-                        m.push_str(" problems:");
+                        m.push_str(&crate::limits::grouped(*total as u64));
+                        m.push_str(" problems");
+                        if many.len() < *total {
+                            m.push_str(" (the first ");
+                            m.push_str(&crate::limits::grouped(many.len() as u64));
+                            m.push_str(" listed)");
+                        }
+                        m.push(':');
                         for p in many {
                             m.push_str("\n  ");
                             m.push_str(p);

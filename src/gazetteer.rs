@@ -1,12 +1,14 @@
 //! Gazetteers: loading (JSON, TSV), validation with messages that say where, merging.
 
-use std::collections::HashMap;
+use std::borrow::Borrow;
+use std::collections::{HashMap, HashSet};
 
 use serde_json::{Map, Value};
 
 use crate::color;
 use crate::error::Error;
 use crate::lang::{is_language_tag, Localized};
+use crate::limits::{self, grouped};
 use crate::normalize::{self, Fold};
 
 /// How the letter case of a surface form is compared with the text.
@@ -231,6 +233,9 @@ pub struct Gazetteer {
     entities: Vec<Entity>,
     /// Top-level fields the format does not know (`as_of`, `license`, ...).
     extra: Map<String, Value>,
+    /// The bytes of its forms once normalised, at most (see
+    /// [`limits::MAX_FORM_BYTES`]).
+    form_bytes: usize,
 }
 
 const MAX_PROBLEMS: usize = 100;
@@ -239,6 +244,14 @@ impl Gazetteer {
     /// Loads a gazetteer from JSON text. `origin` names it in error messages (a file
     /// name, a URL, "gazetteer 2").
     pub fn from_json(text: &str, origin: &str) -> Result<Gazetteer, Error> {
+        limits::check_input_size(text.len(), origin)?;
+        Gazetteer::from_json_of_any_size(text, origin)
+    }
+
+    /// [`Gazetteer::from_json`] for the entity data of a compiled gazetteer, which
+    /// may be larger than the text it was compiled from (the counts and fields are
+    /// checked all the same).
+    pub(crate) fn from_json_of_any_size(text: &str, origin: &str) -> Result<Gazetteer, Error> {
         let value: Value = serde_json::from_str(text).map_err(|e| json_error(origin, &e))?;
         Gazetteer::from_value(&value, origin)
     }
@@ -261,7 +274,12 @@ impl Gazetteer {
         }
         let name = match top.get("name") {
             None => String::new(),
-            Some(Value::String(s)) => s.clone(),
+            Some(Value::String(s)) => {
+                if let Some(problem) = too_long(s, limits::MAX_LABEL_CHARS, "a name") {
+                    p.push(format!("\"name\" {problem}"));
+                }
+                s.clone()
+            }
             Some(_) => {
                 p.push(r#""name" must be a string"#.into());
                 String::new()
@@ -291,23 +309,36 @@ impl Gazetteer {
             None => Vec::new(),
             Some(v) => parse_types(v, &mut p),
         };
-        let entities = match top.get("entities") {
-            Some(Value::Array(list)) => {
-                let labels: Vec<String> =
-                    (0..list.len()).map(|i| format!("entities[{i}]")).collect();
-                parse_entities(
-                    list.iter().zip(labels.iter().map(String::as_str)),
-                    diacritics,
-                    &mut p,
-                )
+        let (entities, form_bytes) = match top.get("entities") {
+            Some(Value::Array(list)) if list.len() > limits::MAX_ENTITIES => {
+                // Refused before any entity is looked at.
+                let place = format!("entities[{}]", limits::MAX_ENTITIES);
+                let named = match list[limits::MAX_ENTITIES].get("id") {
+                    Some(Value::String(id)) => format!("{place} ({:?})", short_for_message(id)),
+                    _ => place,
+                };
+                return Err(Error::invalid(
+                    origin,
+                    vec![format!(
+                        "{named}: more than {} entities, the limit",
+                        grouped(limits::MAX_ENTITIES as u64)
+                    )],
+                ));
             }
+            Some(Value::Array(list)) => parse_entities(
+                list.iter()
+                    .enumerate()
+                    .map(|(i, v)| (v, format!("entities[{i}]"))),
+                diacritics,
+                &mut p,
+            ),
             Some(_) => {
                 p.push(r#""entities" must be an array"#.into());
-                Vec::new()
+                (Vec::new(), 0)
             }
             None => {
                 p.push(r#"missing "entities" (an array of entities)"#.into());
-                Vec::new()
+                (Vec::new(), 0)
             }
         };
         let case = match top.get("case") {
@@ -341,6 +372,7 @@ impl Gazetteer {
             types,
             entities,
             extra,
+            form_bytes,
         };
         g.add_missing_types();
         Ok(g)
@@ -368,13 +400,13 @@ impl Gazetteer {
     /// assert_eq!(d.get(""), Some("Menteri Luar Negeri Rusia"));
     /// ```
     pub fn from_tsv(text: &str, origin: &str) -> Result<Gazetteer, Error> {
+        limits::check_input_size(text.len(), origin)?;
         let rows = text
             .split('\n')
             .enumerate()
             .map(|(i, l)| (i + 1, l.strip_suffix('\r').unwrap_or(l)))
             .filter(|(_, l)| !l.trim().is_empty() && !l.starts_with('#'))
-            .map(|(line, l)| (line, l.split('\t').map(str::to_string).collect()))
-            .collect();
+            .map(|(line, l)| (line, l.split('\t').collect::<Vec<&str>>()));
         Gazetteer::from_rows(rows, origin)
     }
 
@@ -390,12 +422,12 @@ impl Gazetteer {
     /// assert_eq!(description.as_plain(), Some("Ibu kota, dulu"));
     /// ```
     pub fn from_csv(text: &str, origin: &str) -> Result<Gazetteer, Error> {
+        limits::check_input_size(text.len(), origin)?;
         let rows = csv_records(text).map_err(|m| Error::syntax(origin, m))?;
         let rows = rows
             .into_iter()
             .filter(|(_, cells)| !(cells.len() == 1 && cells[0].trim().is_empty()))
-            .filter(|(_, cells)| !cells[0].starts_with('#'))
-            .collect();
+            .filter(|(_, cells)| !cells[0].starts_with('#'));
         Gazetteer::from_rows(rows, origin)
     }
 
@@ -403,6 +435,7 @@ impl Gazetteer {
     /// format's `entities`). A first line with neither `"id"` nor `"name"` is the
     /// gazetteer's header: it may carry `version`, `types` and `diacritics`.
     pub fn from_json_lines(text: &str, origin: &str) -> Result<Gazetteer, Error> {
+        limits::check_input_size(text.len(), origin)?;
         let mut header = Map::new();
         let mut items = Vec::new();
         for (i, line) in text.split('\n').enumerate() {
@@ -440,11 +473,7 @@ impl Gazetteer {
         header.insert("entities".into(), Value::Array(Vec::new()));
         let mut g = Gazetteer::from_value(&Value::Object(header), origin)?;
         let mut p = Problems::default();
-        g.entities = parse_entities(
-            items.iter().map(|(v, l)| (v, l.as_str())),
-            diacritics,
-            &mut p,
-        );
+        (g.entities, g.form_bytes) = parse_entities(items.into_iter(), diacritics, &mut p);
         p.finish(origin)?;
         g.add_missing_types();
         Ok(g)
@@ -453,6 +482,7 @@ impl Gazetteer {
     /// Loads a gazetteer in the given format, or (with `None`) in the format the text
     /// looks like (see [`Format::detect`]).
     pub fn parse_as(text: &str, origin: &str, format: Option<Format>) -> Result<Gazetteer, Error> {
+        limits::check_input_size(text.len(), origin)?;
         let text = text.strip_prefix('\u{feff}').unwrap_or(text);
         match format.unwrap_or_else(|| Format::detect(text)) {
             Format::Json => Gazetteer::from_json(text, origin),
@@ -469,11 +499,13 @@ impl Gazetteer {
     }
 
     /// A gazetteer from table rows (line number, cells); the first row names the
-    /// columns.
-    fn from_rows(rows: Vec<(usize, Vec<String>)>, origin: &str) -> Result<Gazetteer, Error> {
-        let mut p = Problems::default();
-        let mut rows = rows.into_iter();
-        let Some((_, header)) = rows.next() else {
+    /// columns. The rows are read one at a time, each made an entity and dropped.
+    fn from_rows<C: AsRef<str>>(
+        rows: impl Iterator<Item = (usize, Vec<C>)>,
+        origin: &str,
+    ) -> Result<Gazetteer, Error> {
+        let mut rows = rows;
+        let Some((header_line, header)) = rows.next() else {
             return Err(Error::syntax(
                 origin,
                 "empty file: expected a header line naming the columns",
@@ -483,17 +515,31 @@ impl Gazetteer {
         // `description@LANG` and `url@LANG`, kept as written.
         let columns: Vec<String> = header
             .iter()
-            .map(|c| match c.trim().split_once('@') {
+            .map(|c| match c.as_ref().trim().split_once('@') {
                 Some((base, tag))
                     if LOCALIZED_COLUMNS.contains(&base.to_ascii_lowercase().as_str()) =>
                 {
                     format!("{}@{tag}", base.to_ascii_lowercase())
                 }
-                _ => c.trim().to_ascii_lowercase(),
+                _ => c.as_ref().trim().to_ascii_lowercase(),
             })
             .collect();
-        let mut localized_columns: Vec<&str> = Vec::new();
-        for column in &columns {
+        // Each named column, in lower case, and where it is (from 1).
+        let mut named: HashMap<String, usize> = HashMap::new();
+        for (i, column) in columns.iter().enumerate() {
+            if column.is_empty() {
+                continue;
+            }
+            if let Some(first) = named.insert(column.to_ascii_lowercase(), i + 1) {
+                return Err(Error::syntax(
+                    origin,
+                    format!(
+                        "line {header_line}: the header line names the column {:?} twice (columns {first} and {})",
+                        short_for_message(column),
+                        i + 1
+                    ),
+                ));
+            }
             let Some((base, tag)) = column.split_once('@') else {
                 continue;
             };
@@ -501,73 +547,94 @@ impl Gazetteer {
                 if !is_language_tag(tag) {
                     return Err(Error::syntax(
                         origin,
-                        format!("the header line's column {column:?}: {tag:?} is not {TAG_HINT}"),
+                        format!(
+                            "line {header_line}, column {}: the header line's column {:?}: {:?} is not {TAG_HINT}",
+                            i + 1,
+                            short_for_message(column),
+                            short_for_message(tag)
+                        ),
                     ));
                 }
-                if localized_columns.contains(&column.as_str()) {
-                    return Err(Error::syntax(
-                        origin,
-                        format!("the header line names the column {column:?} twice"),
-                    ));
-                }
-                localized_columns.push(column);
             } else if KNOWN_FIELDS.contains(&base) {
                 return Err(Error::syntax(
                     origin,
                     format!(
-                        "the header line's column {column:?}: only description and url take a language (a form's language goes in its cell: \"United Nations {{en}}\")"
+                        "line {header_line}, column {}: the header line's column {column:?}: only description and url take a language (a form's language goes in its cell: \"United Nations {{en}}\")",
+                        i + 1
                     ),
                 ));
             }
         }
         for required in ["id", "type", "name"] {
-            if !columns.iter().any(|c| c == required) {
+            if !named.contains_key(required) {
                 return Err(Error::syntax(
                     origin,
                     format!(
                         "the header line has no \"{required}\" column (it has: {})",
-                        columns.join(", ")
+                        short_for_message(&columns.join(", "))
                     ),
                 ));
             }
         }
-        let mut entities_in = Vec::new();
-        for (line, cells) in rows {
+        // Problems of the cells, found as the rows are read; those of the entities
+        // they make follow.
+        let cells_p = std::cell::RefCell::new(Problems::default());
+        let entities_in = rows.filter_map(|(line, cells)| {
+            let mut p = cells_p.borrow_mut();
+            let mut entity = Map::new();
             if cells.len() > columns.len() {
                 p.push(format!(
                     "line {line}: {} cells, but the header names {} columns",
                     cells.len(),
                     columns.len()
                 ));
-                continue;
+                return None;
             }
-            let mut entity = Map::new();
             // description and url by language tag ("" for the plain column).
             let mut localized: [Map<String, Value>; 2] = Default::default();
-            for (column, cell) in columns.iter().zip(&cells) {
-                let cell = cell.trim();
+            for (i, (column, cell)) in columns.iter().zip(&cells).enumerate() {
+                let cell = cell.as_ref().trim();
                 if cell.is_empty() {
                     continue;
                 }
+                let at = format!("line {line}, column {} ({column})", i + 1);
                 let (base, tag) = column.split_once('@').unwrap_or((column, ""));
                 if let Some(i) = LOCALIZED_COLUMNS.iter().position(|c| *c == base) {
                     localized[i].insert(tag.to_string(), cell.into());
                     continue;
                 }
                 let value = match column.as_str() {
-                    "name" => tsv_surface(cell, line, column, &mut p),
-                    "aliases" | "short" => Value::Array(
-                        cell.split('|')
-                            .map(str::trim)
-                            .filter(|item| !item.is_empty())
-                            .map(|item| tsv_surface(item, line, column, &mut p))
-                            .collect(),
-                    ),
+                    "name" => tsv_surface(cell, &at, &mut p),
+                    "aliases" | "short" => {
+                        let items: Vec<&str> = cell.split('|').map(str::trim).collect();
+                        if let Some(k) = items.iter().position(|item| item.is_empty()) {
+                            p.push(format!(
+                                "{at}: form {} of {} in {:?} is empty (nothing between two \"|\", or before or after them)",
+                                k + 1,
+                                items.len(),
+                                short_for_message(cell)
+                            ));
+                        }
+                        Value::Array(
+                            items
+                                .into_iter()
+                                .filter(|item| !item.is_empty())
+                                .map(|item| tsv_surface(item, &at, &mut p))
+                                .collect(),
+                        )
+                    }
                     "priority" => match cell.parse::<f64>() {
-                        Ok(n) => serde_json::Number::from_f64(n)
-                            .map(Value::Number)
-                            .unwrap_or(Value::Null),
-                        Err(_) => Value::String(cell.to_string()),
+                        Ok(n) if n.is_finite() => serde_json::Number::from_f64(n)
+                            .map_or(Value::Null, Value::Number),
+                        _ => {
+                            let number = cell.parse::<f64>().is_ok();
+                            p.push(format!(
+                                "{at}: {:?} is not {} (a priority such as 1, -2 or 0.5)",
+                                short_for_message(cell),
+                                if number { "a finite number" } else { "a number" }
+                            ));
+                            continue;
+                        }
                     },
                     _ => Value::String(cell.to_string()),
                 };
@@ -587,16 +654,19 @@ impl Gazetteer {
                     entity.insert(base.to_string(), value);
                 }
             }
-            entities_in.push((Value::Object(entity), format!("line {line}")));
+            Some((Value::Object(entity), format!("line {line}")))
+        });
+        let mut p = Problems::default();
+        let (entities, form_bytes) = parse_entities(entities_in, Diacritics::Fold, &mut p);
+        let mut all = cells_p.into_inner();
+        for problem in p.list {
+            all.push(problem);
         }
-        let entities = parse_entities(
-            entities_in.iter().map(|(v, l)| (v, l.as_str())),
-            Diacritics::Fold,
-            &mut p,
-        );
-        p.finish(origin)?;
+        all.more += p.more;
+        all.finish(origin)?;
         let mut g = Gazetteer {
             entities,
+            form_bytes,
             ..Gazetteer::default()
         };
         g.add_missing_types();
@@ -612,9 +682,12 @@ impl Gazetteer {
     ) -> Result<Gazetteer, Error> {
         let mut out = Gazetteer::default();
         let mut index: HashMap<String, (usize, String)> = HashMap::new();
+        let mut type_index: HashMap<String, usize> = HashMap::new();
         let mut p = Problems::default();
         let mut names = Vec::new();
+        let mut form_bytes = 0;
         for (part, origin) in parts {
+            form_bytes += part.form_bytes;
             if !part.name.is_empty() {
                 names.push(part.name.clone());
             }
@@ -625,9 +698,12 @@ impl Gazetteer {
                 out.extra.insert(k, v);
             }
             for t in part.types.into_iter().filter(|t| t.declared) {
-                match out.types.iter_mut().find(|u| u.key == t.key) {
-                    Some(u) => *u = t,
-                    None => out.types.push(t),
+                match type_index.get(&t.key) {
+                    Some(&i) => out.types[i] = t,
+                    None => {
+                        type_index.insert(t.key.clone(), out.types.len());
+                        out.types.push(t);
+                    }
                 }
             }
             for e in part.entities {
@@ -640,6 +716,16 @@ impl Gazetteer {
                         )),
                     },
                     None => {
+                        if out.entities.len() == limits::MAX_ENTITIES {
+                            return Err(Error::invalid(
+                                "merged gazetteer",
+                                vec![format!(
+                                    "{origin}: entity {:?}: more than {} entities together, the limit",
+                                    short_for_message(&e.id),
+                                    grouped(limits::MAX_ENTITIES as u64)
+                                )],
+                            ));
+                        }
                         index.insert(e.id.clone(), (out.entities.len(), origin.clone()));
                         out.entities.push(e);
                     }
@@ -649,7 +735,44 @@ impl Gazetteer {
         p.finish("merged gazetteer")?;
         out.name = names.join(" + ");
         out.add_missing_types();
+        // The parts' totals (replaced entities counted too): when over, counted again.
+        let forms: usize = out.entities.iter().map(|e| e.forms().count()).sum();
+        if form_bytes > limits::MAX_FORM_BYTES {
+            form_bytes = out.entity_form_bytes();
+        }
+        let over = if forms > limits::MAX_FORMS {
+            Some(format!(
+                "more than {} forms (names, aliases and short forms) together, the limit",
+                grouped(limits::MAX_FORMS as u64)
+            ))
+        } else if form_bytes > limits::MAX_FORM_BYTES {
+            Some(format!(
+                "the forms together make more than {} bytes once normalised, the limit",
+                grouped(limits::MAX_FORM_BYTES as u64)
+            ))
+        } else if out.types.len() > limits::MAX_TYPES {
+            Some(format!(
+                "more than {} types together, the limit",
+                grouped(limits::MAX_TYPES as u64)
+            ))
+        } else {
+            None
+        };
+        if let Some(problem) = over {
+            return Err(Error::invalid("merged gazetteer", vec![problem]));
+        }
+        out.form_bytes = form_bytes;
         Ok(out)
+    }
+
+    /// The bytes of the entities' forms once normalised, as [`check_form`] counts.
+    fn entity_form_bytes(&self) -> usize {
+        let mut p = Problems::default();
+        self.entities
+            .iter()
+            .flat_map(|e| e.forms().map(move |(s, _)| (s, e.diacritics)))
+            .map(|(s, d)| check_form(s, d, "", "", &mut p))
+            .sum()
     }
 
     /// The gazetteer's name ("" when it has none).
@@ -749,12 +872,16 @@ impl Gazetteer {
     /// entities), and no two types of one gazetteer share one while the palette
     /// lasts.
     fn add_missing_types(&mut self) {
-        let mut missing: Vec<String> = Vec::new();
-        for e in &self.entities {
-            if self.types.iter().all(|t| t.key != e.type_key) && !missing.contains(&e.type_key) {
-                missing.push(e.type_key.clone());
-            }
-        }
+        let declared: HashSet<&str> = self.types.iter().map(|t| t.key.as_str()).collect();
+        let mut missing: Vec<String> = self
+            .entities
+            .iter()
+            .map(|e| e.type_key.as_str())
+            .filter(|k| !declared.contains(k))
+            .collect::<HashSet<&str>>()
+            .into_iter()
+            .map(str::to_string)
+            .collect();
         missing.sort();
         let mut used: Vec<String> = self.types.iter().map(|t| t.color.clone()).collect();
         for key in missing {
@@ -860,14 +987,17 @@ impl Problems {
         }
     }
 
-    fn finish(mut self, origin: &str) -> Result<(), Error> {
+    /// How many problems were found (listed or not).
+    fn count(&self) -> usize {
+        self.list.len() + self.more
+    }
+
+    fn finish(self, origin: &str) -> Result<(), Error> {
         if self.list.is_empty() {
             return Ok(());
         }
-        if self.more > 0 {
-            self.list.push(format!("... and {} more", self.more));
-        }
-        Err(Error::invalid(origin, self.list))
+        let total = self.count();
+        Err(Error::invalid_of(origin, self.list, total))
     }
 }
 
@@ -879,19 +1009,68 @@ fn is_type_key(s: &str) -> bool {
         && bytes.all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
 }
 
-/// Whether `url` is an absolute `http:` or `https:` link with a host and no
-/// whitespace or control characters.
-pub(crate) fn is_web_link(url: &str) -> bool {
+/// Whether `url` is an absolute `http:` or `https:` link with a host, no user info
+/// and no whitespace, control or invisible characters.
+#[cfg(test)]
+fn is_web_link(url: &str) -> bool {
+    link_problem(url).is_none()
+}
+
+/// What is wrong with `url` as a link a reader sees and follows, if anything: it
+/// must be an absolute `http:` or `https:` link with a host, without user info
+/// (`https://bank.example@evil.example/` goes to evil.example) and without
+/// whitespace, control characters, or the invisible and bidirectional formatting
+/// characters that make a link's text read otherwise than where it goes.
+fn link_problem(url: &str) -> Option<String> {
     let lower = url.get(..8).unwrap_or(url).to_ascii_lowercase();
     let rest = if lower.starts_with("https://") {
         &url[8..]
     } else if lower.starts_with("http://") {
         &url[7..]
     } else {
-        return false;
+        return Some("is not an http: or https: link".into());
     };
-    let host_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
-    host_end > 0 && !url.chars().any(|c| c.is_whitespace() || c.is_control())
+    if let Some((at, c)) = url
+        .chars()
+        .enumerate()
+        .find(|&(_, c)| is_invisible_format(c))
+    {
+        return Some(format!(
+            "has the invisible or bidirectional control character U+{:04X} at character {} (a link must read as it goes)",
+            c as u32,
+            at + 1
+        ));
+    }
+    if url.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return Some(
+            "is not an http: or https: link (it has a space or a control character)".into(),
+        );
+    }
+    // Browsers end the host at `/`, `?`, `#` and (in http and https links) `\`.
+    let authority = &rest[..rest.find(['/', '?', '#', '\\']).unwrap_or(rest.len())];
+    if let Some((user, host)) = authority.rsplit_once('@') {
+        return Some(format!(
+            "has user info before its host ({user:?}@): it goes to {host:?}, not where it seems to (remove the part up to @)"
+        ));
+    }
+    if authority.is_empty() {
+        return Some("is not an http: or https: link (it has no host)".into());
+    }
+    None
+}
+
+/// Invisible formatting characters a link's text must not hide: the bidirectional
+/// marks, embeddings, overrides and isolates (U+061C, U+200E, U+200F,
+/// U+202A-U+202E, U+2066-U+2069), zero-width characters (U+200B-U+200D, U+2060,
+/// U+FEFF) and the soft hyphen.
+fn is_invisible_format(c: char) -> bool {
+    matches!(c,
+        '\u{00AD}' | '\u{061C}'
+        | '\u{200B}'..='\u{200F}'
+        | '\u{202A}'..='\u{202E}'
+        | '\u{2060}'
+        | '\u{2066}'..='\u{2069}'
+        | '\u{FEFF}')
 }
 
 fn parse_types(v: &Value, p: &mut Problems) -> Vec<EntityType> {
@@ -899,6 +1078,14 @@ fn parse_types(v: &Value, p: &mut Problems) -> Vec<EntityType> {
         p.push(r#""types" must be an object mapping type keys to {"label", "color"}"#.into());
         return Vec::new();
     };
+    if map.len() > limits::MAX_TYPES {
+        p.push(format!(
+            "\"types\" declares {} types, more than the limit of {}",
+            grouped(map.len() as u64),
+            grouped(limits::MAX_TYPES as u64)
+        ));
+        return Vec::new();
+    }
     let mut types = Vec::new();
     for (key, def) in map {
         if !is_type_key(key) {
@@ -915,11 +1102,17 @@ fn parse_types(v: &Value, p: &mut Problems) -> Vec<EntityType> {
         };
         let label = match def.get("label") {
             None => Localized::new(key.clone()),
-            Some(Value::String(s)) if !s.trim().is_empty() => Localized::new(s.clone()),
+            Some(Value::String(s)) if !s.trim().is_empty() => {
+                if let Some(problem) = too_long(s, LABEL.max_chars, LABEL.what) {
+                    p.push(format!("types.{key}: \"label\" {problem}"));
+                    continue;
+                }
+                Localized::new(s.clone())
+            }
             Some(v @ Value::Object(_)) => {
-                let before = p.list.len() + p.more;
-                match localized(v, &format!("types.{key}"), "label", false, p) {
-                    Some(label) if p.list.len() + p.more == before => label,
+                let before = p.count();
+                match localized(v, &format!("types.{key}"), "label", LABEL, p) {
+                    Some(label) if p.count() == before => label,
                     _ => continue,
                 }
             }
@@ -975,27 +1168,50 @@ const KNOWN_FIELDS: &[&str] = &[
     "diacritics",
 ];
 
-fn parse_entities<'a>(
-    items: impl Iterator<Item = (&'a Value, &'a str)>,
+/// What the entities of one gazetteer add up to so far, against the limits.
+#[derive(Default)]
+struct Totals {
+    forms: usize,
+    /// The forms' bytes once normalised (see [`limits::MAX_FORM_BYTES`]).
+    form_bytes: usize,
+    types: HashSet<String>,
+}
+
+/// The entities of `items` (each a JSON value and where it is: `entities[3]`, `line
+/// 4`), their problems pushed to `p`, and the bytes their forms make once
+/// normalised. Reading stops at the first limit a gazetteer goes over.
+fn parse_entities<V: Borrow<Value>, S: AsRef<str>>(
+    items: impl Iterator<Item = (V, S)>,
     diacritics: Diacritics,
     p: &mut Problems,
-) -> Vec<Entity> {
+) -> (Vec<Entity>, usize) {
     let mut entities = Vec::new();
     let mut seen: HashMap<String, String> = HashMap::new();
-    for (value, place) in items {
+    let mut totals = Totals::default();
+    for (n, (value, place)) in items.enumerate() {
+        let (value, place) = (value.borrow(), place.as_ref());
         let Some(obj) = value.as_object() else {
             p.push(format!("{place} is not an object"));
             continue;
         };
-        let before = p.list.len() + p.more;
+        let before = p.count();
         // Name the entity by its id, else its name, in every message about it.
         let named = match (obj.get("id"), obj.get("name")) {
-            (Some(Value::String(id)), _) if !id.trim().is_empty() => format!("{place} ({id:?})"),
+            (Some(Value::String(id)), _) if !id.trim().is_empty() => {
+                format!("{place} ({:?})", short_for_message(id.trim()))
+            }
             (_, Some(Value::String(name))) if !name.trim().is_empty() => {
-                format!("{place} ({name:?})")
+                format!("{place} ({:?})", short_for_message(name.trim()))
             }
             _ => place.to_string(),
         };
+        if n == limits::MAX_ENTITIES {
+            p.push(format!(
+                "{named}: more than {} entities, the limit",
+                grouped(limits::MAX_ENTITIES as u64)
+            ));
+            break;
+        }
         let mut field = |key: &str| -> Option<String> {
             match obj.get(key) {
                 None | Some(Value::Null) => {
@@ -1025,29 +1241,75 @@ fn parse_entities<'a>(
                 lang: None,
             }),
         };
+        if let Some(problem) = id
+            .as_deref()
+            .and_then(|id| too_long(id, limits::MAX_ID_CHARS, "an id"))
+        {
+            p.push(format!("{named}: \"id\" {problem}"));
+        }
         if let Some(t) = &type_key {
             if !is_type_key(t) {
                 p.push(format!(
-                    "{named}: type {t:?} is not a short identifier ([A-Za-z][A-Za-z0-9_-]*, at most 32 characters)"
+                    "{named}: type {:?} is not a short identifier ([A-Za-z][A-Za-z0-9_-]*, at most 32 characters)",
+                    short_for_message(t)
                 ));
+            } else if !totals.types.contains(t) {
+                if totals.types.len() == limits::MAX_TYPES {
+                    p.push(format!(
+                        "{named}: type {t:?}: more than {} types, the limit",
+                        grouped(limits::MAX_TYPES as u64)
+                    ));
+                    break;
+                }
+                totals.types.insert(t.clone());
             }
         }
+        let entity_diacritics = match obj.get("diacritics").map(|v| v.as_str()) {
+            None => diacritics,
+            Some(Some("fold")) => Diacritics::Fold,
+            Some(Some("exact")) => Diacritics::Exact,
+            Some(_) => {
+                p.push(format!(
+                    r#"{named}: "diacritics" must be "fold" or "exact""#
+                ));
+                diacritics
+            }
+        };
+        // Each form checked and counted; `over` names the first limit gone over.
+        let mut over = None;
+        let form = FormPlace {
+            diacritics: entity_diacritics,
+            named: &named,
+        };
         if let Some(n) = &name {
-            check_matchable(n, &named, "name", p);
+            form.count(n, "name", &mut totals, &mut over, p);
         }
-        let mut forms = |key: &str| -> Vec<Surface> {
+        let mut forms = |key: &str, p: &mut Problems| -> Vec<Surface> {
             match obj.get(key) {
                 None | Some(Value::Null) => Vec::new(),
-                Some(Value::Array(items)) => items
-                    .iter()
-                    .enumerate()
-                    .filter_map(|(i, v)| {
+                Some(Value::Array(items)) if totals.forms + items.len() > limits::MAX_FORMS => {
+                    // Refused before its forms are looked at.
+                    over = Some(format!(
+                        "{named}: {key}[{}]: more than {} forms (names, aliases and short forms), the limit",
+                        limits::MAX_FORMS - totals.forms,
+                        grouped(limits::MAX_FORMS as u64)
+                    ));
+                    Vec::new()
+                }
+                Some(Value::Array(items)) => {
+                    let mut list = Vec::with_capacity(items.len());
+                    for (i, v) in items.iter().enumerate() {
                         let at = format!("{key}[{i}]");
-                        let s = surface(v, &named, &at, p)?;
-                        check_matchable(&s, &named, &at, p);
-                        Some(s)
-                    })
-                    .collect(),
+                        if let Some(s) = surface(v, &named, &at, p) {
+                            form.count(&s, &at, &mut totals, &mut over, p);
+                            list.push(s);
+                        }
+                        if over.is_some() {
+                            break;
+                        }
+                    }
+                    list
+                }
                 Some(_) => {
                     p.push(format!(
                         "{named}: {key:?} must be an array of strings or {{\"text\", \"case\", \"lang\"}} objects"
@@ -1056,14 +1318,18 @@ fn parse_entities<'a>(
                 }
             }
         };
-        let aliases = forms("aliases");
-        let short = forms("short");
+        let aliases = forms("aliases", p);
+        let short = forms("short", p);
+        if let Some(problem) = over {
+            p.push(problem);
+            break;
+        }
         let description = obj
             .get("description")
-            .and_then(|v| localized(v, &named, "description", false, p));
+            .and_then(|v| localized(v, &named, "description", DESCRIPTION, p));
         let url = obj
             .get("url")
-            .and_then(|v| localized(v, &named, "url", true, p));
+            .and_then(|v| localized(v, &named, "url", URL, p));
         let case = match obj.get("case") {
             None | Some(Value::Null) => None,
             Some(v) => parse_case(v, &named, "case", p),
@@ -1078,17 +1344,6 @@ fn parse_entities<'a>(
                 }
             },
         };
-        let entity_diacritics = match obj.get("diacritics").map(|v| v.as_str()) {
-            None => diacritics,
-            Some(Some("fold")) => Diacritics::Fold,
-            Some(Some("exact")) => Diacritics::Exact,
-            Some(_) => {
-                p.push(format!(
-                    r#"{named}: "diacritics" must be "fold" or "exact""#
-                ));
-                diacritics
-            }
-        };
         if let Some(id) = &id {
             match seen.get(id) {
                 Some(first) => p.push(format!("{named}: duplicate id, first used by {first}")),
@@ -1097,7 +1352,7 @@ fn parse_entities<'a>(
                 }
             }
         }
-        if p.list.len() + p.more > before {
+        if p.count() > before {
             continue;
         }
         let (Some(id), Some(type_key), Some(name)) = (id, type_key, name) else {
@@ -1122,25 +1377,124 @@ fn parse_entities<'a>(
             extra,
         });
     }
-    entities
+    (entities, totals.form_bytes)
+}
+
+/// The entity a form belongs to, for [`FormPlace::count`].
+struct FormPlace<'a> {
+    diacritics: Diacritics,
+    named: &'a str,
+}
+
+impl FormPlace<'_> {
+    /// Checks form `s` (at `at`) and adds it to the totals; `over` gets the problem
+    /// of the first limit the totals go over.
+    fn count(
+        &self,
+        s: &Surface,
+        at: &str,
+        totals: &mut Totals,
+        over: &mut Option<String>,
+        p: &mut Problems,
+    ) {
+        let named = self.named;
+        totals.forms += 1;
+        totals.form_bytes += check_form(s, self.diacritics, named, at, p);
+        if over.is_some() {
+            return;
+        }
+        if totals.forms > limits::MAX_FORMS {
+            *over = Some(format!(
+                "{named}: {at}: more than {} forms (names, aliases and short forms), the limit",
+                grouped(limits::MAX_FORMS as u64)
+            ));
+        } else if totals.form_bytes > limits::MAX_FORM_BYTES {
+            *over = Some(format!(
+                "{named}: {at}: the forms make more than {} bytes once normalised, the limit",
+                grouped(limits::MAX_FORM_BYTES as u64)
+            ));
+        }
+    }
+}
+
+/// A text cut to its first 100 characters for a message (`"Jakarta Jakarta ..."`), so
+/// that a message about a long text stays short.
+fn short_for_message(text: &str) -> std::borrow::Cow<'_, str> {
+    match text.char_indices().nth(100) {
+        None => text.into(),
+        Some((end, _)) => format!("{}...", &text[..end]).into(),
+    }
+}
+
+/// What a text in one language or several is: its limit, its name in messages and
+/// whether it is a link.
+#[derive(Clone, Copy)]
+struct TextField {
+    max_chars: usize,
+    what: &'static str,
+    link: bool,
+}
+
+const DESCRIPTION: TextField = TextField {
+    max_chars: limits::MAX_DESCRIPTION_CHARS,
+    what: "a description",
+    link: false,
+};
+
+const URL: TextField = TextField {
+    max_chars: limits::MAX_URL_CHARS,
+    what: "a link",
+    link: true,
+};
+
+const LABEL: TextField = TextField {
+    max_chars: limits::MAX_LABEL_CHARS,
+    what: "a label",
+    link: false,
+};
+
+/// What is wrong with a text longer than `max` characters, if it is.
+fn too_long(text: &str, max: usize, what: &str) -> Option<String> {
+    if text.len() <= max {
+        return None;
+    }
+    let n = text.chars().count();
+    (n > max).then(|| {
+        format!(
+            "is {} characters long, more than the limit of {} for {what}",
+            grouped(n as u64),
+            grouped(max as u64)
+        )
+    })
 }
 
 /// A description, link or label: a string (empty or null: none), or an object of
-/// non-empty strings keyed by language tag (`""`: no stated language). With `link`,
-/// every text must be an `http:` or `https:` link.
-fn localized(v: &Value, named: &str, key: &str, link: bool, p: &mut Problems) -> Option<Localized> {
-    let check_link = |at: &str, text: &str, p: &mut Problems| {
-        if link && !is_web_link(text) {
-            p.push(format!(
-                "{named}: {at} {text:?} is not an http: or https: link"
-            ));
+/// non-empty strings keyed by language tag (`""`: no stated language). A link must
+/// be an `http:` or `https:` link a reader can trust (see [`link_problem`]).
+fn localized(
+    v: &Value,
+    named: &str,
+    key: &str,
+    field: TextField,
+    p: &mut Problems,
+) -> Option<Localized> {
+    // Whether the text passes; when not, its problem is pushed.
+    let check = |at: &str, text: &str, p: &mut Problems| -> bool {
+        if let Some(problem) = too_long(text, field.max_chars, field.what) {
+            p.push(format!("{named}: {at} {problem}"));
+            return false;
         }
+        if let Some(problem) = field.link.then(|| link_problem(text)).flatten() {
+            p.push(format!("{named}: {at} {text:?} {problem}"));
+            return false;
+        }
+        true
     };
     let map = match v {
         Value::Null => return None,
         Value::String(s) if s.trim().is_empty() => return None,
         Value::String(s) => {
-            check_link(key, s.trim(), p);
+            check(key, s.trim(), p);
             return Some(Localized::new(s.trim()));
         }
         Value::Object(map) => map,
@@ -1157,7 +1511,17 @@ fn localized(v: &Value, named: &str, key: &str, link: bool, p: &mut Problems) ->
         ));
         return None;
     }
+    if map.len() > limits::MAX_LANGUAGES {
+        p.push(format!(
+            "{named}: {key:?} has {} languages, more than the limit of {}",
+            grouped(map.len() as u64),
+            grouped(limits::MAX_LANGUAGES as u64)
+        ));
+        return None;
+    }
     let mut values: Vec<(String, String)> = Vec::new();
+    // Each language in lower case, and the key that first gave it.
+    let mut seen: HashMap<String, &str> = HashMap::new();
     for (tag, text) in map {
         let at = if tag.is_empty() {
             key.to_string()
@@ -1168,18 +1532,19 @@ fn localized(v: &Value, named: &str, key: &str, link: bool, p: &mut Problems) ->
             p.push(format!("{named}: {key}: key {tag:?} is not {TAG_HINT}"));
             continue;
         }
-        if let Some((first, _)) = values.iter().find(|(t, _)| t.eq_ignore_ascii_case(tag)) {
+        if let Some(first) = seen.get(&tag.to_ascii_lowercase()) {
             p.push(format!(
                 "{named}: {key}: {first:?} and {tag:?} are the same language"
             ));
             continue;
         }
+        seen.insert(tag.to_ascii_lowercase(), tag);
         match text {
             Value::String(s) if s.trim().is_empty() => {
                 p.push(format!("{named}: {at} is empty"));
             }
             Value::String(s) => {
-                check_link(&at, s.trim(), p);
+                check(&at, s.trim(), p);
                 values.push((tag.clone(), s.trim().to_string()));
             }
             _ => p.push(format!("{named}: {at} must be a string")),
@@ -1250,26 +1615,48 @@ fn surface(v: &Value, named: &str, at: &str, p: &mut Problems) -> Option<Surface
     }
 }
 
-/// A form must leave something to match once normalised (not only zero-width
-/// characters or diacritics).
-fn check_matchable(s: &Surface, named: &str, at: &str, p: &mut Problems) {
+/// Checks a form: at most [`limits::MAX_FORM_CHARS`] characters, and something left
+/// to match once normalised (not only zero-width characters or diacritics). Gives
+/// the bytes of what the automaton looks for (0 for a form too long to look at).
+fn check_form(
+    s: &Surface,
+    diacritics: Diacritics,
+    named: &str,
+    at: &str,
+    p: &mut Problems,
+) -> usize {
+    if let Some(problem) = too_long(&s.text, limits::MAX_FORM_CHARS, "a form") {
+        p.push(format!("{named}: {at} {problem}"));
+        return 0;
+    }
     let fold = Fold {
         case: true,
         diacritics: true,
     };
-    if !normalize::normalize(&s.text, fold)
-        .chars()
-        .any(normalize::is_word_char)
-    {
+    let folded = normalize::normalize(&s.text, fold);
+    if !folded.chars().any(normalize::is_word_char) {
         p.push(format!(
             "{named}: {at} {:?} has no letter or digit to match",
             s.text
         ));
     }
+    match diacritics {
+        // As long as its automaton key, at most (which trims spaces and makes a
+        // paragraph break one space).
+        Diacritics::Fold => folded.len(),
+        Diacritics::Exact => normalize::normalize(
+            &s.text,
+            Fold {
+                case: true,
+                diacritics: false,
+            },
+        )
+        .len(),
+    }
 }
 
 /// A TSV cell holding one form, with optional `{exact,ru}` options after it.
-fn tsv_surface(cell: &str, line: usize, column: &str, p: &mut Problems) -> Value {
+fn tsv_surface(cell: &str, at: &str, p: &mut Problems) -> Value {
     let (text, options) = match cell.strip_suffix('}').and_then(|c| c.rsplit_once('{')) {
         Some((text, options)) => (text.trim_end(), Some(options)),
         None => (cell, None),
@@ -1286,7 +1673,9 @@ fn tsv_surface(cell: &str, line: usize, column: &str, p: &mut Problems) -> Value
             m.insert("lang".into(), option.into());
         } else {
             p.push(format!(
-                "line {line}: {column}: unknown option {option:?} in {cell:?} (use exact, fold or a language code such as en)"
+                "{at}: unknown option {:?} in {:?} (use exact, fold or a language code such as en)",
+                short_for_message(option),
+                short_for_message(cell)
             ));
         }
     }
@@ -1294,33 +1683,54 @@ fn tsv_surface(cell: &str, line: usize, column: &str, p: &mut Problems) -> Value
 }
 
 /// The records of CSV text with the line each starts on; quoted fields may hold
-/// commas, doubled quotes and line breaks.
+/// commas, doubled quotes and line breaks. A quote inside a field that does not
+/// start with one, and anything but a comma or a line break after a quoted field's
+/// closing quote, is an error that gives its line, character and column.
 fn csv_records(text: &str) -> Result<Vec<(usize, Vec<String>)>, String> {
     let mut records = Vec::new();
     let mut chars = text.chars().peekable();
     let mut line = 1;
+    // The character's place in its line, from 1.
+    let mut at = 0;
     let mut start_line = 1;
     let mut field = String::new();
     let mut fields = Vec::new();
     let mut quoted = false;
     let mut quote_line = 0;
     let mut at_field_start = true;
+    // Just after a quoted field's closing quote.
+    let mut closed = false;
+    let place = |line: usize, at: usize, column: usize| {
+        format!("line {line}, character {at} (column {column})")
+    };
     while let Some(c) = chars.next() {
+        at += 1;
         if quoted {
             match c {
                 '"' if chars.peek() == Some(&'"') => {
                     chars.next();
+                    at += 1;
                     field.push('"');
                 }
-                '"' => quoted = false,
+                '"' => {
+                    quoted = false;
+                    closed = true;
+                }
                 _ => {
                     if c == '\n' {
                         line += 1;
+                        at = 0;
                     }
                     field.push(c);
                 }
             }
             continue;
+        }
+        if closed && !matches!(c, ',' | '\n' | '\r') {
+            return Err(format!(
+                "{}: {c:?} after the closing quote of a quoted field (a quote inside one is doubled: \"a\"\"b\")",
+                place(line, at, fields.len() + 1)
+            ));
         }
         match c {
             '"' if at_field_start => {
@@ -1328,17 +1738,26 @@ fn csv_records(text: &str) -> Result<Vec<(usize, Vec<String>)>, String> {
                 quote_line = line;
                 at_field_start = false;
             }
+            '"' => {
+                return Err(format!(
+                    "{}: a quote inside a field that does not start with one (quote the whole field and double the quote: \"a\"\"b\")",
+                    place(line, at, fields.len() + 1)
+                ));
+            }
             ',' => {
                 fields.push(std::mem::take(&mut field));
                 at_field_start = true;
+                closed = false;
             }
             '\r' if chars.peek() == Some(&'\n') => {}
             '\n' => {
                 fields.push(std::mem::take(&mut field));
                 records.push((start_line, std::mem::take(&mut fields)));
                 line += 1;
+                at = 0;
                 start_line = line;
                 at_field_start = true;
+                closed = false;
             }
             _ => {
                 field.push(c);
@@ -1349,7 +1768,7 @@ fn csv_records(text: &str) -> Result<Vec<(usize, Vec<String>)>, String> {
     if quoted {
         return Err(format!("line {quote_line}: a quoted field is not closed"));
     }
-    if !field.is_empty() || !fields.is_empty() {
+    if !field.is_empty() || !fields.is_empty() || closed {
         fields.push(field);
         records.push((start_line, fields));
     }

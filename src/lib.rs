@@ -37,6 +37,7 @@ pub mod fuzzing;
 mod gazetteer;
 #[cfg(feature = "text")]
 mod lang;
+pub mod limits;
 #[cfg(feature = "text")]
 pub mod lint;
 mod matcher;

@@ -79,7 +79,7 @@ fn tsv_errors_say_the_line() {
         (
             "unknown option",
             "id\ttype\tname\taliases\njkt\tLOC\tJakarta\tDKI {upper}\n",
-            r#"g.tsv: line 2: aliases: unknown option "upper" in "DKI {upper}" (use exact, fold or a language code such as en)"#,
+            r#"g.tsv: line 2, column 4 (aliases): unknown option "upper" in "DKI {upper}" (use exact, fold or a language code such as en)"#,
         ),
         (
             "bad url",
@@ -355,31 +355,31 @@ fn multilingual_table_errors_say_the_column_or_line() {
             "a column's tag is not a language tag",
             "g.tsv",
             "id\ttype\tname\tdescription@xx!\nrio\tLOC\tRio\tCity\n",
-            r#"g.tsv: the header line's column "description@xx!": "xx!" is not a language tag (such as en, id or pt-BR)"#,
+            r#"g.tsv: line 1, column 4: the header line's column "description@xx!": "xx!" is not a language tag (such as en, id or pt-BR)"#,
         ),
         (
             "an upper-case tag",
             "g.csv",
             "id,type,name,url@EN\nrio,LOC,Rio,https://x.org\n",
-            r#"g.csv: the header line's column "url@EN": "EN" is not a language tag (such as en, id or pt-BR)"#,
+            r#"g.csv: line 1, column 4: the header line's column "url@EN": "EN" is not a language tag (such as en, id or pt-BR)"#,
         ),
         (
             "an empty tag",
             "g.tsv",
             "id\ttype\tname\tdescription@\nrio\tLOC\tRio\tCity\n",
-            r#"g.tsv: the header line's column "description@": "" is not a language tag (such as en, id or pt-BR)"#,
+            r#"g.tsv: line 1, column 4: the header line's column "description@": "" is not a language tag (such as en, id or pt-BR)"#,
         ),
         (
             "a column twice",
             "g.tsv",
             "id\ttype\tname\turl@en\tURL@en\nrio\tLOC\tRio\thttps://x.org\thttps://y.org\n",
-            r#"g.tsv: the header line names the column "url@en" twice"#,
+            r#"g.tsv: line 1: the header line names the column "url@en" twice (columns 4 and 5)"#,
         ),
         (
             "a name column with a language",
             "g.tsv",
             "id\ttype\tname\tname@en\nrio\tLOC\tRio\tRio\n",
-            r#"g.tsv: the header line's column "name@en": only description and url take a language (a form's language goes in its cell: "United Nations {en}")"#,
+            r#"g.tsv: line 1, column 4: the header line's column "name@en": only description and url take a language (a form's language goes in its cell: "United Nations {en}")"#,
         ),
         (
             "a bad url in one language",
@@ -464,5 +464,240 @@ fn titles_and_values_for_readers_follow_the_shared_fixture() {
         failures.is_empty(),
         "failing cases:\n{}",
         failures.join("\n")
+    );
+}
+
+/// `{"entities": [ENTITY]}` with the entity's other fields after `"id": "x", "name":
+/// "Kota", "type": "LOC"`.
+fn one_entity(fields: &str) -> String {
+    format!(r#"{{"entities": [{{"id": "x", "name": "Kota", "type": "LOC"{fields}}}]}}"#)
+}
+
+#[test]
+fn links_that_mislead_are_refused_wherever_a_url_is_read() {
+    let user = "https://bank.example@evil.example/login";
+    let rtl = "https://example.com/\u{202e}lmth.exe";
+    // (case, origin, text, the message)
+    let rows: Vec<(&str, &str, String, String)> = vec![
+        ("user info", "g.json", one_entity(&format!(r#", "url": "{user}""#)),
+         format!(r#"g.json: entities[0] ("x"): url "{user}" has user info before its host ("bank.example"@): it goes to "evil.example", not where it seems to (remove the part up to @)"#)),
+        ("user and password", "g.json", one_entity(r#", "url": "http://a:b@evil.example""#),
+         r#"g.json: entities[0] ("x"): url "http://a:b@evil.example" has user info before its host ("a:b"@): it goes to "evil.example", not where it seems to (remove the part up to @)"#.into()),
+        ("user info in a language", "g.json", one_entity(&format!(r#", "url": {{"en": "https://x.org", "id": "{user}"}}"#)),
+         format!(r#"g.json: entities[0] ("x"): url.id "{user}" has user info"#)),
+        ("right-to-left override", "g.json", one_entity(&format!(r#", "url": "{rtl}""#)),
+         r#"g.json: entities[0] ("x"): url "https://example.com/\u{202e}lmth.exe" has the invisible or bidirectional control character U+202E at character 21 (a link must read as it goes)"#.into()),
+        ("isolate in a language", "g.json", one_entity(", \"url\": {\"en\": \"https://x.org/\u{2066}a\"}"),
+         r#"g.json: entities[0] ("x"): url.en "https://x.org/\u{2066}a" has the invisible or bidirectional control character U+2066 at character 15"#.into()),
+        ("left-to-right mark", "g.json", one_entity(", \"url\": \"https://x.org/\u{200e}\""),
+         "U+200E at character 15".into()),
+        ("right-to-left mark", "g.json", one_entity(", \"url\": \"https://x.org/\u{200f}\""),
+         "U+200F".into()),
+        ("Arabic letter mark", "g.json", one_entity(", \"url\": \"https://x.org/\u{061c}\""),
+         "U+061C".into()),
+        ("user info in TSV", "g.tsv", format!("id\ttype\tname\turl\nx\tLOC\tKota\t{user}\n"),
+         format!(r#"g.tsv: line 2 ("x"): url "{user}" has user info"#)),
+        ("bidi in TSV url@en", "g.tsv", format!("id\ttype\tname\turl\turl@en\nx\tLOC\tKota\thttps://x.org\t{rtl}\n"),
+         r#"g.tsv: line 2 ("x"): url.en "https://example.com/\u{202e}lmth.exe" has the invisible"#.into()),
+        ("user info in CSV url@en", "g.csv", format!("id,type,name,url@en\nx,LOC,Kota,{user}\n"),
+         format!(r#"g.csv: line 2 ("x"): url.en "{user}" has user info"#)),
+    ];
+    let mut failures = Vec::new();
+    for (name, origin, text, want) in &rows {
+        let got = match Gazetteer::parse_as(text, origin, sorot::Format::from_path(origin)) {
+            Ok(_) => "accepted".to_string(),
+            Err(e) => e.to_string(),
+        };
+        if !got.contains(want.as_str()) {
+            failures.push(format!("{name}:\n   got  {got}\n   want {want}"));
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "failing cases:\n{}",
+        failures.join("\n")
+    );
+    // Links that only look unusual stay valid.
+    for ok in [
+        "https://id.wikipedia.org/wiki/S%C3%A3o_Paulo",
+        "https://id.wikipedia.org/wiki/São_Paulo",
+        "https://example.com/a@b",
+        "https://example.com/?to=a@b",
+        "https://ar.wikipedia.org/wiki/القاهرة",
+    ] {
+        let json = one_entity(&format!(r#", "url": "{ok}""#));
+        assert!(Gazetteer::from_json(&json, "g.json").is_ok(), "{ok}");
+    }
+}
+
+#[test]
+fn type_keys_named_like_object_members_load() {
+    let json = r##"{"types": {"constructor": {"label": "Konstruktor"}, "valueOf": {"label": "Nilai", "color": "#123456"}},
+        "entities": [
+        {"id": "a", "name": "Alfa", "type": "constructor"},
+        {"id": "b", "name": "Beta", "type": "toString"},
+        {"id": "c", "name": "Gamma", "type": "valueOf"},
+        {"id": "d", "name": "Delta", "type": "hasOwnProperty"}]}"##;
+    let g = Gazetteer::from_json(json, "g.json").unwrap();
+    for (key, label) in [
+        ("constructor", "Konstruktor"),
+        ("toString", "toString"),
+        ("valueOf", "Nilai"),
+        ("hasOwnProperty", "hasOwnProperty"),
+    ] {
+        let t = g.entity_type(key).unwrap_or_else(|| panic!("{key}"));
+        assert_eq!(t.label.as_plain(), Some(label), "{key}");
+    }
+    assert_eq!(g.entity_type("valueOf").unwrap().color, "#123456");
+    let tsv = "id\ttype\tname\na\tconstructor\tAlfa\nb\ttoString\tBeta\nc\tisPrototypeOf\tGamma\n";
+    let g = Gazetteer::from_tsv(tsv, "g.tsv").unwrap();
+    let keys: Vec<&str> = g.entities().iter().map(|e| e.type_key.as_str()).collect();
+    assert_eq!(keys, ["constructor", "toString", "isPrototypeOf"]);
+    // And they survive the compiled form.
+    let bytes = sorot::Matcher::new(g).unwrap().compile();
+    let back = Gazetteer::from_compiled(&bytes, "g.sorot").unwrap();
+    assert!(back.entity_type("constructor").is_some());
+    // `__proto__` is not a type key by the format's rule (a key starts with a
+    // letter), and says so.
+    let err = Gazetteer::from_tsv("id\ttype\tname\na\t__proto__\tAlfa\n", "g.tsv").unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        r#"g.tsv: line 2 ("a"): type "__proto__" is not a short identifier ([A-Za-z][A-Za-z0-9_-]*, at most 32 characters)"#
+    );
+}
+
+#[test]
+fn limits_are_errors_that_name_the_limit_the_entity_and_the_field() {
+    let long = |n: usize| "ab".repeat(n / 2);
+    let languages: String = (0..1001)
+        .map(|i| {
+            format!(
+                r#""x{}{}{}": "d""#,
+                (b'a' + (i / 676) as u8) as char,
+                (b'a' + (i / 26 % 26) as u8) as char,
+                (b'a' + (i % 26) as u8) as char
+            )
+        })
+        .collect::<Vec<_>>()
+        .join(", ");
+    let many_types: String = (0..1001)
+        .map(|i| format!(r#"{{"id": "e{i}", "name": "N", "type": "T{i}"}}"#))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let many_forms = format!(
+        r#"{{"entities": [{{"id": "x", "name": "Kota", "type": "LOC", "aliases": [{}]}}]}}"#,
+        vec![r#""a""#; 2_000_000].join(",")
+    );
+    let many_entities = format!(
+        r#"{{"entities": [{}, {{"id": "last"}}]}}"#,
+        vec!["0"; 1_000_000].join(",")
+    );
+    // (case, gazetteer, the message)
+    let rows: Vec<(&str, String, String)> = vec![
+        ("a 100,000-character periodic alias", one_entity(&format!(r#", "aliases": ["{}"]"#, long(100_000))),
+         r#"g.json: entities[0] ("x"): aliases[0] is 100,000 characters long, more than the limit of 1,000 for a form"#.into()),
+        ("a 100,000-character repeated name", format!(r#"{{"entities": [{{"id": "x", "name": "{}", "type": "LOC"}}]}}"#, "Jakarta ".repeat(12_500).trim()),
+         r#"g.json: entities[0] ("x"): name is 99,999 characters long, more than the limit of 1,000 for a form"#.into()),
+        ("a form one over", one_entity(&format!(r#", "short": ["{}"]"#, "A".repeat(1001))),
+         r#"g.json: entities[0] ("x"): short[0] is 1,001 characters long, more than the limit of 1,000 for a form"#.into()),
+        ("a long description", one_entity(&format!(r#", "description": {{"en": "{}"}}"#, long(10_002))),
+         r#"g.json: entities[0] ("x"): description.en is 10,002 characters long, more than the limit of 10,000 for a description"#.into()),
+        ("a long url", one_entity(&format!(r#", "url": "https://x.org/{}""#, long(2_040))),
+         r#"g.json: entities[0] ("x"): url is 2,054 characters long, more than the limit of 2,048 for a link"#.into()),
+        ("a long id", format!(r#"{{"entities": [{{"id": "{}", "name": "Kota", "type": "LOC"}}]}}"#, long(1_002)),
+         format!(r#"g.json: entities[0] ("{}..."): "id" is 1,002 characters long, more than the limit of 1,000 for an id"#, &long(1_002)[..100])),
+        ("a long label", format!(r#"{{"types": {{"LOC": {{"label": "{}"}}}}, "entities": []}}"#, long(1_002)),
+         r#"g.json: types.LOC: "label" is 1,002 characters long, more than the limit of 1,000 for a label"#.into()),
+        ("a long label in a language", format!(r#"{{"types": {{"LOC": {{"label": {{"en": "{}"}}}}}}, "entities": []}}"#, long(1_002)),
+         r#"g.json: types.LOC: label.en is 1,002 characters long, more than the limit of 1,000 for a label"#.into()),
+        ("too many languages", one_entity(&format!(r#", "description": {{{languages}}}"#)),
+         r#"g.json: entities[0] ("x"): "description" has 1,001 languages, more than the limit of 1,000"#.into()),
+        ("too many types", format!(r#"{{"entities": [{many_types}]}}"#),
+         r#"g.json: entities[1000] ("e1000"): type "T1000": more than 1,000 types, the limit"#.into()),
+        ("too many forms", many_forms,
+         r#"g.json: entities[0] ("x"): aliases[1999999]: more than 2,000,000 forms (names, aliases and short forms), the limit"#.into()),
+        ("too many entities", many_entities,
+         r#"g.json: entities[1000000] ("last"): more than 1,000,000 entities, the limit"#.into()),
+    ];
+    let mut failures = Vec::new();
+    for (name, json, want) in &rows {
+        let got = match Gazetteer::from_json(json, "g.json") {
+            Ok(_) => "accepted".to_string(),
+            Err(e) => e.to_string(),
+        };
+        if got != *want {
+            failures.push(format!("{name}:\n   got  {got}\n   want {want}"));
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "failing cases:\n{}",
+        failures.join("\n")
+    );
+    // At the limits, accepted.
+    let at = one_entity(&format!(
+        r#", "aliases": ["{}"], "description": "{}", "url": "https://x.org/{}""#,
+        "A".repeat(1000),
+        "d".repeat(10_000),
+        "u".repeat(2_048 - 14)
+    ));
+    assert!(Gazetteer::from_json(&at, "g.json").is_ok());
+}
+
+#[test]
+fn a_text_over_the_size_limit_is_refused_before_it_is_read() {
+    let huge = format!("{{\"entities\": []}}{}", " ".repeat(256 * 1024 * 1024));
+    for format in [
+        None,
+        Some(sorot::Format::Tsv),
+        Some(sorot::Format::Csv),
+        Some(sorot::Format::JsonLines),
+    ] {
+        let err = Gazetteer::parse_as(&huge, "huge.json", format).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "huge.json: 268,435,472 bytes, more than the limit of 268,435,456 bytes (256 MiB) for a text gazetteer"
+        );
+    }
+}
+
+#[test]
+fn a_thousand_problems_are_headed_with_their_count() {
+    let entities: Vec<String> = (0..1000)
+        .map(|i| format!(r#"{{"id": "e{i}", "name": "", "type": "LOC"}}"#))
+        .collect();
+    let json = format!(r#"{{"entities": [{}]}}"#, entities.join(", "));
+    let err = Gazetteer::from_json(&json, "g.json").unwrap_err();
+    assert_eq!(err.count(), 1000);
+    assert_eq!(err.problems().len(), 100);
+    let message = err.to_string();
+    let lines: Vec<&str> = message.lines().collect();
+    assert_eq!(lines[0], "g.json: 1,000 problems (the first 100 listed):");
+    assert_eq!(lines[1], r#"  entities[0] ("e0"): "name" is empty"#);
+    assert_eq!(lines[100], r#"  entities[99] ("e99"): "name" is empty"#);
+    assert_eq!(lines.len(), 101);
+    // 100 problems exactly: all listed, no "first".
+    let json = format!(r#"{{"entities": [{}]}}"#, entities[..100].join(", "));
+    let message = Gazetteer::from_json(&json, "g.json")
+        .unwrap_err()
+        .to_string();
+    assert!(message.starts_with("g.json: 100 problems:\n"), "{message}");
+}
+
+#[test]
+fn tables_are_read_row_by_row_with_their_cell_errors_first() {
+    // A row's cell error and another row's entity error, in one report.
+    let tsv = "id\ttype\tname\tpriority\na\tLOC\tA\tNaN\nb\tLOC\t\t1\n";
+    let err = Gazetteer::from_tsv(tsv, "g.tsv").unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "g.tsv: 2 problems:\n  line 2, column 4 (priority): \"NaN\" is not a finite number (a priority such as 1, -2 or 0.5)\n  line 3 (\"b\"): missing \"name\""
+    );
+    // Description columns in two languages and an id column twice in other case.
+    let err =
+        Gazetteer::from_csv("id,type,name,description@en,DESCRIPTION@EN\n", "g.csv").unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        r#"g.csv: line 1: the header line names the column "description@EN" twice (columns 4 and 5)"#
     );
 }
