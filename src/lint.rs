@@ -41,7 +41,7 @@ impl WarningKind {
     }
 }
 
-/// How many entity ids a one-language warning's message lists.
+/// How many entity ids a warning's message lists (all are in [`Warning::entities`]).
 const LISTED: usize = 10;
 
 /// One warning about a gazetteer.
@@ -137,7 +137,8 @@ impl Reviewed {
 /// The warnings for a gazetteer, sorted by kind and form:
 /// - a form (name, alias or short form, compared after normalisation) shared by
 ///   several entities, unless they differ in `priority` (the choice is deliberate) or
-///   it is only a short form of each (the full name in the document decides);
+///   it is only a short form of each (the full name in the document decides),
+///   its message listing the first ten;
 /// - a name or alias that is a common word and is matched in any case (make it
 ///   `exact` or a short form, or remove it);
 /// - when the descriptions of all entities together use two languages or more
@@ -154,7 +155,8 @@ pub fn lint(g: &Gazetteer, stop_words: &StopWords, reviewed: &Reviewed) -> Vec<W
     for (i, e) in g.entities().iter().enumerate() {
         for (s, short) in e.forms() {
             let list = by_key.entry(form_key(&s.text, FOLD)).or_default();
-            if !list.iter().any(|(_, j, _)| *j == i) {
+            // Entities come in order: one already listed is the last.
+            if list.last().is_none_or(|(_, j, _)| *j != i) {
                 list.push((s, i, short));
             }
             if !short && s.case_rule(e.case) != CaseRule::Exact && stop_words.covers(&s.text) {
@@ -181,10 +183,14 @@ pub fn lint(g: &Gazetteer, stop_words: &StopWords, reviewed: &Reviewed) -> Vec<W
         if all_short || distinct {
             continue;
         }
-        let names: Vec<String> = list
+        let mut names: Vec<String> = list
             .iter()
+            .take(LISTED)
             .map(|(_, i, _)| format!("{} ({})", entities[*i].id, entities[*i].type_key))
             .collect();
+        if list.len() > LISTED {
+            names.push(format!("and {} more", list.len() - LISTED));
+        }
         let form = list[0].0.text.clone();
         warnings.push(Warning {
             kind: WarningKind::Ambiguous,
