@@ -51,6 +51,14 @@ const OTHER_USAGE: &str = "  sorot --help | sorot COMMAND --help | sorot help [C
       print the version
 ";
 
+const EXIT_USAGE: &str = "exit status (every command):
+  0  success
+  1  check --strict: a warning is left unexplained (a finding, not a failure)
+  2  an error: a wrong argument, a file that cannot be read or is not UTF-8, an
+     invalid gazetteer or one over a limit (the message names the limit, the
+     entity and the field), output that cannot be written
+";
+
 /// The usage of one command, or of all (`None`).
 fn usage(command: Option<&str>) -> String {
     let text = match command {
@@ -60,7 +68,7 @@ fn usage(command: Option<&str>) -> String {
         Some("compile") => COMPILE_USAGE.to_string(),
         _ => format!("{FIND_USAGE}{COMPILE_USAGE}{CHECK_USAGE}{CONVERT_USAGE}{OTHER_USAGE}"),
     };
-    format!("usage:\n{text}")
+    format!("usage:\n{text}{EXIT_USAGE}")
 }
 
 /// Whether an argument asks for help.
@@ -75,7 +83,7 @@ fn print_usage(command: Option<&str>) -> Result<(), Failure> {
 
 /// A usage error of `command`: the message, the command's usage, exit code 2.
 fn usage_error(command: &str, message: impl std::fmt::Display) -> Failure {
-    Failure(format!("{message}\n{}", usage(Some(command))), 2)
+    Failure(format!("{message}\n{}", usage(Some(command))), ERROR)
 }
 
 /// `1 entity`, `2 entities`.
@@ -101,7 +109,7 @@ fn main() -> ExitCode {
             }
             Some(other) => Err(Failure(
                 format!("unknown command {other:?}\n{}", usage(None)),
-                2,
+                ERROR,
             )),
         },
         Some("-V" | "--version") => write_result(writeln!(
@@ -111,9 +119,9 @@ fn main() -> ExitCode {
         )),
         Some(other) => Err(Failure(
             format!("unknown command {other:?}\n{}", usage(None)),
-            2,
+            ERROR,
         )),
-        None => Err(Failure(usage(None), 2)),
+        None => Err(Failure(usage(None), ERROR)),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -124,6 +132,13 @@ fn main() -> ExitCode {
     }
 }
 
+/// The exit code of every error (usage, unreadable or non-UTF-8 input, an invalid
+/// gazetteer, output that cannot be written).
+const ERROR: u8 = 2;
+
+/// The exit code of `check --strict` when warnings are left unexplained.
+const FINDING: u8 = 1;
+
 fn read_bytes(path: &str) -> Result<Vec<u8>, Failure> {
     let read = if path == "-" {
         let mut bytes = Vec::new();
@@ -133,66 +148,124 @@ fn read_bytes(path: &str) -> Result<Vec<u8>, Failure> {
         std::fs::read(path)
     };
     let name = if path == "-" { "standard input" } else { path };
-    read.map_err(|e| Failure(format!("{name}: {e}"), 1))
+    read.map_err(|e| Failure(format!("{name}: {e}"), ERROR))
+}
+
+/// A gazetteer file's bytes: a text gazetteer over the size limit is refused before
+/// it is read (only its first bytes, to tell a compiled one, which has no such
+/// limit).
+fn read_gazetteer_bytes(path: &str) -> Result<Vec<u8>, Failure> {
+    let name = if path == "-" { "standard input" } else { path };
+    let failed = |e: io::Error| Failure(format!("{name}: {e}"), ERROR);
+    let limit = sorot::limits::MAX_INPUT_BYTES;
+    if path == "-" {
+        let mut bytes = Vec::new();
+        let mut stdin = io::stdin().lock();
+        (&mut stdin)
+            .take(limit as u64 + 1)
+            .read_to_end(&mut bytes)
+            .map_err(failed)?;
+        if bytes.len() > limit {
+            if !sorot::is_compiled(&bytes) {
+                return Err(Failure(
+                    format!(
+                        "{name}: more than the limit of {} bytes (256 MiB) for a text gazetteer",
+                        grouped_len(limit)
+                    ),
+                    ERROR,
+                ));
+            }
+            stdin.read_to_end(&mut bytes).map_err(failed)?;
+        }
+        return Ok(bytes);
+    }
+    let len = std::fs::metadata(path).map_err(failed)?.len();
+    if len > limit as u64 {
+        let mut magic = [0u8; 8];
+        let mut file = std::fs::File::open(path).map_err(failed)?;
+        let n = file.read(&mut magic).map_err(failed)?;
+        if !sorot::is_compiled(&magic[..n]) {
+            let e = sorot::limits::check_input_size(len as usize, name).err();
+            return Err(Failure(
+                e.map_or_else(String::new, |e| e.to_string()),
+                ERROR,
+            ));
+        }
+    }
+    read_bytes(path)
+}
+
+/// `n` with commas between thousands.
+fn grouped_len(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, d) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(d);
+    }
+    out
 }
 
 fn read_input(path: &str) -> Result<String, Failure> {
     let bytes = read_bytes(path)?;
     let name = if path == "-" { "standard input" } else { path };
+    bytes_to_text(bytes, name)
+}
+
+/// The bytes as text, or an error that says where the first byte that is not UTF-8
+/// is: its line, column (in characters) and offset.
+fn bytes_to_text(bytes: Vec<u8>, name: &str) -> Result<String, Failure> {
     String::from_utf8(bytes).map_err(|e| {
+        let at = e.utf8_error().valid_up_to();
+        let bytes = e.as_bytes();
+        // Valid UTF-8 up to `at`: the line and column count its characters.
+        let before = std::str::from_utf8(&bytes[..at]).unwrap_or_default();
+        let line = before.matches('\n').count() + 1;
+        let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
         Failure(
             format!(
-                "{name}: not UTF-8 text (invalid byte at offset {})",
-                e.utf8_error().valid_up_to()
+                "{name}: not UTF-8 text: byte 0x{:02X} at line {line}, column {column} (byte offset {at}) does not start a UTF-8 character",
+                bytes[at]
             ),
-            1,
+            ERROR,
         )
     })
 }
 
 fn load_gazetteers(paths: &[String]) -> Result<Gazetteer, Failure> {
     if paths.is_empty() {
-        return default_gazetteer().map_err(|e| Failure(e.to_string(), 2));
+        return default_gazetteer().map_err(|e| Failure(e.to_string(), ERROR));
     }
     let mut parts = Vec::new();
     for path in paths {
         parts.push((load_one(path)?, path.clone()));
     }
-    Gazetteer::merge(parts, Duplicates::Replace).map_err(|e| Failure(e.to_string(), 2))
+    Gazetteer::merge(parts, Duplicates::Replace).map_err(|e| Failure(e.to_string(), ERROR))
 }
 
 /// One gazetteer file: compiled (told by its first bytes) or text.
 fn load_one(path: &str) -> Result<Gazetteer, Failure> {
-    let bytes = read_bytes(path)?;
+    let bytes = read_gazetteer_bytes(path)?;
     if sorot::is_compiled(&bytes) {
-        return Gazetteer::from_compiled(&bytes, path).map_err(|e| Failure(e.to_string(), 2));
+        return Gazetteer::from_compiled(&bytes, path).map_err(|e| Failure(e.to_string(), ERROR));
     }
     let text = bytes_to_text(bytes, path)?;
-    Gazetteer::parse_as(&text, path, Format::from_path(path)).map_err(|e| Failure(e.to_string(), 2))
-}
-
-fn bytes_to_text(bytes: Vec<u8>, path: &str) -> Result<String, Failure> {
-    String::from_utf8(bytes).map_err(|e| {
-        Failure(
-            format!(
-                "{path}: not UTF-8 text (invalid byte at offset {})",
-                e.utf8_error().valid_up_to()
-            ),
-            1,
-        )
-    })
+    Gazetteer::parse_as(&text, path, Format::from_path(path))
+        .map_err(|e| Failure(e.to_string(), ERROR))
 }
 
 /// The matcher of `find`: a single compiled gazetteer loads as it is; anything else
 /// is read, merged and compiled.
 fn load_matcher(paths: &[String]) -> Result<Matcher, Failure> {
     if let [path] = paths {
-        let bytes = read_bytes(path)?;
+        let bytes = read_gazetteer_bytes(path)?;
         if sorot::is_compiled(&bytes) {
-            return Matcher::from_compiled(&bytes, path).map_err(|e| Failure(e.to_string(), 2));
+            return Matcher::from_compiled(&bytes, path).map_err(|e| Failure(e.to_string(), ERROR));
         }
     }
-    Matcher::new(load_gazetteers(paths)?).map_err(|e| Failure(e.to_string(), 2))
+    Matcher::new(load_gazetteers(paths)?).map_err(|e| Failure(e.to_string(), ERROR))
 }
 
 fn compile(args: &[String]) -> Result<(), Failure> {
@@ -215,14 +288,15 @@ fn compile(args: &[String]) -> Result<(), Failure> {
     let Some(out) = out else {
         return Err(usage_error("compile", "compile needs -o OUT"));
     };
-    let matcher = Matcher::new(load_gazetteers(&files)?).map_err(|e| Failure(e.to_string(), 2))?;
+    let matcher =
+        Matcher::new(load_gazetteers(&files)?).map_err(|e| Failure(e.to_string(), ERROR))?;
     let bytes = matcher.compile();
     let result = if out == "-" {
         io::stdout().lock().write_all(&bytes)
     } else {
         std::fs::write(&out, &bytes)
     };
-    result.map_err(|e| Failure(format!("{out}: {e}"), 1))
+    result.map_err(|e| Failure(format!("{out}: {e}"), ERROR))
 }
 
 #[derive(Serialize)]
@@ -408,7 +482,7 @@ fn find_in(
 fn write_result(r: io::Result<()>) -> Result<(), Failure> {
     match r {
         Err(e) if e.kind() == io::ErrorKind::BrokenPipe => std::process::exit(0),
-        Err(e) => Err(Failure(format!("cannot write output: {e}"), 1)),
+        Err(e) => Err(Failure(format!("cannot write output: {e}"), ERROR)),
         Ok(()) => Ok(()),
     }
 }
@@ -497,7 +571,7 @@ fn check(args: &[String]) -> Result<(), Failure> {
         None if files.is_empty() => Reviewed::parse(DEFAULT_REVIEWED, "data/default/reviewed.tsv"),
         None => Ok(Reviewed::default()),
     }
-    .map_err(|e| Failure(e.to_string(), 2))?;
+    .map_err(|e| Failure(e.to_string(), ERROR))?;
     let stop_words = StopWords::new(STOP_WORDS);
     let mut gazetteers = Vec::new();
     let mut failed = false;
@@ -511,7 +585,7 @@ fn check(args: &[String]) -> Result<(), Failure> {
         }
     }
     for path in &files {
-        let bytes = read_bytes(path)?;
+        let bytes = read_gazetteer_bytes(path)?;
         let parsed = if sorot::is_compiled(&bytes) {
             Gazetteer::from_compiled(&bytes, path)
         } else {
@@ -557,7 +631,7 @@ fn check(args: &[String]) -> Result<(), Failure> {
         unexplained += open.len();
     }
     if failed {
-        Err(Failure("the gazetteer has errors".into(), 2))
+        Err(Failure("the gazetteer has errors".into(), ERROR))
     } else if strict && unexplained > 0 {
         Err(Failure(
             format!(
@@ -568,7 +642,7 @@ fn check(args: &[String]) -> Result<(), Failure> {
                     format!("{unexplained} warnings are")
                 }
             ),
-            1,
+            FINDING,
         ))
     } else {
         Ok(())
@@ -594,6 +668,6 @@ fn convert(args: &[String]) -> Result<(), Failure> {
     } else {
         serde_json::to_string_pretty(&g.to_json())
     };
-    let json = json.map_err(|e| Failure(e.to_string(), 1))?;
+    let json = json.map_err(|e| Failure(e.to_string(), ERROR))?;
     write_result(writeln!(io::stdout().lock(), "{json}"))
 }

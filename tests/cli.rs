@@ -114,17 +114,47 @@ fn errors_exit_non_zero_with_a_message() {
         "bad.json",
         br#"{"entities": [{"id": "x", "name": "X", "type": "LOC", "url": "javascript:alert(1)"}]}"#,
     );
+    let not_utf8 = temp_file("latin1.tsv", b"id\ttype\tname\nsp\tLOC\tS\xe3o Paulo\n");
+    let ok = temp_file("ok.tsv", b"id\ttype\tname\njkt\tLOC\tJakarta\n");
+    let warned = temp_file(
+        "warned.tsv",
+        b"id\ttype\tname\na\tPER\tZorblax\nb\tPER\tZorblax\n",
+    );
+    let (bad, not_utf8, ok, warned) = (
+        bad.to_str().unwrap(),
+        not_utf8.to_str().unwrap(),
+        ok.to_str().unwrap(),
+        warned.to_str().unwrap(),
+    );
+    // The rule (`sorot --help`, README): 0 success, 1 `check --strict` with a warning
+    // left unexplained, 2 every error.
     // (case, arguments, standard input, exit code, part of the message)
     type Row<'a> = (&'a str, Vec<&'a str>, &'a [u8], i32, String);
     let rows: Vec<Row> = vec![
-        ("check a bad gazetteer", vec!["check", bad.to_str().unwrap()], b"", 2,
-         format!("{}: entities[0] (\"x\"): url \"javascript:alert(1)\" is not an http: or https: link", bad.display())),
-        ("find with a bad gazetteer", vec!["find", "-g", bad.to_str().unwrap()], b"x", 2,
-         format!("sorot: {}: entities[0] (\"x\"): url", bad.display())),
-        ("missing input file", vec!["find", "/nonexistent/sorot.txt"], b"", 1,
+        ("success", vec!["check", ok], b"", 0, String::new()),
+        ("find success", vec!["find", "-g", ok], b"Jakarta", 0, String::new()),
+        ("a warning without --strict", vec!["check", warned], b"", 0, String::new()),
+        ("a warning with --strict", vec!["check", "--strict", warned], b"", 1,
+         "sorot: 1 warning is not explained".into()),
+        ("check a bad gazetteer", vec!["check", bad], b"", 2,
+         format!("{bad}: entities[0] (\"x\"): url \"javascript:alert(1)\" is not an http: or https: link")),
+        ("find with a bad gazetteer", vec!["find", "-g", bad], b"x", 2,
+         format!("sorot: {bad}: entities[0] (\"x\"): url")),
+        ("compile a bad gazetteer", vec!["compile", bad, "-o", "-"], b"", 2,
+         format!("sorot: {bad}: entities[0] (\"x\"): url")),
+        ("missing input file", vec!["find", "/nonexistent/sorot.txt"], b"", 2,
          "sorot: /nonexistent/sorot.txt: No such file or directory".into()),
-        ("input not UTF-8", vec!["find"], b"ab\xff", 1,
-         "sorot: standard input: not UTF-8 text (invalid byte at offset 2)".into()),
+        ("missing gazetteer", vec!["check", "/nonexistent/g.tsv"], b"", 2,
+         "sorot: /nonexistent/g.tsv: No such file or directory".into()),
+        ("input not UTF-8", vec!["find"], b"ab\xff", 2,
+         "sorot: standard input: not UTF-8 text: byte 0xFF at line 1, column 3 (byte offset 2) does not start a UTF-8 character".into()),
+        ("input not UTF-8 on line 2", vec!["find"], b"S\xc3\xa9\nb\xc3\xa9\xc3(", 2,
+         "sorot: standard input: not UTF-8 text: byte 0xC3 at line 2, column 3 (byte offset 7)".into()),
+        ("gazetteer not UTF-8", vec!["check", not_utf8], b"", 2,
+         format!("sorot: {not_utf8}: not UTF-8 text: byte 0xE3 at line 2, column 9 (byte offset 21)")),
+        ("gazetteer not UTF-8 for find", vec!["find", "-g", not_utf8], b"x", 2,
+         format!("sorot: {not_utf8}: not UTF-8 text: byte 0xE3 at line 2, column 9")),
+        ("compile without -o", vec!["compile", ok], b"", 2, "sorot: compile needs -o OUT".into()),
         ("unknown command", vec!["frobnicate"], b"", 2, "sorot: unknown command \"frobnicate\"".into()),
         ("unknown option", vec!["find", "--fast"], b"", 2, "sorot: unknown option \"--fast\"\nusage:\n  sorot find".into()),
         ("unknown check option", vec!["check", "--strikt"], b"", 2, "sorot: unknown option \"--strikt\"\nusage:\n  sorot check".into()),
@@ -141,8 +171,113 @@ fn errors_exit_non_zero_with_a_message() {
             stderr.contains(&message),
             "{name}: stderr was {stderr:?}, expected it to contain {message:?}"
         );
+        if code == 0 {
+            assert!(stderr.is_empty(), "{name}: {stderr}");
+        }
         assert!(!stderr.contains("panicked"), "{name}: {stderr}");
     }
+}
+
+#[test]
+fn help_states_the_exit_status_rule() {
+    let out = sorot(&["--help"], b"");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    for line in [
+        "exit status (every command):",
+        "  0  success",
+        "  1  check --strict: a warning is left unexplained",
+        "  2  an error:",
+    ] {
+        assert!(stdout.contains(line), "{line:?} not in {stdout}");
+    }
+}
+
+#[test]
+fn lenient_table_cases_are_errors_that_say_where() {
+    // (file name, contents, the message after "PATH: ")
+    let rows: Vec<(&str, &str, &str)> = vec![
+        ("nan.tsv", "id\ttype\tname\tpriority\na\tLOC\tA\tNaN\n",
+         "line 2, column 4 (priority): \"NaN\" is not a finite number (a priority such as 1, -2 or 0.5)"),
+        ("inf.tsv", "id\ttype\tname\tpriority\na\tLOC\tA\tinf\n",
+         "line 2, column 4 (priority): \"inf\" is not a finite number"),
+        ("big.tsv", "id\ttype\tname\tpriority\na\tLOC\tA\t1e400\n",
+         "line 2, column 4 (priority): \"1e400\" is not a finite number"),
+        ("word.csv", "id,type,name,priority\na,LOC,A,high\n",
+         "line 2, column 4 (priority): \"high\" is not a number"),
+        ("twice.tsv", "id\ttype\tname\tid\na\tLOC\tA\tb\n",
+         "line 1: the header line names the column \"id\" twice (columns 1 and 4)"),
+        ("twice.csv", "# a comment\nid,type,Name,name\na,LOC,A,B\n",
+         "line 2: the header line names the column \"name\" twice (columns 3 and 4)"),
+        ("pipes.tsv", "id\ttype\tname\taliases\na\tLOC\tA\tB||C\n",
+         "line 2, column 4 (aliases): form 2 of 3 in \"B||C\" is empty"),
+        ("trailing.csv", "id,type,name,short\na,LOC,A Z,Z|\n",
+         "line 2, column 4 (short): form 2 of 2 in \"Z|\" is empty"),
+        ("quote.csv", "id,type,name\na,LOC,Jak\"arta\n",
+         "line 2, character 10 (column 3): a quote inside a field that does not start with one"),
+        ("after.csv", "id,type,name\na,LOC,\"Jak\"arta\n",
+         "line 2, character 12 (column 3): 'a' after the closing quote of a quoted field"),
+    ];
+    for (name, text, want) in rows {
+        let path = temp_file(name, text.as_bytes());
+        for args in [vec!["check"], vec!["compile", "-o", "-"]] {
+            let mut args = args.clone();
+            args.push(path.to_str().unwrap());
+            let out = sorot(&args, b"");
+            let stderr = String::from_utf8_lossy(&out.stderr);
+            assert_eq!(out.status.code(), Some(2), "{name} {args:?}: {stderr}");
+            assert!(
+                stderr.contains(&format!("{}: {want}", path.display())),
+                "{name} {args:?}: {stderr}"
+            );
+        }
+    }
+}
+
+#[test]
+fn hostile_gazetteers_are_refused_quickly_naming_the_limit() {
+    // A 100,000-character periodic alias (quadratic in some automaton builders).
+    let long = temp_file(
+        "long.tsv",
+        format!(
+            "id\ttype\tname\taliases\nx\tLOC\tKota\t{}\n",
+            "ab".repeat(50_000)
+        )
+        .as_bytes(),
+    );
+    // 1,000 problems: the heading gives their true count.
+    let mut many = String::from("id\ttype\tname\n");
+    for i in 0..1000 {
+        many.push_str(&format!("e{i}\tLOC\t\u{200b}\n"));
+    }
+    let many = temp_file("many.tsv", many.as_bytes());
+    // A text gazetteer over 256 MiB, refused before it is read (a sparse file).
+    let huge = temp_file("huge.tsv", b"");
+    std::fs::File::options()
+        .write(true)
+        .open(&huge)
+        .unwrap()
+        .set_len(256 * 1024 * 1024 + 1)
+        .unwrap();
+    let rows: Vec<(&PathBuf, String)> = vec![
+        (&long, format!("{}: line 2 (\"x\"): aliases[0] is 100,000 characters long, more than the limit of 1,000 for a form", long.display())),
+        (&many, format!("{}: 1,000 problems (the first 100 listed):\n  line 2 (\"e0\"): name \"\\u{{200b}}\" has no letter or digit to match", many.display())),
+        (&huge, format!("sorot: {}: 268,435,457 bytes, more than the limit of 268,435,456 bytes (256 MiB) for a text gazetteer", huge.display())),
+    ];
+    for (path, want) in rows {
+        for command in ["check", "find"] {
+            let args = match command {
+                "check" => vec!["check", path.to_str().unwrap()],
+                _ => vec!["find", "-g", path.to_str().unwrap()],
+            };
+            let out = sorot(&args, b"abab");
+            let stderr = String::from_utf8_lossy(&out.stderr);
+            assert_eq!(out.status.code(), Some(2), "{args:?}: {stderr}");
+            assert!(stderr.contains(&want), "{args:?}: {stderr}");
+            // The first 100 problems only.
+            assert!(stderr.lines().count() < 110, "{args:?}: {stderr}");
+        }
+    }
+    std::fs::remove_file(&huge).unwrap();
 }
 
 #[test]

@@ -67,7 +67,8 @@ fn a_missing_file_stops_after_the_files_before_it() {
     let missing = dir().join("missing.txt");
     let missing = missing.to_str().unwrap();
     let out = sorot(&["find", &files[0], &files[1], missing, &files[2]]);
-    assert_eq!(out.status.code(), Some(1));
+    // An unreadable file is an error: exit code 2 (`sorot --help`).
+    assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("missing.txt: "));
     let mut want = sorot(&["find", &files[0]]).stdout;
     want.extend(sorot(&["find", &files[1]]).stdout);
