@@ -60,15 +60,19 @@ test('in the page: after a trap the engine rejects every call with a clear Error
     const said = (p) => p.then(() => 'resolved', (err) => `${err.constructor.name}: ${err.message}`);
     const hl = await sorot.createHighlighter();
     const other = await sorot.createHighlighter();
+    const { loadEngine } = await import('/lib/engine.js');
+    const bare = await loadEngine();
     const article = document.querySelector('article');
+    const brokenBefore = bare.broken;
     const memory = exhaust((await glue.default()).memory);
-    const out = { memory };
+    const out = { memory, brokenBefore };
     // 2 MB to copy in: more than the allocator has left.
     out.trap = await said(hl.find('Jakarta '.repeat(250_000)));
     out.after = await said(hl.find('Jakarta'));
     out.highlight = await said(hl.highlight(article));
     out.other = await said(other.find('Jakarta'));
     out.painted = article.querySelectorAll('mark').length + [...CSS.highlights.keys()].length;
+    out.broken = bare.broken;
     hl.free();
     other.free();
     const fresh = await sorot.createHighlighter();
@@ -81,6 +85,8 @@ test('in the page: after a trap the engine rejects every call with a clear Error
   assert.equal(result.memory, 4096);
   assert.match(result.trap, TRAP);
   for (const later of [result.after, result.highlight, result.other]) assert.match(later, TRAP);
+  assert.equal(result.brokenBefore, null);
+  assert.match(`Error: ${result.broken}`, TRAP, 'an engine tells that it is broken');
   assert.equal(result.painted, 0, 'nothing was painted by the broken engine');
   assert.deepEqual(result.fresh, ['Joko Widodo', 'Sergey Lavrov', 'Jakarta']);
   assert.ok(result.freshMemory < 64, `the new instance has its own memory (${result.freshMemory} MiB)`);

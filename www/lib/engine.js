@@ -276,6 +276,17 @@ export class LocalEngine {
     return this.#wasm;
   }
 
+  /**
+   * Why this engine cannot be used any more (a trap in its WebAssembly instance:
+   * every call rejects with this), or null. A host that keeps an engine for long
+   * (an extension's service worker) loads a new one when it is set.
+   * @returns {string|null}
+   */
+  get broken() {
+    if (!this.#broken && (instances.engine.broken || instances.engine.generation !== this.#generation)) this.#broken = instances.engine.trap;
+    return this.#broken;
+  }
+
   /** Calls the wasm engine; a trap leaves this engine (and its instance) unusable, with a clear Error. */
   #call(fn, doing) {
     const wasm = this.#live();
