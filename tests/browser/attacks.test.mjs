@@ -392,7 +392,7 @@ for (const f of FIELDS) {
       const seen = watch(page);
       const report = await attack(page, { gazetteer, control: controlOf(accepted), paragraphs, expect, renderer, lang: f.lang, keys });
       assert.deepEqual(report.problems, [], `${f.field} [${renderer}]`);
-      const hovered = await hover(page, 6);
+      const hovered = await hover(page, 3);
       assert.deepEqual(hovered, [], `${f.field} [${renderer}] hover`);
       assert.deepEqual(await restore(page), [], `${f.field} [${renderer}] remove()`);
       const calls = await page.evaluate(() => window.__pwnedCalls);
