@@ -119,24 +119,23 @@ function isTrap(err) {
  * afresh) and says so.
  * @param {'engine'|'compiler'} which
  * @param {Error} err the trap
- * @param {string} doing what it was doing
  * @returns {Error}
  */
-function trapped(which, err, doing) {
+function trapped(which, err) {
   const what = which === 'engine' ? 'engine' : 'gazetteer compiler';
-  const message = `${what}: the WebAssembly ${what} stopped on an internal error (${err.name}: ${err.message}) ${doing}, `
-    + 'and cannot be used any more: create a new highlighter (createHighlighter() starts it afresh). This is a bug in sorot: please report it';
+  const message = `${what}: the WebAssembly ${what} stopped (${err.name}: ${err.message}) and cannot be used any more: `
+    + 'create a new highlighter (a bug in sorot: please report it)';
   instances[which].broken = message;
   instances[which].trap = message;
   return new Error(message);
 }
 
 /** Calls `fn`, turning a trap of `which`'s instance into a clear Error (see trapped()). */
-function guarded(which, doing, fn) {
+function guarded(which, fn) {
   try {
     return fn();
   } catch (err) {
-    throw isTrap(err) ? trapped(which, err, doing) : asError(err);
+    throw isTrap(err) ? trapped(which, err) : asError(err);
   }
 }
 
@@ -154,7 +153,7 @@ function wasmForbidden() {
 }
 
 /** The error when a page's Content-Security-Policy forbids WebAssembly. */
-export const CSP_MESSAGE = "this page's Content-Security-Policy does not allow WebAssembly, which sorot runs on: "
+const CSP_MESSAGE = "this page's Content-Security-Policy does not allow WebAssembly, which sorot runs on: "
   + "add 'wasm-unsafe-eval' to its script-src (for example: script-src 'self' 'wasm-unsafe-eval')";
 
 /**
@@ -265,14 +264,9 @@ export class LocalEngine {
   }
 
   #live() {
-    if (this.#broken) throw new Error(this.#broken);
+    // (When another engine's call trapped, this one's instance is gone with it.)
+    if (this.broken) throw new Error(this.#broken);
     if (!this.#wasm) throw new Error('this engine was freed');
-    const instance = instances.engine;
-    if (instance.broken || instance.generation !== this.#generation) {
-      // Another engine's call trapped: this one's instance is gone with it.
-      this.#broken = instance.trap;
-      throw new Error(this.#broken);
-    }
     return this.#wasm;
   }
 
@@ -288,13 +282,13 @@ export class LocalEngine {
   }
 
   /** Calls the wasm engine; a trap leaves this engine (and its instance) unusable, with a clear Error. */
-  #call(fn, doing) {
+  #call(fn) {
     const wasm = this.#live();
     try {
       return fn(wasm);
     } catch (err) {
       if (!isTrap(err)) throw asError(err);
-      this.#broken = trapped('engine', err, doing).message;
+      this.#broken = trapped('engine', err).message;
       throw new Error(this.#broken);
     }
   }
@@ -339,7 +333,7 @@ export class LocalEngine {
     // pieces at a time (the same matches as one call), with the page responding in
     // between on a main thread.
     const all = options.overlap === 'all';
-    const search = this.#call((wasm) => wasm.newSearch(), 'in find()');
+    const search = this.#call((wasm) => wasm.newSearch());
     let deadline = performance.now() + SLICE_MS;
     const pause = async () => {
       if (!ON_MAIN_THREAD || performance.now() < deadline) return;
@@ -355,7 +349,7 @@ export class LocalEngine {
         if (end < text.length && (text.charCodeAt(end - 1) & 0xfc00) === 0xd800) end -= 1;
         const last = end === text.length;
         const slice = text.slice(at, end);
-        const used = this.#call((wasm) => wasm.searchPush(search, slice, last), 'in find()');
+        const used = this.#call((wasm) => wasm.searchPush(search, slice, last));
         if (used === 0) {
           size *= 2; // no place to cut in it: a longer slice
         } else {
@@ -367,7 +361,7 @@ export class LocalEngine {
       const parts = [];
       let length = 0;
       for (;;) {
-        const part = this.#call((wasm) => wasm.searchNext(search, all, RESOLVE_STEP), 'in find()');
+        const part = this.#call((wasm) => wasm.searchNext(search, all, RESOLVE_STEP));
         if (!part) break;
         parts.push(part);
         length += part.length;
@@ -394,7 +388,7 @@ export class LocalEngine {
       let size = 0;
       while (end < blocks.length && size < SLICE_TEXT) size += blocks[end++].length;
       const slice = blocks.slice(start, end);
-      this.#call((wasm) => wasm.primeBlocks(cache, slice), 'while scanning');
+      this.#call((wasm) => wasm.primeBlocks(cache, slice));
       start = end;
       if (start < blocks.length && performance.now() >= deadline) {
         await yieldToPage();
@@ -411,7 +405,7 @@ export class LocalEngine {
    */
   findNow(text, options = {}) {
     if (typeof text !== 'string') throw new Error(`find() takes a string, not ${typeof text}`);
-    return this.#call((wasm) => wasm.find(text, options.overlap === 'all'), 'in find()');
+    return this.#call((wasm) => wasm.find(text, options.overlap === 'all'));
   }
 
   /**
@@ -423,7 +417,7 @@ export class LocalEngine {
   async findBlocks(doc, blocks, options = {}) {
     this.#live();
     let cache = this.#docs.get(doc);
-    if (!cache) this.#docs.set(doc, (cache = this.#call(() => new DocumentCache(), 'in findBlocks()')));
+    if (!cache) this.#docs.set(doc, (cache = this.#call(() => new DocumentCache())));
     if (ON_MAIN_THREAD && blocks.length > 1) {
       let size = 0;
       for (const b of blocks) size += b.length;
@@ -432,7 +426,7 @@ export class LocalEngine {
     return this.#call((wasm) => {
       const flat = wasm.findBlocks(cache, blocks, options.overlap === 'all');
       return { flat, blocks: cache.size, scanned: cache.scanned };
-    }, 'in findBlocks()');
+    });
   }
 
   /** @param {string} doc */
@@ -443,7 +437,7 @@ export class LocalEngine {
 
   /** Whether its instance is still the one it was made in, and sound. */
   #usable() {
-    return !this.#broken && !instances.engine.broken && instances.engine.generation === this.#generation;
+    return !this.broken;
   }
 
   /** Releases the WebAssembly memory of this engine. */
@@ -502,7 +496,7 @@ async function compiledFrom(sources, urls, cache = /** @type {boolean|'store'} *
   }
   await loadModule('compiler', urls.compiler);
   const { compileGazetteers } = await compilerModule();
-  const bytes = guarded('compiler', `while compiling ${origin}`,
+  const bytes = guarded('compiler',
     () => compileGazetteers(items.map((i) => i.compiled ?? i.text), items.map((i) => i.origin)));
   if (key) await storeCompiled(key, bytes);
   return { bytes, origin };
@@ -518,7 +512,7 @@ async function loadEngineFrom(sources, urls, cache = /** @type {boolean|'store'}
   const { bytes, origin, cached } = await compiledFrom(sources, urls, cache);
   let wasm;
   try {
-    wasm = guarded('engine', `while loading ${origin}`, () => WasmEngine.load(bytes, origin));
+    wasm = guarded('engine', () => WasmEngine.load(bytes, origin));
   } catch (err) {
     // A stored compiled form that does not load (damaged): forget it, compile again
     // (and store that, without looking in the cache again).
@@ -528,7 +522,7 @@ async function loadEngineFrom(sources, urls, cache = /** @type {boolean|'store'}
     }
     throw err;
   }
-  return guarded('engine', `while loading ${origin}`, () => {
+  return guarded('engine', () => {
     // The entity data stays in our copy of the file (no copy out of wasm, and nothing
     // parsed until a page shows an entity).
     const [start, end] = wasm.gazetteerJsonRange();

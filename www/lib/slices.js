@@ -29,28 +29,21 @@ const DECODE_WORDS = 30_000;
  * The matches of an engine's flat answer (flat.js), decoded a part at a time with
  * the page responding in between when it is large (350,000 matches take a few
  * hundred ms to decode), the entities each part names read as it comes.
- * @param {Uint32Array|number[]} raw the engine's answer
+ * @param {Uint32Array} raw the engine's answer
  * @param {string} text the document's text
  * @param {(part: ArrayLike<number>) => Promise<ReadonlyArray<any>>} entitiesOf the
  *   entities (by index) that a part of the answer names
  * @returns {Promise<import('./highlighter.js').Match[]>}
  */
 export async function decodeInSlices(raw, text, entitiesOf) {
-  if (raw.length <= DECODE_WORDS) return decodeMatches(raw, text, await entitiesOf(raw));
   const matches = [];
-  let deadline = performance.now() + SLICE_MS;
-  for (let i = 0; i < raw.length;) {
-    let end = i;
+  for (let i = 0, end = 0; i < raw.length; i = end) {
     while (end < raw.length && end - i < DECODE_WORDS) end += HEADER_WORDS + raw[end + 4];
     // A malformed answer: decodeMatches says what is wrong with the rest.
     if (!(end <= raw.length)) end = raw.length;
-    const part = ArrayBuffer.isView(raw) ? raw.subarray(i, end) : raw.slice(i, end);
-    for (const m of decodeMatches(part, text, await entitiesOf(part))) matches.push(m);
-    i = end;
-    if (i < raw.length && performance.now() >= deadline) {
-      await yieldToPage();
-      deadline = performance.now() + SLICE_MS;
-    }
+    const part = raw.subarray(i, end);
+    matches.push(...decodeMatches(part, text, await entitiesOf(part)));
+    if (end < raw.length) await yieldToPage();
   }
   return matches;
 }
