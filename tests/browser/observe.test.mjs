@@ -238,3 +238,79 @@ test('after free(), observed highlights stay as they are and stop following the 
   assert.deepEqual(page.errors, []);
   await page.close();
 });
+
+for (const renderer of ['highlight-api', 'mark']) {
+  test(`[${renderer}] observe keeps up with 1,000 changes (paragraphs added, removed, text edited, in bursts and one by one), ends with what a fresh highlight gives, leaks nothing and never loops`, async () => {
+    const page = await observedPage(`<article id="art">${'<p>Menlu Sergey Lavrov tiba di Moskow.</p>'.repeat(10)}</article>`, { renderer });
+    page.setDefaultTimeout(180_000);
+    const result = await page.evaluate(async () => {
+      const art = document.getElementById('art');
+      const sentences = [
+        'Sergey Lavrov bertemu Kim Jong Un di Jakarta.', 'Kim Jong Un tiba di Moskow.', 'Tidak ada nama di sini.',
+        'Lavrov kembali ke Moskow.', 'Jakarta dan Moskow bersahabat.', 'Presiden Kim Jong Un berpidato.',
+      ];
+      let seed = 15;
+      const random = (n) => { seed = (seed * 1103515245 + 12345) % 2147483648; return seed % n; };
+      const textNodes = (p) => { const out = []; const w = document.createTreeWalker(p, NodeFilter.SHOW_TEXT); while (w.nextNode()) out.push(w.currentNode); return out; };
+      const change = () => {
+        const ps = art.children;
+        const kind = random(5);
+        if (kind === 0 || ps.length < 5) {
+          const p = document.createElement('p');
+          p.textContent = sentences[random(sentences.length)];
+          art.insertBefore(p, ps[random(ps.length + 1)] ?? null);
+        } else if (kind === 1) {
+          ps[random(ps.length)].remove();
+        } else if (kind === 2) {
+          ps[random(ps.length)].textContent = sentences[random(sentences.length)];
+        } else if (kind === 3) {
+          ps[random(ps.length)].append(` ${sentences[random(sentences.length)]}`);
+        } else {
+          // Typing into a Text node (possibly one inside a mark).
+          const nodes = textNodes(ps[random(ps.length)]);
+          const node = nodes[random(nodes.length)];
+          if (node) node.data += random(2) ? ' di Jakarta' : 'x';
+        }
+      };
+      const t0 = performance.now();
+      let changes = 0;
+      // Bursts: 50 changes in one task, ten times, a frame apart.
+      for (let b = 0; b < 10; b++) {
+        for (let i = 0; i < 50; i++, changes++) change();
+        await window.frames(1);
+      }
+      // One by one: 500 changes, each in its own task (several a frame).
+      for (let i = 0; i < 500; i++, changes++) {
+        change();
+        await new Promise((resolve) => setTimeout(resolve, 0));
+      }
+      await window.h.idle();
+      const settleMs = performance.now() - t0;
+      const updates = window.updates;
+      await window.frames(30);
+      const updatesAfter = window.updates;
+      // What the observed highlight ends with.
+      const ownHighlights = (owner) => [...CSS.highlights].filter(([name]) => name.startsWith(`${owner}-`) && !name.endsWith('-focus'))
+        .reduce((n, [, h]) => n + h.size, 0);
+      const state = () => ({
+        painted: window.painted(),
+        elements: document.querySelectorAll('*').length,
+        marks: document.querySelectorAll('mark').length,
+        ranges: ownHighlights(window.hl.owner),
+      });
+      const observed = { ...state(), matches: window.h.matches.map((m) => `${m.id}:${m.text}`) };
+      window.h.remove();
+      const fresh = await window.hl.highlight(art, { renderer: window.h.renderer });
+      const expected = { ...state(), matches: fresh.matches.map((m) => `${m.id}:${m.text}`) };
+      return { changes, settleMs, updates, updatesAfter, observed, expected };
+    });
+    console.log(`[${renderer}] ${result.changes} changes: ${result.updates} updates, settled ${result.settleMs.toFixed(0)} ms after the first, ${result.expected.matches.length} matches`);
+    assert.equal(result.changes, 1000);
+    assert.ok(result.expected.matches.length > 20, `${result.expected.matches.length} matches`);
+    assert.deepEqual(result.observed, result.expected);
+    assert.equal(result.updatesAfter, result.updates, 'no update once it settled');
+    assert.ok(result.updates <= 520, `${result.updates} updates for 510 batches of changes`);
+    assert.deepEqual(page.errors, []);
+    await page.close();
+  });
+}
