@@ -167,3 +167,39 @@ for (const renderer of ['highlight-api', 'mark']) {
     await page.close();
   });
 }
+
+test('[highlight-api] without observe, what is painted (StaticRanges) follows edits of its Text node', async () => {
+  const page = await blankPage(env.browser, env.url, '<p id="a">Menlu Sergey Lavrov tiba di Moskow.</p><p id="b">Kim Jong Un</p>');
+  const result = await page.evaluate(async () => {
+    const sorot = await import('/__test/sorot.mjs');
+    const { painted } = await import('/__test/inspect.mjs');
+    const hl = await sorot.createHighlighter({ gazetteer: { entities: [
+      { id: 'lavrov', name: 'Sergey Lavrov', type: 'PER' }, { id: 'moskow', name: 'Moskow', type: 'LOC' }, { id: 'kim', name: 'Kim Jong Un', type: 'PER' },
+    ] } });
+    const h = await hl.highlight(document.body, { renderer: 'highlight-api' });
+    const frame = () => new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)));
+    const now = () => painted(hl.owner).map((p) => p.text);
+    const out = { first: now() };
+    const a = document.getElementById('a').firstChild;
+    a.insertData(0, 'Kemarin, '); // before both names: they move with their text
+    await frame();
+    out.inserted = now();
+    a.replaceData(a.data.indexOf('Lavrov'), 6, 'Shoigu'); // inside a name: it is no longer painted
+    await frame();
+    out.replaced = now();
+    out.ranges = h.matches.map((m) => m.ranges.map(String).join('+'));
+    document.getElementById('b').firstChild.data = 'Kim Jong Un!'; // after the name
+    await frame();
+    out.appended = now();
+    return out;
+  });
+  assert.deepEqual(result, {
+    first: ['Sergey Lavrov', 'Moskow', 'Kim Jong Un'],
+    inserted: ['Sergey Lavrov', 'Moskow', 'Kim Jong Un'],
+    replaced: ['Moskow', 'Kim Jong Un'],
+    ranges: ['', 'Moskow', 'Kim Jong Un'],
+    appended: ['Moskow', 'Kim Jong Un'],
+  });
+  assert.deepEqual(page.errors, []);
+  await page.close();
+});
