@@ -49,7 +49,7 @@ const visit = (file) => {
 const entries = new Set(['sorot-widget.js', WIDGET_ASSETS.worker]);
 for (const file of Object.keys(metafile.outputs)) if (entries.has(path.basename(file))) visit(file);
 for (const out of Object.values(metafile.outputs)) {
-  for (const i of out.imports) if (i.kind === 'dynamic-import' && !loaded.has(path.basename(i.path))) console.error(`    (${path.basename(i.path)}: the gazetteer compiler's glue, imported only for a text gazetteer)`);
+  for (const i of out.imports) if (i.kind === 'dynamic-import' && !loaded.has(path.basename(i.path))) console.error(`    (${path.basename(i.path)}: imported only when needed: the gazetteer compiler's glue for a text gazetteer, or the editor's panel)`);
 }
 const js = sizes.filter((s) => loaded.has(s.name));
 const jsGz = js.reduce((n, s) => n + s.gzip, 0);

@@ -16,7 +16,7 @@ const CARD_CSS = `
 }
 .card {
   box-sizing: border-box; max-width: min(22rem, calc(100vw - 16px)); padding: 10px 12px;
-  max-height: min(28rem, calc(100vh - 16px)); overflow-y: auto; overscroll-behavior: contain;
+  max-height: min(28rem, calc(100vh - 16px)); overflow-y: auto;
   background: var(--sorot-card-bg, #fff); color: var(--sorot-card-fg, #1b1b1b);
   border: 1px solid var(--sorot-card-border, #c8c8c8); border-radius: 8px;
   box-shadow: 0 6px 24px rgba(0, 0, 0, 0.18); font: 14px/1.45 var(--sorot-font, system-ui, sans-serif);
@@ -27,15 +27,13 @@ const CARD_CSS = `
 .type { display: inline-flex; align-items: center; gap: 4px; font-size: 12px; opacity: 0.8; }
 .swatch { width: 10px; height: 10px; border-radius: 2px; border: 1px solid rgba(0,0,0,0.25); }
 .desc { margin-top: 4px; }
-.desc.open { max-height: 12em; overflow-y: auto; overscroll-behavior: contain; padding-right: 4px; }
-.more { font: inherit; font-size: 13px; margin: 2px 0 0; padding: 0; border: 0; background: none; cursor: pointer;
-  color: var(--sorot-card-link, #0b57d0); text-decoration: underline; }
+.desc[tabindex] { max-height: 12em; overflow-y: auto; }
+button { all: unset; cursor: pointer; font-size: 13px; }
 .note { margin-top: 4px; font-size: 12px; opacity: 0.75; }
-a { color: var(--sorot-card-link, #0b57d0); text-decoration: underline; }
-a .host { font-weight: 600; }
-a .path { word-break: break-all; }
+a, button { color: var(--sorot-card-link, #0b57d0); text-decoration: underline; word-break: break-all; }
+b { font-weight: 600; }
 .link { margin-top: 6px; font-size: 13px; }
-.more:focus-visible, a:focus-visible, .desc:focus-visible { outline: 2px solid var(--sorot-card-link, #0b57d0); outline-offset: 1px; }
+:focus-visible { outline: 2px solid var(--sorot-card-link, #0b57d0); }
 `;
 
 /**
@@ -76,15 +74,14 @@ const PATH_SHOWN = 60;
  *   (shortened; '' for `/`)
  */
 export function cardLink(url) {
-  if (typeof url !== 'string' || UNSAFE_IN_LINK.test(url)) return null;
   let u;
   try {
     u = new URL(url);
   } catch {
     return null;
   }
-  if ((u.protocol !== 'http:' && u.protocol !== 'https:') || u.hostname === '' || u.username !== '' || u.password !== '') return null;
-  let path = `${u.pathname}${u.search}${u.hash}`;
+  if (UNSAFE_IN_LINK.test(url) || !/^https?:$/.test(u.protocol) || !u.hostname || u.username || u.password) return null;
+  let path = u.href.slice(u.origin.length);
   try {
     // Readable (`/wiki/São_Paulo`), unless decoding brings back what the URL escaped.
     const decoded = decodeURI(path);
@@ -93,8 +90,7 @@ export function cardLink(url) {
     // not valid percent-encoding: shown as it is
   }
   if (path === '/') path = '';
-  if (path.length > PATH_SHOWN) path = `${[...path].slice(0, PATH_SHOWN - 1).join('')}…`;
-  return { href: u.href, host: u.host, path };
+  return { href: u.href, host: u.host, path: path.length > PATH_SHOWN ? `${path.slice(0, PATH_SHOWN - 1)}…` : path };
 }
 
 /** Whether `url` is a link a card shows (see {@link cardLink}). */
@@ -103,17 +99,13 @@ export function isWebLink(url) {
 }
 
 /**
- * The start of a long text, cut after a word near `max` characters (never inside a
- * surrogate pair).
+ * The start of a long text, cut after a word near `max` characters.
  * @param {string} text
  * @param {number} max
  */
 function cutText(text, max) {
-  let end = max;
   const space = text.lastIndexOf(' ', max);
-  if (space > max * 0.7) end = space;
-  else if (/[\udc00-\udfff]/.test(text[end] ?? '')) end -= 1;
-  return `${text.slice(0, end).trimEnd()}…`;
+  return `${text.slice(0, space > max * 0.7 ? space : max)}…`;
 }
 
 /** The card, in a shadow root of its own. */
@@ -143,9 +135,9 @@ export class Card {
 
   /**
    * Shows the card next to `rect` (a DOMRect in viewport coordinates). A long
-   * description shows its start and a "More" control (the whole, up to
-   * {@link DESCRIPTION_MAX} characters, then scrolls inside the card); the link
-   * shows its real host.
+   * description shows its start and a "More" button (which shows the whole, up to
+   * {@link DESCRIPTION_MAX} characters, scrolling inside the card); the link shows
+   * its real host.
    * @param {DOMRect} rect
    * @param {CardInfo} info
    * @param {Element|null} [from] the element the card is about: the card takes the
@@ -176,30 +168,18 @@ export class Card {
     const parts = [head];
     const text = typeof info.description === 'string' ? info.description : '';
     if (text) {
-      const desc = el('div', 'desc');
+      const desc = el('div', 'desc', text.length > DESCRIPTION_PREVIEW * 1.25 ? cutText(text, DESCRIPTION_PREVIEW) : text);
       parts.push(desc);
-      if (text.length <= DESCRIPTION_PREVIEW * 1.25) {
-        desc.textContent = text;
-      } else {
-        const preview = cutText(text, DESCRIPTION_PREVIEW);
-        const whole = text.length > DESCRIPTION_MAX ? cutText(text, DESCRIPTION_MAX) : text;
-        desc.id = 'desc';
-        desc.textContent = preview;
-        const more = el('button', 'more', say.more);
-        more.type = 'button';
-        more.setAttribute('aria-controls', 'desc');
-        more.setAttribute('aria-expanded', 'false');
-        more.addEventListener('click', () => {
-          const open = more.getAttribute('aria-expanded') !== 'true';
-          desc.textContent = open ? whole : preview;
-          desc.classList.toggle('open', open);
-          // Open, the description scrolls: the keyboard can reach it to scroll it.
-          if (open) desc.tabIndex = 0;
-          else desc.removeAttribute('tabindex');
-          more.textContent = open ? say.less : say.more;
-          more.setAttribute('aria-expanded', String(open));
+      if (text !== desc.textContent) {
+        // "More" shows the whole (up to DESCRIPTION_MAX), which scrolls; the focus goes there.
+        const more = el('button', '', say.more);
+        more.onclick = () => {
+          desc.textContent = text.length > DESCRIPTION_MAX ? cutText(text, DESCRIPTION_MAX) : text;
+          desc.tabIndex = 0;
+          desc.focus({ preventScroll: true });
+          more.remove();
           this.#place();
-        });
+        };
         parts.push(more);
       }
     }
@@ -207,12 +187,8 @@ export class Card {
     const link = cardLink(info.url);
     if (link) {
       const a = el('a');
-      a.append(el('span', 'host', link.host));
-      if (link.path) a.append(el('span', 'path', link.path));
-      a.href = link.href;
-      a.title = link.href;
-      a.target = '_blank';
-      a.rel = 'noopener noreferrer';
+      a.append(el('b', '', link.host), link.path);
+      Object.assign(a, { href: link.href, title: link.href, target: '_blank', rel: 'noopener noreferrer' });
       const line = el('div', 'link');
       line.append(a);
       parts.push(line);
@@ -242,9 +218,9 @@ export class Card {
     s.setProperty('--sorot-card-left', `${Math.round(left)}px`, 'important');
   }
 
-  /** The card's controls a keyboard reaches, in order (its "More", its scrolling description, its link). */
+  /** The card's controls a keyboard reaches, in order (its description once open, its "More", its link). */
   controls() {
-    return [...this.box.querySelectorAll('button, .desc[tabindex], a[href]')];
+    return [...this.box.querySelectorAll('[tabindex], button, a')];
   }
 
   /** Hides the card (its host leaves the page). */

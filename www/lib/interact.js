@@ -233,21 +233,27 @@ export class Interaction {
   #onKey(event) {
     if (event.defaultPrevented) return;
     const shown = this.#shown;
-    if (shown && (event.composedPath?.() ?? []).includes(shown.card.host)) {
-      this.#onCardKey(event, shown);
+    const path = event.composedPath();
+    const inCard = shown && path.includes(shown.card.host);
+    if (!inCard && isTyping(event)) return;
+    if (inCard && event.key === 'Escape') {
+      this.#leaveCard(shown);
+      this.hide();
       return;
     }
-    if (isTyping(event)) return;
-    if (event.key === 'Tab' && !event.shiftKey && !event.altKey && !event.ctrlKey && !event.metaKey
-      && shown && shown.byPointer === false && shown.item !== this.#visited) {
-      const [first] = shown.card.controls();
-      if (first) {
-        event.preventDefault();
-        this.#returnTo = shown.card.doc.activeElement;
-        first.focus();
-        return;
-      }
+    // Tab into a card the keyboard opened (once per entity), and through its controls.
+    if (shown && event.key === 'Tab' && !event.altKey && !event.ctrlKey && !event.metaKey
+      && (inCard || (shown.byPointer === false && shown.item !== this.#visited && !event.shiftKey))) {
+      const controls = shown.card.controls();
+      const next = controls[inCard ? controls.indexOf(path[0]) + (event.shiftKey ? -1 : 1) : 0];
+      if (!inCard && !next) return;
+      event.preventDefault();
+      if (!inCard) this.#returnTo = shown.card.doc.activeElement;
+      if (next) next.focus();
+      else this.#leaveCard(shown);
+      return;
     }
+    if (inCard) return;
     if (event.key === 'Escape' && (this.#shown || this.#current)) {
       this.hide();
       this.renderer.blur();
@@ -266,28 +272,13 @@ export class Interaction {
     if (rect && doc) this.#show(item, rect, doc, false);
   }
 
-  /** Keys inside the card: Tab and Shift+Tab through its controls and back to the entity; Escape. */
-  #onCardKey(event, shown) {
-    const back = () => {
-      this.#visited = shown.item;
-      const to = this.#returnTo;
-      this.#returnTo = null;
-      if (to && to !== to.ownerDocument.body && to.isConnected) to.focus({ preventScroll: true });
-      else shown.card.doc.activeElement?.blur?.();
-    };
-    if (event.key === 'Escape') {
-      event.preventDefault();
-      back();
-      this.hide();
-      return;
-    }
-    if (event.key !== 'Tab' || event.altKey || event.ctrlKey || event.metaKey) return;
-    const controls = shown.card.controls();
-    const at = controls.indexOf(event.composedPath()[0]);
-    const next = at + (event.shiftKey ? -1 : 1);
-    event.preventDefault();
-    if (at < 0 || next < 0 || next >= controls.length) back();
-    else controls[next].focus();
+  /** The focus back from the card to the entity (the next Tab goes on through the page). */
+  #leaveCard(shown) {
+    this.#visited = shown.item;
+    const to = this.#returnTo;
+    this.#returnTo = null;
+    if (to?.isConnected && to !== to.ownerDocument.body) to.focus({ preventScroll: true });
+    else shown.card.doc.activeElement?.blur();
   }
 
   /** The next (step 1) or previous (step -1) item: from the current one, else from the viewport. */

@@ -92,7 +92,6 @@ const MESSAGES = {
     chosen: (why) => `; chosen because ${why}`,
     open: 'Open',
     more: 'More',
-    less: 'Less',
     andMore: (n) => `and ${n} more`,
   },
   id: {
@@ -106,7 +105,6 @@ const MESSAGES = {
     chosen: (why) => `; dipilih karena ${why}`,
     open: 'Buka',
     more: 'Selengkapnya',
-    less: 'Ringkas',
     andMore: (n) => `dan ${n} lainnya`,
   },
 };

@@ -35,7 +35,7 @@ button:focus-visible { outline: 2px solid var(--sorot-panel-accent, #1a73e8); ou
 .q { font-size: 11px; padding: 0 4px; border-radius: 3px; background: var(--sorot-panel-accent, #1a73e8); color: #fff; }
 .empty, .msg { padding: 6px 12px; }
 .msg { color: var(--sorot-panel-error, #b3261e); white-space: pre-wrap; overflow-wrap: anywhere;
-  max-height: 8em; overflow-y: auto; overscroll-behavior: contain; flex: none; }
+  max-height: 8em; overflow-y: auto; flex: none; }
 .note { padding: 6px 12px; font-size: 12px; opacity: .85; }
 .actions { display: flex; flex-wrap: wrap; align-items: center; gap: 6px; padding: 6px 12px 8px;
   border-top: 1px solid var(--sorot-panel-border, #c8c8c8); }

@@ -2,7 +2,8 @@
 // (the library's Highlight handle), shares one engine per gazetteer between the
 // roots that use it, dispatches `sorot-update` after each update, docks the
 // editor's panel, and releases everything when the root is detached or leaves its
-// document (its iframe removed, the framework replacing it).
+// document (its iframe removed, the framework replacing it). The panel (panel.js)
+// is a chunk of its own, loaded for the roots that ask for it.
 //
 // Renderers: the Highlight API. A root that a framework renders (React, Vue, ...)
 // never gets marks: the framework keeps writing to the Text nodes that marks
@@ -10,7 +11,6 @@
 
 import { createHighlighter } from 'sorot';
 import { WIDGET_ASSETS } from './assets.js';
-import { Panel } from './panel.js';
 
 /**
  * Options of {@link attach}: the attributes of the script tag (`data-…`) and of
@@ -95,37 +95,33 @@ const changing = new WeakMap();
  */
 export async function reattach(root, options = {}) {
   const old = sessions.get(root);
-  if (!old?.h) {
-    detach(root);
-    return attach(root, options);
-  }
   const token = {};
   changing.set(root, token);
+  const superseded = () => changing.get(root) !== token || sessions.get(root) !== old;
+  let entry;
   let key;
-  let input;
-  try {
-    ({ key, input } = gazetteerOf(checkOptions(options), root));
-  } catch (err) {
-    old.failed(err);
-    throw err;
+  if (old?.h) {
+    try {
+      const g = gazetteerOf(checkOptions(options), root);
+      key = g.key;
+      entry = acquire(key, g.input);
+      await entry.promise;
+    } catch (err) {
+      if (entry) release(entry, key);
+      if (superseded()) throw detachedError();
+      old.failed(err);
+      throw err;
+    }
+    if (superseded()) {
+      release(entry, key);
+      throw detachedError();
+    }
   }
-  const entry = acquire(key, input);
+  detach(root);
   try {
-    await entry.promise;
-  } catch (err) {
-    release(entry, key);
-    const error = err instanceof Error ? err : new Error(String(err));
-    if (changing.get(root) !== token || sessions.get(root) !== old) throw detachedError();
-    old.failed(error);
-    throw error;
-  }
-  try {
-    if (changing.get(root) !== token || sessions.get(root) !== old) throw detachedError();
-    detach(root);
     return await attach(root, options);
   } finally {
-    if (changing.get(root) === token) changing.delete(root);
-    release(entry, key);
+    if (entry) release(entry, key);
   }
 }
 
@@ -341,6 +337,9 @@ function detachedError() {
   return err;
 }
 
+/** panel.js, once a root asks for the panel. */
+let panelModule = null;
+
 /** One attached root. */
 class Session {
   /** @type {import('sorot').Highlight|null} */
@@ -372,8 +371,14 @@ class Session {
   async start() {
     const { settings, root } = this;
     if (settings.panel) {
-      this.#panel = Panel.for(this.doc);
-      this.#panel.add(this);
+      // The panel's code is loaded only for a page that shows it (alongside the engine).
+      // One promise for all: the roots join the panel in the order they were attached.
+      panelModule ??= import('./panel.js');
+      panelModule.then(({ Panel }) => {
+        if (this.stopped) return;
+        this.#panel = Panel.for(this.doc);
+        this.#panel.add(this);
+      }, (err) => console.error(`sorot widget: the panel cannot be loaded: ${err.message}`));
     }
     this.#unwatch = watchPresence(this);
     const view = this.doc.defaultView;
@@ -429,7 +434,7 @@ class Session {
 
   /** A change of options whose gazetteer did not load: this root stays as it was, and its panel says why. */
   failed(error) {
-    this.errors = [...this.errors.filter((m) => m !== error.message), error.message];
+    this.errors.push(error.message);
     this.#panel?.update();
   }
 
