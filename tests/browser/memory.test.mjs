@@ -94,8 +94,8 @@ for (const renderer of ['highlight-api', 'mark']) {
     const late = median(times.slice(-WINDOW));
     const figures = `median cycle ${101}-${100 + WINDOW}: ${early.toFixed(2)} ms, last ${WINDOW}: ${late.toFixed(2)} ms; heap after cycle 200 ${atWindow.heap} -> ${end.heap} B; DOM nodes ${atWindow.nodes} -> ${end.nodes}; wasm ${atWindow.wasm} -> ${end.wasm} B`;
     console.log(`[${renderer}] ${figures}`);
-    // A millisecond of slack: a cycle takes a few, and the machine is shared.
-    assert.ok(late < early * 1.5 + 1, `time per cycle grew: ${figures}`);
+    // Two milliseconds of slack: a cycle takes a few, and the machine is shared.
+    assert.ok(late < early * 1.5 + 2, `time per cycle grew: ${figures}`);
     assert.ok(end.heap < atWindow.heap * 1.1, `JS heap grew: ${figures}`);
     assert.equal(end.nodes, atWindow.nodes, `DOM nodes: ${figures}`);
     assert.equal(end.wasm, atWindow.wasm, `wasm memory: ${figures}`);

@@ -302,10 +302,13 @@ function flatParent(node) {
  * as the engine gives them).
  * @param {Collected} collected
  * @param {{start: number, end: number}[]} matches
+ * @param {string[]} [data] each node's data as collected (read from the nodes when
+ *   not given: reading a Text node's data from the DOM costs far more than an array)
  * @returns {Segment[][]}
  */
-export function locateAll(collected, matches) {
+export function locateAll(collected, matches, data) {
   const { nodes, starts } = collected;
+  const lengths = data ? data.map((d) => d.length) : nodes.map((n) => n.data.length);
   const out = new Array(matches.length);
   let j = 0;
   for (let m = 0; m < matches.length; m++) {
@@ -316,7 +319,7 @@ export function locateAll(collected, matches) {
     const segments = [];
     for (let i = j; i < nodes.length && starts[i] < end; i++) {
       const from = Math.max(start, starts[i]) - starts[i];
-      const to = Math.min(end, starts[i] + nodes[i].data.length) - starts[i];
+      const to = Math.min(end, starts[i] + lengths[i]) - starts[i];
       if (to > from) segments.push({ node: nodes[i], start: from, end: to, index: i });
     }
     out[m] = segments;

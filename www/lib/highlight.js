@@ -373,7 +373,7 @@ export class Highlight {
     // Only `overlap: 'all'` nests matches.
     const depths = this.#settings.overlap === 'all' ? nestingDepths(matches) : null;
     if (!(await pause())) return false;
-    const located = locateAll(collected, matches);
+    const located = locateAll(collected, matches, data);
     if (!(await pause())) return false;
     const old = new Map();
     for (const item of this.#items) old.set(item.key, item);
