@@ -17,8 +17,9 @@ pub const MAX_ENTITIES: usize = 1_000_000;
 pub const MAX_FORMS: usize = 2_000_000;
 
 /// The forms' total length in bytes once normalised (what the automaton is built
-/// from; 64 MiB): about 17 bytes of automaton each at most.
-pub const MAX_FORM_BYTES: usize = 64 * 1024 * 1024;
+/// from; 32 MiB): each byte may make a node of the automaton, 17 bytes in the
+/// compiled file, so that the automaton stays under about 600 MB.
+pub const MAX_FORM_BYTES: usize = 32 * 1024 * 1024;
 
 /// Characters in one form (a name, an alias or a short form).
 pub const MAX_FORM_CHARS: usize = 1_000;

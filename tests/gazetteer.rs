@@ -588,6 +588,14 @@ fn limits_are_errors_that_name_the_limit_the_entity_and_the_field() {
         r#"{{"entities": [{{"id": "x", "name": "Kota", "type": "LOC", "aliases": [{}]}}]}}"#,
         vec![r#""a""#; 2_000_000].join(",")
     );
+    // 32 MiB of forms once normalised, in forms of 1,000 characters.
+    let form_bytes = format!(
+        r#"{{"entities": [{{"id": "x", "name": "Kota", "type": "LOC", "aliases": [{}]}}]}}"#,
+        (0..33_555)
+            .map(|i| format!(r#""{i:0>1000}""#))
+            .collect::<Vec<_>>()
+            .join(",")
+    );
     let many_entities = format!(
         r#"{{"entities": [{}, {{"id": "last"}}]}}"#,
         vec!["0"; 1_000_000].join(",")
@@ -616,6 +624,8 @@ fn limits_are_errors_that_name_the_limit_the_entity_and_the_field() {
          r#"g.json: entities[1000] ("e1000"): type "T1000": more than 1,000 types, the limit"#.into()),
         ("too many forms", many_forms,
          r#"g.json: entities[0] ("x"): aliases[1999999]: more than 2,000,000 forms (names, aliases and short forms), the limit"#.into()),
+        ("too many bytes of forms", form_bytes,
+         r#"g.json: entities[0] ("x"): aliases[33554]: the forms make more than 33,554,432 bytes once normalised, the limit"#.into()),
         ("too many entities", many_entities,
          r#"g.json: entities[1000000] ("last"): more than 1,000,000 entities, the limit"#.into()),
     ];
