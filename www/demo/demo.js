@@ -212,9 +212,9 @@ $('gazetteer-file').addEventListener('change', async (event) => {
 });
 
 /**
- * The bytes as UTF-8 text, or an Error that says where they are not (as the CLI
- * says of such a file: `NAME: not UTF-8 text (invalid byte at offset N)`): a
- * gazetteer in another encoding is refused, not read with replacement characters.
+ * The bytes as UTF-8 text, or an Error that says where they are not, as the CLI
+ * says of such a file (line, column in characters, byte offset): a gazetteer in
+ * another encoding is refused, not read with replacement characters.
  * @param {ArrayBuffer|Uint8Array} buffer
  * @param {string} name
  * @returns {string}
@@ -224,7 +224,10 @@ function utf8Text(buffer, name) {
   try {
     return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
   } catch {
-    throw new Error(`${name}: not UTF-8 text (invalid byte at offset ${invalidUtf8At(bytes)})`);
+    const at = invalidUtf8At(bytes);
+    const lines = new TextDecoder().decode(bytes.subarray(0, at)).split('\n');
+    const hex = bytes[at].toString(16).toUpperCase().padStart(2, '0');
+    throw new Error(`${name}: not UTF-8 text: byte 0x${hex} at line ${lines.length}, column ${[...lines.at(-1)].length + 1} (byte offset ${at}) does not start a UTF-8 character`);
   }
 }
 
