@@ -776,3 +776,21 @@ fn convert_keeps_descriptions_by_language() {
         String::from_utf8_lossy(&out.stdout)
     );
 }
+
+#[test]
+fn a_form_many_entities_share_is_one_warning_naming_the_first_ten() {
+    let mut tsv = String::from("id\ttype\tname\n");
+    for i in 1..=12 {
+        tsv.push_str(&format!("e{i}\tPER\tZorblax\n"));
+    }
+    let g = temp_file("shared.tsv", tsv.as_bytes());
+    let out = sorot(&["check", g.to_str().unwrap()], b"");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{stdout}");
+    let want = format!(
+        "{}: warning: \"Zorblax\" names 12 entities: e1 (PER), e2 (PER), e3 (PER), e4 (PER), e5 (PER), e6 (PER), e7 (PER), e8 (PER), e9 (PER), e10 (PER), and 2 more; give them different priorities or keep the form on one",
+        g.display()
+    );
+    assert!(stdout.contains(&want), "{stdout}");
+    assert_eq!(stdout.matches("warning:").count(), 1, "{stdout}");
+}
