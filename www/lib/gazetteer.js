@@ -81,14 +81,47 @@ export function gazetteerSources(input, defaultUrl, base = globalThis.document?.
       return { url, origin: url };
     }
     if (g && typeof g === 'object') {
+      let text;
       try {
-        return { text: JSON.stringify(g), origin };
+        text = JSON.stringify(g);
       } catch (err) {
         throw new Error(`${origin}: cannot be written as JSON: ${err.message}`);
       }
+      const bad = illFormedAt(g, '');
+      if (bad !== null) throw new Error(`${origin}: ${bad} has a lone surrogate (half of a UTF-16 pair): it is not valid Unicode text`);
+      return { text, origin };
     }
     throw new Error(`${origin}: expected a gazetteer object, JSON, JSON Lines, TSV or CSV text, {text, name}, compiled bytes or {url}, not ${g === null ? 'null' : typeof g}`);
   });
+}
+
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/**
+ * Where a gazetteer object (already known to be acyclic: JSON.stringify took it)
+ * holds a string, key or value, that is not well-formed UTF-16, as a path such as
+ * `entities[0].name`; null when there is none.
+ * @param {unknown} value
+ * @param {string} path
+ * @returns {string | null}
+ */
+function illFormedAt(value, path) {
+  if (typeof value === 'string') return LONE_SURROGATE.test(value) ? path || 'the gazetteer' : null;
+  if (value === null || typeof value !== 'object') return null;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      const bad = illFormedAt(value[i], `${path}[${i}]`);
+      if (bad !== null) return bad;
+    }
+    return null;
+  }
+  for (const [key, v] of Object.entries(value)) {
+    const at = path ? `${path}.${key}` : key;
+    if (LONE_SURROGATE.test(key)) return `the key ${JSON.stringify(key)} in ${path || 'the gazetteer'}`;
+    const bad = illFormedAt(v, at);
+    if (bad !== null) return bad;
+  }
+  return null;
 }
 
 /**
