@@ -436,34 +436,32 @@ impl Gazetteer {
     /// gazetteer's header: it may carry `version`, `types` and `diacritics`.
     pub fn from_json_lines(text: &str, origin: &str) -> Result<Gazetteer, Error> {
         limits::check_input_size(text.len(), origin)?;
+        let syntax = |line_no: usize, e: serde_json::Error| {
+            let full = e.to_string();
+            let suffix = format!(" at line {} column {}", e.line(), e.column());
+            let message = full.strip_suffix(&suffix).unwrap_or(&full).to_string();
+            Error::syntax(
+                origin,
+                format!(
+                    "line {line_no}: invalid JSON at column {}: {message}",
+                    e.column()
+                ),
+            )
+        };
+        let mut lines = text
+            .split('\n')
+            .enumerate()
+            .map(|(i, line)| (i + 1, line.trim()))
+            .filter(|(_, line)| !line.is_empty());
+        // The first line is the header when it is an object without "id" and "name".
         let mut header = Map::new();
-        let mut items = Vec::new();
-        for (i, line) in text.split('\n').enumerate() {
-            let line_no = i + 1;
-            let line = line.trim();
-            if line.is_empty() {
-                continue;
-            }
-            let value: Value = serde_json::from_str(line).map_err(|e| {
-                let full = e.to_string();
-                let suffix = format!(" at line {} column {}", e.line(), e.column());
-                let message = full.strip_suffix(&suffix).unwrap_or(&full).to_string();
-                Error::syntax(
-                    origin,
-                    format!(
-                        "line {line_no}: invalid JSON at column {}: {message}",
-                        e.column()
-                    ),
-                )
-            })?;
-            let is_header = items.is_empty()
-                && header.is_empty()
-                && value
-                    .as_object()
-                    .is_some_and(|o| !o.contains_key("id") && !o.contains_key("name"));
-            match value {
-                Value::Object(o) if is_header => header = o,
-                other => items.push((other, format!("line {line_no}"))),
+        let mut first = None;
+        if let Some((line_no, line)) = lines.next() {
+            match serde_json::from_str(line).map_err(|e| syntax(line_no, e))? {
+                Value::Object(o) if !o.contains_key("id") && !o.contains_key("name") => {
+                    header = o
+                }
+                other => first = Some((other, format!("line {line_no}"))),
             }
         }
         let diacritics = match header.get("diacritics").and_then(Value::as_str) {
@@ -472,8 +470,23 @@ impl Gazetteer {
         };
         header.insert("entities".into(), Value::Array(Vec::new()));
         let mut g = Gazetteer::from_value(&Value::Object(header), origin)?;
+        // The other lines, each parsed when its entity is read, then dropped; the
+        // first one that is not JSON ends the reading and is the error.
+        let failed = std::cell::Cell::new(None);
+        let items = first.into_iter().chain(lines.map_while(|(line_no, line)| {
+            match serde_json::from_str::<Value>(line) {
+                Ok(value) => Some((value, format!("line {line_no}"))),
+                Err(e) => {
+                    failed.set(Some(syntax(line_no, e)));
+                    None
+                }
+            }
+        }));
         let mut p = Problems::default();
-        (g.entities, g.form_bytes) = parse_entities(items.into_iter(), diacritics, &mut p);
+        (g.entities, g.form_bytes) = parse_entities(items, diacritics, &mut p);
+        if let Some(e) = failed.take() {
+            return Err(e);
+        }
         p.finish(origin)?;
         g.add_missing_types();
         Ok(g)
