@@ -458,9 +458,7 @@ impl Gazetteer {
         let mut first = None;
         if let Some((line_no, line)) = lines.next() {
             match serde_json::from_str(line).map_err(|e| syntax(line_no, e))? {
-                Value::Object(o) if !o.contains_key("id") && !o.contains_key("name") => {
-                    header = o
-                }
+                Value::Object(o) if !o.contains_key("id") && !o.contains_key("name") => header = o,
                 other => first = Some((other, format!("line {line_no}"))),
             }
         }
@@ -473,15 +471,16 @@ impl Gazetteer {
         // The other lines, each parsed when its entity is read, then dropped; the
         // first one that is not JSON ends the reading and is the error.
         let failed = std::cell::Cell::new(None);
-        let items = first.into_iter().chain(lines.map_while(|(line_no, line)| {
-            match serde_json::from_str::<Value>(line) {
-                Ok(value) => Some((value, format!("line {line_no}"))),
-                Err(e) => {
-                    failed.set(Some(syntax(line_no, e)));
-                    None
-                }
-            }
-        }));
+        let items =
+            first.into_iter().chain(lines.map_while(
+                |(line_no, line)| match serde_json::from_str::<Value>(line) {
+                    Ok(value) => Some((value, format!("line {line_no}"))),
+                    Err(e) => {
+                        failed.set(Some(syntax(line_no, e)));
+                        None
+                    }
+                },
+            ));
         let mut p = Problems::default();
         (g.entities, g.form_bytes) = parse_entities(items, diacritics, &mut p);
         if let Some(e) = failed.take() {
