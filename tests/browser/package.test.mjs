@@ -55,7 +55,7 @@ test('importing the package in Node (server-side rendering) does not throw; only
     console.log(JSON.stringify(out));`;
   writeFileSync(path.join(project, 'ssr.mjs'), script);
   const out = JSON.parse(execFileSync('node', ['ssr.mjs'], { cwd: project, encoding: 'utf8' }));
-  assert.deepEqual(out.exports[0], ['DEFAULT_GAZETTEER_URL', 'Highlight', 'Highlighter', 'RemoteEngine', 'clearGazetteerCache', 'compileGazetteer', 'createHighlighter']);
+  assert.deepEqual(out.exports[0], ['DEFAULT_GAZETTEER_URL', 'Highlight', 'Highlighter', 'RemoteEngine', 'clearGazetteerCache', 'compileGazetteer', 'createHighlighter', 'gazetteerText']);
   assert.ok(out.exports[1].includes('createHighlighter') && out.exports[2].includes('loadEngine') && out.exports[2].includes('serveEngine'));
   assert.equal(out.created, undefined);
   assert.match(out.error, /cannot load the (gazetteer|WebAssembly module)/);

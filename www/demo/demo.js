@@ -3,7 +3,7 @@
 // for the language of the text, and the reader's own text and gazetteer. It uses
 // only the library's public entry ('sorot', mapped by the page's import map).
 
-import { createHighlighter, DEFAULT_GAZETTEER_URL } from 'sorot';
+import { createHighlighter, gazetteerText, DEFAULT_GAZETTEER_URL } from 'sorot';
 
 const $ = (id) => document.getElementById(id);
 const article = $('article');
@@ -201,7 +201,7 @@ $('gazetteer-file').addEventListener('change', async (event) => {
   event.target.value = '';
   let text;
   try {
-    text = utf8Text(await file.arrayBuffer(), file.name);
+    text = gazetteerText(await file.arrayBuffer(), file.name);
   } catch (err) {
     showError('error-file', `Gazetteer not loaded: ${err.message}`);
     return;
@@ -211,44 +211,6 @@ $('gazetteer-file').addEventListener('change', async (event) => {
   await applyOwnGazetteer({ text, name: file.name }, file.name, 'error-file');
 });
 
-/**
- * The bytes as UTF-8 text, or an Error that says where they are not, as the CLI
- * says of such a file (line, column in characters, byte offset): a gazetteer in
- * another encoding is refused, not read with replacement characters.
- * @param {ArrayBuffer|Uint8Array} buffer
- * @param {string} name
- * @returns {string}
- */
-function utf8Text(buffer, name) {
-  const bytes = buffer instanceof Uint8Array ? buffer : new Uint8Array(buffer);
-  try {
-    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
-  } catch {
-    const at = invalidUtf8At(bytes);
-    const lines = new TextDecoder().decode(bytes.subarray(0, at)).split('\n');
-    const hex = bytes[at].toString(16).toUpperCase().padStart(2, '0');
-    throw new Error(`${name}: not UTF-8 text: byte 0x${hex} at line ${lines.length}, column ${[...lines.at(-1)].length + 1} (byte offset ${at}) does not start a UTF-8 character`);
-  }
-}
-
-/** Where the first invalid UTF-8 sequence starts (the length when there is none). */
-function invalidUtf8At(b) {
-  for (let i = 0; i < b.length;) {
-    const c = b[i];
-    if (c < 0x80) {
-      i += 1;
-      continue;
-    }
-    const n = c >= 0xc2 && c <= 0xdf ? 1 : c >= 0xe0 && c <= 0xef ? 2 : c >= 0xf0 && c <= 0xf4 ? 3 : 0;
-    if (n === 0 || i + n >= b.length) return i;
-    const lo = c === 0xe0 ? 0xa0 : c === 0xf0 ? 0x90 : 0x80;
-    const hi = c === 0xed ? 0x9f : c === 0xf4 ? 0x8f : 0xbf;
-    if (b[i + 1] < lo || b[i + 1] > hi) return i;
-    for (let k = 2; k <= n; k++) if (b[i + k] < 0x80 || b[i + k] > 0xbf) return i;
-    i += n + 1;
-  }
-  return b.length;
-}
 
 async function loadGazetteerUrl() {
   const given = $('gazetteer-url').value.trim();

@@ -3,7 +3,7 @@
 // anything is stored; refreshed, ordered, removed), the site list, how
 // highlights are drawn, colours per type, and the settings file.
 
-import { loadEngine, DEFAULT_GAZETTEER_URL } from 'sorot/engine';
+import { gazetteerText, loadEngine, DEFAULT_GAZETTEER_URL } from 'sorot/engine';
 import { api } from './api.js';
 import { exportSettings, loadSettings, parseSettingsFile, saveSettings } from './settings.js';
 import { getGazetteer, loadSource, putGazetteer } from './store.js';
@@ -54,44 +54,6 @@ async function save(next) {
   await draw();
 }
 
-/**
- * The bytes as UTF-8 text, or an Error that says where they are not, as the CLI
- * says of such a file (line, column in characters, byte offset): a gazetteer in
- * another encoding is refused, not read with replacement characters.
- * @param {ArrayBuffer|Uint8Array} buffer
- * @param {string} name
- * @returns {string}
- */
-function utf8Text(buffer, name) {
-  const bytes = buffer instanceof Uint8Array ? buffer : new Uint8Array(buffer);
-  try {
-    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
-  } catch {
-    const at = invalidUtf8At(bytes);
-    const lines = new TextDecoder().decode(bytes.subarray(0, at)).split('\n');
-    const hex = bytes[at].toString(16).toUpperCase().padStart(2, '0');
-    throw new Error(`${name}: not UTF-8 text: byte 0x${hex} at line ${lines.length}, column ${[...lines.at(-1)].length + 1} (byte offset ${at}) does not start a UTF-8 character`);
-  }
-}
-
-/** Where the first invalid UTF-8 sequence starts (the length when there is none). */
-function invalidUtf8At(b) {
-  for (let i = 0; i < b.length;) {
-    const c = b[i];
-    if (c < 0x80) {
-      i += 1;
-      continue;
-    }
-    const n = c >= 0xc2 && c <= 0xdf ? 1 : c >= 0xe0 && c <= 0xef ? 2 : c >= 0xf0 && c <= 0xf4 ? 3 : 0;
-    if (n === 0 || i + n >= b.length) return i;
-    const lo = c === 0xe0 ? 0xa0 : c === 0xf0 ? 0x90 : 0x80;
-    const hi = c === 0xed ? 0x9f : c === 0xf4 ? 0x8f : 0xbf;
-    if (b[i + 1] < lo || b[i + 1] > hi) return i;
-    for (let k = 2; k <= n; k++) if (b[i + k] < 0x80 || b[i + k] > 0xbf) return i;
-    i += n + 1;
-  }
-  return b.length;
-}
 
 function newId() {
   return `g-${crypto.randomUUID().slice(0, 8)}`;
@@ -104,7 +66,7 @@ async function addFile(file) {
   let source;
   let entities;
   try {
-    source = { text: utf8Text(await file.arrayBuffer(), file.name), name: file.name };
+    source = { text: gazetteerText(await file.arrayBuffer(), file.name), name: file.name };
     entities = await check(source);
   } catch (err) {
     say('add-file-error', err.message);
@@ -139,7 +101,7 @@ function fetchGazetteer(url, errorId) {
     }
     if (!response.ok) throw new Error(`${parsed.href}: cannot load the gazetteer: HTTP ${response.status}`);
     const name = decodeURIComponent(parsed.pathname.split('/').pop() || parsed.hostname);
-    const source = { text: utf8Text(await response.arrayBuffer(), parsed.href), name };
+    const source = { text: gazetteerText(await response.arrayBuffer(), parsed.href), name };
     const entities = await check(source);
     return { source, entities, url: parsed.href };
   }).catch((err) => {

@@ -15,6 +15,7 @@ import { SLICE_MS, yieldToPage } from './slices.js';
 import { VERSION, isProtocolMessage, wrapPort } from './protocol.js';
 
 export { decodeMatches } from './flat.js';
+export { gazetteerText } from './gazetteer.js';
 
 /** On a page's main thread a long scan would block input: it is cut into slices. */
 const ON_MAIN_THREAD = typeof document !== 'undefined';

@@ -95,6 +95,46 @@ export function gazetteerSources(input, defaultUrl, base = globalThis.document?.
   });
 }
 
+/**
+ * A gazetteer file's bytes as UTF-8 text (for a page that reads a file the user chose
+ * and passes its text on), or an Error that says where they are not, or an Error that says where they are not, as the CLI
+ * says of such a file (line, column in characters, byte offset): a gazetteer in
+ * another encoding is refused, not read with replacement characters.
+ * @param {ArrayBuffer|Uint8Array} buffer
+ * @param {string} name
+ * @returns {string}
+ */
+export function gazetteerText(buffer, name) {
+  const bytes = buffer instanceof Uint8Array ? buffer : new Uint8Array(buffer);
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    const at = invalidUtf8At(bytes);
+    const lines = new TextDecoder().decode(bytes.subarray(0, at)).split('\n');
+    const hex = bytes[at].toString(16).toUpperCase().padStart(2, '0');
+    throw new Error(`${name}: not UTF-8 text: byte 0x${hex} at line ${lines.length}, column ${[...lines.at(-1)].length + 1} (byte offset ${at}) does not start a UTF-8 character`);
+  }
+}
+
+/** Where the first invalid UTF-8 sequence starts (the length when there is none). */
+function invalidUtf8At(b) {
+  for (let i = 0; i < b.length;) {
+    const c = b[i];
+    if (c < 0x80) {
+      i += 1;
+      continue;
+    }
+    const n = c >= 0xc2 && c <= 0xdf ? 1 : c >= 0xe0 && c <= 0xef ? 2 : c >= 0xf0 && c <= 0xf4 ? 3 : 0;
+    if (n === 0 || i + n >= b.length) return i;
+    const lo = c === 0xe0 ? 0xa0 : c === 0xf0 ? 0x90 : 0x80;
+    const hi = c === 0xed ? 0x9f : c === 0xf4 ? 0x8f : 0xbf;
+    if (b[i + 1] < lo || b[i + 1] > hi) return i;
+    for (let k = 2; k <= n; k++) if (b[i + k] < 0x80 || b[i + k] > 0xbf) return i;
+    i += n + 1;
+  }
+  return b.length;
+}
+
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
 /**

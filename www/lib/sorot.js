@@ -20,6 +20,7 @@ import { highlighterFor } from './highlighter.js';
 import { bootstrapWorker, RemoteEngine, startWorkerEngine, workerScriptUrl } from './remote.js';
 
 export { DEFAULT_GAZETTEER_URL, clearGazetteerCache, compileGazetteer } from './engine.js';
+export { gazetteerText } from './gazetteer.js';
 export { Highlighter } from './highlighter.js';
 export { Highlight } from './highlight.js';
 export { RemoteEngine } from './remote.js';
