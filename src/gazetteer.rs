@@ -88,7 +88,7 @@ impl Surface {
 /// An entity type: a short key (`PER`), a label and a colour.
 #[derive(Clone, Debug, PartialEq)]
 pub struct EntityType {
-    /// The key entities use: `[A-Za-z][A-Za-z0-9_-]*`, at most 32 characters.
+    /// The key entities use: `[A-Za-z_][A-Za-z0-9_-]*`, at most 32 characters.
     pub key: String,
     /// The label shown to readers ("Orang"), in one language or several.
     pub label: Localized,
@@ -1013,11 +1013,13 @@ impl Problems {
     }
 }
 
-/// `[A-Za-z][A-Za-z0-9_-]*`, at most 32 characters.
+/// `[A-Za-z_][A-Za-z0-9_-]*`, at most 32 characters.
 fn is_type_key(s: &str) -> bool {
     let mut bytes = s.bytes();
     s.len() <= 32
-        && bytes.next().is_some_and(|b| b.is_ascii_alphabetic())
+        && bytes
+            .next()
+            .is_some_and(|b| b.is_ascii_alphabetic() || b == b'_')
         && bytes.all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
 }
 
@@ -1102,7 +1104,7 @@ fn parse_types(v: &Value, p: &mut Problems) -> Vec<EntityType> {
     for (key, def) in map {
         if !is_type_key(key) {
             p.push(format!(
-                "types: key {key:?} is not a short identifier ([A-Za-z][A-Za-z0-9_-]*, at most 32 characters)"
+                "types: key {key:?} is not a short identifier ([A-Za-z_][A-Za-z0-9_-]*, at most 32 characters)"
             ));
             continue;
         }
@@ -1262,7 +1264,7 @@ fn parse_entities<V: Borrow<Value>, S: AsRef<str>>(
         if let Some(t) = &type_key {
             if !is_type_key(t) {
                 p.push(format!(
-                    "{named}: type {:?} is not a short identifier ([A-Za-z][A-Za-z0-9_-]*, at most 32 characters)",
+                    "{named}: type {:?} is not a short identifier ([A-Za-z_][A-Za-z0-9_-]*, at most 32 characters)",
                     short_for_message(t)
                 ));
             } else if !totals.types.contains(t) {

@@ -25,7 +25,7 @@ fn json_errors_say_what_and_where() {
         ("empty name", r#"{"entities": [{"id": "jkt", "name": "", "type": "LOC"}]}"#, r#"g.json: entities[0] ("jkt"): "name" is empty"#),
         ("name of only invisible characters", "{\"entities\": [{\"id\": \"jkt\", \"name\": \"\u{200b}\", \"type\": \"LOC\"}]}", r#"g.json: entities[0] ("jkt"): name "\u{200b}" has no letter or digit to match"#),
         ("missing type", r#"{"entities": [{"id": "jkt", "name": "Jakarta"}]}"#, r#"g.json: entities[0] ("jkt"): missing "type""#),
-        ("bad type key", r#"{"entities": [{"id": "jkt", "name": "Jakarta", "type": "LOC}"}]}"#, r#"g.json: entities[0] ("jkt"): type "LOC}" is not a short identifier ([A-Za-z][A-Za-z0-9_-]*, at most 32 characters)"#),
+        ("bad type key", r#"{"entities": [{"id": "jkt", "name": "Jakarta", "type": "LOC}"}]}"#, r#"g.json: entities[0] ("jkt"): type "LOC}" is not a short identifier ([A-Za-z_][A-Za-z0-9_-]*, at most 32 characters)"#),
         ("empty alias", r#"{"entities": [{"id": "jkt", "name": "Jakarta", "type": "LOC", "aliases": ["DKI", ""]}]}"#, r#"g.json: entities[0] ("jkt"): aliases[1] is empty"#),
         ("empty alias object", r#"{"entities": [{"id": "jkt", "name": "Jakarta", "type": "LOC", "aliases": [{"text": ""}]}]}"#, r#"g.json: entities[0] ("jkt"): aliases[0] is empty"#),
         ("empty short form", r#"{"entities": [{"id": "jkt", "name": "Jakarta", "type": "LOC", "short": [" "]}]}"#, r#"g.json: entities[0] ("jkt"): short[0] is empty"#),
@@ -35,7 +35,7 @@ fn json_errors_say_what_and_where() {
         ("data url", r#"{"entities": [{"id": "jkt", "name": "Jakarta", "type": "LOC", "url": "data:text/html,<b>x</b>"}]}"#, r#"g.json: entities[0] ("jkt"): url "data:text/html,<b>x</b>" is not an http: or https: link"#),
         ("duplicate id", r#"{"entities": [{"id": "jkt", "name": "Jakarta", "type": "LOC"}, {"id": "jkt", "name": "Batavia", "type": "LOC"}]}"#, r#"g.json: entities[1] ("jkt"): duplicate id, first used by entities[0]"#),
         ("bad priority", r#"{"entities": [{"id": "jkt", "name": "Jakarta", "type": "LOC", "priority": "high"}]}"#, r#"g.json: entities[0] ("jkt"): "priority" must be a number"#),
-        ("bad type key in types", r#"{"types": {"L O C": {"label": "Place"}}, "entities": []}"#, r#"g.json: types: key "L O C" is not a short identifier ([A-Za-z][A-Za-z0-9_-]*, at most 32 characters)"#),
+        ("bad type key in types", r#"{"types": {"L O C": {"label": "Place"}}, "entities": []}"#, r#"g.json: types: key "L O C" is not a short identifier ([A-Za-z_][A-Za-z0-9_-]*, at most 32 characters)"#),
         ("bad colour", r#"{"types": {"LOC": {"label": "Place", "color": "red;}body{display:none"}}, "entities": []}"#, r#"g.json: types.LOC: color "red;}body{display:none" is not a CSS hex colour (#rgb, #rrggbb) or colour name"#),
         ("several problems", r#"{"entities": [{"id": "a", "name": "A", "type": "T", "url": "ftp://x"}, {"id": "b", "type": "T"}]}"#, "g.json: 2 problems:\n  entities[0] (\"a\"): url \"ftp://x\" is not an http: or https: link\n  entities[1] (\"b\"): missing \"name\""),
     ];
@@ -557,13 +557,15 @@ fn type_keys_named_like_object_members_load() {
     let bytes = sorot::Matcher::new(g).unwrap().compile();
     let back = Gazetteer::from_compiled(&bytes, "g.sorot").unwrap();
     assert!(back.entity_type("constructor").is_some());
-    // `__proto__` is not a type key by the format's rule (a key starts with a
-    // letter), and says so.
-    let err = Gazetteer::from_tsv("id\ttype\tname\na\t__proto__\tAlfa\n", "g.tsv").unwrap_err();
+    // `__proto__` is one too (a key may start with `_`), declared or not.
+    let json = r#"{"types": {"__proto__": {"label": "Proto"}}, "entities": [{"id": "a", "name": "Alfa", "type": "__proto__"}]}"#;
+    let g = Gazetteer::from_json(json, "g.json").unwrap();
     assert_eq!(
-        err.to_string(),
-        r#"g.tsv: line 2 ("a"): type "__proto__" is not a short identifier ([A-Za-z][A-Za-z0-9_-]*, at most 32 characters)"#
+        g.entity_type("__proto__").unwrap().label.as_plain(),
+        Some("Proto")
     );
+    let g = Gazetteer::from_tsv("id\ttype\tname\na\t__proto__\tAlfa\n", "g.tsv").unwrap();
+    assert_eq!(g.entities()[0].type_key, "__proto__");
 }
 
 #[test]

@@ -244,7 +244,7 @@ function pageStateExpression(exclude) {
     const names = [...CSS.highlights.keys()];
     const marks = document.querySelector('mark[data-sorot-owner]');
     const owner = marks ? marks.getAttribute('data-sorot-owner')
-      : (names.map((n) => /^(.*)-\\d+-(t|n)-[A-Za-z][A-Za-z0-9_-]*$/.exec(n)).find(Boolean) || [])[1];
+      : (names.map((n) => /^(.*)-\\d+-(t|n)-[A-Za-z_][A-Za-z0-9_-]*$/.exec(n)).find(Boolean) || [])[1];
     const reader = readerText(document.body, ${JSON.stringify(exclude)});
     const index = new Map(reader.nodes.map((n, i) => [n, i]));
     const spans = [];

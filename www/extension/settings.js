@@ -49,7 +49,7 @@ const CHOICES = {
 const KEYS = new Set(['version', 'sites', 'gazetteers', 'renderer', 'overlap', 'scope', 'observe', 'colors']);
 const GAZETTEER_KEYS = new Set(['id', 'source', 'enabled', 'name', 'url', 'key', 'entities', 'added', 'fetched']);
 const COLOR = /^#[0-9a-f]{6}$/i;
-const TYPE = /^[A-Za-z][A-Za-z0-9_-]*$/;
+const TYPE = /^[A-Za-z_][A-Za-z0-9_-]*$/;
 
 /**
  * Migrations from older versions: `MIGRATIONS[n]` turns version n into n + 1.

@@ -3,7 +3,7 @@
 // element in the page, and not blocked by a page's Content-Security-Policy).
 
 /** A type key that may be used in a class name or highlight name. */
-const TYPE_KEY = /^[A-Za-z][A-Za-z0-9_-]*$/;
+const TYPE_KEY = /^[A-Za-z_][A-Za-z0-9_-]*$/;
 /** The only colour form that reaches CSS. */
 const HEX_COLOR = /^#[0-9a-f]{6}([0-9a-f]{2})?$/;
 

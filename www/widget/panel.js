@@ -259,7 +259,7 @@ export class Panel {
     // The type's colour: the page's --sorot-color-TYPE where it sets one, else the gazetteer's.
     const swatch = (color, type) => {
       const sw = el('span', 'sw');
-      if (/^#[0-9a-f]{6}([0-9a-f]{2})?$/i.test(color ?? '') && /^[A-Za-z][A-Za-z0-9_-]*$/.test(type)) {
+      if (/^#[0-9a-f]{6}([0-9a-f]{2})?$/i.test(color ?? '') && /^[A-Za-z_][A-Za-z0-9_-]*$/.test(type)) {
         sw.style.backgroundColor = `var(--sorot-color-${type}, ${color})`;
       }
       return sw;

@@ -37,7 +37,7 @@ export function painted(owner, root = document) {
   const out = [];
   const doc = root.ownerDocument ?? root;
   for (const [name, highlight] of doc.defaultView.CSS.highlights) {
-    const m = name.startsWith(`${owner}-`) && /-(t|n)-([A-Za-z][A-Za-z0-9_-]*)$/.exec(name);
+    const m = name.startsWith(`${owner}-`) && /-(t|n)-([A-Za-z_][A-Za-z0-9_-]*)$/.exec(name);
     if (!m) continue;
     for (const painted of highlight) {
       if (painted.collapsed) continue;

@@ -10,7 +10,7 @@
 export function painted(doc = document) {
   const out = [];
   for (const [name, highlight] of doc.defaultView.CSS?.highlights ?? []) {
-    const m = /-[tn]-([A-Za-z][A-Za-z0-9_-]*)$/.exec(name);
+    const m = /-[tn]-([A-Za-z_][A-Za-z0-9_-]*)$/.exec(name);
     if (!m) continue;
     for (const r of highlight) {
       if (r.collapsed) continue;
