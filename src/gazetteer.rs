@@ -426,8 +426,7 @@ impl Gazetteer {
         let rows = csv_records(text).map_err(|m| Error::syntax(origin, m))?;
         let rows = rows
             .into_iter()
-            .filter(|(_, cells)| !(cells.len() == 1 && cells[0].trim().is_empty()))
-            .filter(|(_, cells)| !cells[0].starts_with('#'));
+            .filter(|(_, cells)| !(cells.len() == 1 && cells[0].trim().is_empty()));
         Gazetteer::from_rows(rows, origin)
     }
 
@@ -1745,6 +1744,19 @@ fn csv_records(text: &str) -> Result<Vec<(usize, Vec<String>)>, String> {
                 "{}: {c:?} after the closing quote of a quoted field (a quote inside one is doubled: \"a\"\"b\")",
                 place(line, at, fields.len() + 1)
             ));
+        }
+        if c == '#' && at_field_start && fields.is_empty() {
+            // A comment: a line that starts with an unquoted `#` (a quoted "#a" is
+            // data), skipped whatever it holds.
+            for c in chars.by_ref() {
+                if c == '\n' {
+                    break;
+                }
+            }
+            line += 1;
+            at = 0;
+            start_line = line;
+            continue;
         }
         match c {
             '"' if at_field_start => {

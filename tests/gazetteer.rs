@@ -713,3 +713,13 @@ fn tables_are_read_row_by_row_with_their_cell_errors_first() {
         r#"g.csv: line 1: the header line names the column "description@EN" twice (columns 4 and 5)"#
     );
 }
+
+#[test]
+fn a_csv_comment_is_a_line_starting_with_an_unquoted_hash() {
+    // A quoted "#kim" is data, an id like any other; a comment line is skipped
+    // whatever it holds (a stray quote too).
+    let csv = "# people, \"curated\" by hand\nid,type,name\n\"#kim\",PER,Kim Jong Un\n#lavrov,PER,Sergey Lavrov\n";
+    let g = Gazetteer::from_csv(csv, "g.csv").unwrap();
+    let ids: Vec<&str> = g.entities().iter().map(|e| e.id.as_str()).collect();
+    assert_eq!(ids, ["#kim"]);
+}
