@@ -176,13 +176,17 @@ async function findFiveMegabytes(page, worker) {
     let ticking = true;
     const tick = () => { if (ticking) { frames += 1; requestAnimationFrame(tick); } };
     requestAnimationFrame(tick);
+    // The page's own timers run too (with scheduler.yield between slices, none did).
+    let timers = 0;
+    const timer = () => { if (ticking) { timers += 1; setTimeout(timer, 10); } };
+    setTimeout(timer, 10);
     const started = performance.now();
     const matches = await hl.find(text);
     const ms = performance.now() - started;
     ticking = false;
     await new Promise((resolve) => setTimeout(resolve, 50));
     observer.disconnect();
-    const out = { before, after: inWorker ? 0 : await memory(), ms, frames, longest: Math.max(0, ...tasks), count: matches.length };
+    const out = { before, after: inWorker ? 0 : await memory(), ms, frames, timers, longest: Math.max(0, ...tasks), count: matches.length };
     out.sample = matches.slice(0, 3).map((m) => m.text);
     hl.free();
     return out;
@@ -193,7 +197,7 @@ test('in the page: find() of 5 MB of dense names takes a bounded wasm memory and
   const page = await blankPage(env.browser, env.url, '');
   const got = await findFiveMegabytes(page, false);
   console.log(`5 MB find() in the page: wasm memory ${got.before.toFixed(1)} -> ${got.after.toFixed(1)} MiB, ${got.count} matches in ${got.ms.toFixed(0)} ms, `
-    + `${got.frames} frames drawn, longest task ${got.longest.toFixed(0)} ms`);
+    + `${got.frames} frames drawn, ${got.timers} turns of a 10 ms timer, longest task ${got.longest.toFixed(0)} ms`);
   assert.ok(got.count > 300_000, `${got.count} matches`);
   // Before slicing: 4.6 -> 98.6 MiB here (179 MB in the issue's probe), kept for the
   // page's life. Now: the candidates (about 500,000 of 28 bytes) and one slice's work.
@@ -203,6 +207,7 @@ test('in the page: find() of 5 MB of dense names takes a bounded wasm memory and
   // cores), so the bound is relative to the whole: before slicing, one task held
   // the whole find (5.7 s of 5.7 s, no frame drawn).
   assert.ok(got.frames >= 10, `the page drew ${got.frames} frames during the find`);
+  assert.ok(got.timers >= 5, `the page's 10 ms timer ran ${got.timers} times during the find`);
   assert.ok(got.longest < Math.max(50, got.ms * 0.25), `a task of ${got.longest.toFixed(0)} ms in a find of ${got.ms.toFixed(0)} ms`);
   assert.deepEqual(page.errors, []);
   await page.close();

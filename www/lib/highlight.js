@@ -335,12 +335,11 @@ export class Highlight {
     this.#pageChanged = false;
     // Work in slices: between them the page responds; an update that a newer change
     // makes stale stops there (the newer one follows).
-    const view = (this.root.ownerDocument ?? this.root).defaultView;
     let deadline = performance.now() + SLICE_MS;
     const current = () => !this.#removed && generation === this.#generation && !this.#pageChanged;
     const pause = () => {
       if (performance.now() < deadline) return current();
-      return yieldToPage(view).then(() => {
+      return yieldToPage().then(() => {
         deadline = performance.now() + SLICE_MS;
         return current() && !this.#watcher?.takePending();
       });
