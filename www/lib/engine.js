@@ -10,7 +10,7 @@ import initEngine, {
   __wbg_reset_state as resetEngine, compiledFormatVersion, DocumentCache, Engine as WasmEngine, isCompiled, sorotVersion,
 } from './pkg/sorot_engine.js';
 import { cacheKey, cachedCompiled, clearCompiled, forgetCompiled, storeCompiled } from './cache.js';
-import { fetchSources, gazetteerSources } from './gazetteer.js';
+import { fetchSources, gazetteerSources, gazetteerText } from './gazetteer.js';
 import { SLICE_MS, yieldToPage } from './slices.js';
 import { VERSION, isProtocolMessage, wrapPort } from './protocol.js';
 
@@ -480,13 +480,8 @@ async function compiledFrom(sources, urls, cache = /** @type {boolean|'store'} *
   const items = parts.map((p) => {
     if (!('bytes' in p)) return p;
     if (isCompiled(p.bytes.subarray(0, 16))) return { compiled: p.bytes, origin: p.origin };
-    let text;
-    try {
-      text = new TextDecoder('utf-8', { fatal: true }).decode(p.bytes);
-    } catch {
-      throw new Error(`${p.origin}: neither a compiled gazetteer nor UTF-8 text`);
-    }
-    return { text, origin: p.origin };
+    // Not compiled: text, refused with the CLI's words (the byte, line, column) if not UTF-8.
+    return { text: gazetteerText(p.bytes, p.origin), origin: p.origin };
   });
   if (items.length === 1 && items[0].compiled) return { bytes: items[0].compiled, origin: items[0].origin };
   const origin = items.length === 1 ? items[0].origin : 'gazetteer';
