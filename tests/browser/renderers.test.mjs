@@ -346,6 +346,44 @@ test('[highlight-api] changes nothing in the DOM and moves nothing, even with th
   await page.close();
 });
 
+test('[highlight-api] a page with thousands of matches paints what is near the viewport, and the rest as it is scrolled to', async () => {
+  // 3,000 paragraphs, 6,000 matches: past WINDOW_FROM (1,000) painted pieces,
+  // Chromium's cost of a change to the registered highlights (~15 µs a range, per
+  // frame) is kept to the few screens around the viewport.
+  const html = '<p style="font-size:28px;margin:0">Kim Jong Un tiba di Moskow.</p>'.repeat(3000);
+  const { page, result } = await inPage(html, async (hl) => {
+    window.h = await hl.highlight(document.body, { renderer: 'highlight-api' });
+    await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
+    return { matches: window.h.matches.length };
+  });
+  assert.equal(result.matches, 6000);
+  const rectIn = (n) => page.evaluate((n) => {
+    const text = document.querySelectorAll('p')[n].firstChild;
+    const range = document.createRange();
+    range.setStart(text, 0);
+    range.setEnd(text, 'Kim Jong Un'.length);
+    const r = range.getBoundingClientRect();
+    return { x: r.x, y: r.y, width: r.width, height: r.height };
+  }, n);
+  const paintedCount = () => page.evaluate(async () => (await import('/__test/inspect.mjs')).painted(window.hl.owner).length);
+  assert.equal(await dominantColor(page, inside(await rectIn(0))), COLORS.PER);
+  const first = await paintedCount();
+  assert.ok(first > 0 && first < 1000, `${first} pieces in the registered highlights, not the few screens around the viewport`);
+  // Scrolled to the end: the last paragraph is painted, the first screens no longer are.
+  await page.evaluate(() => document.querySelectorAll('p')[2999].scrollIntoView({ block: 'center' }));
+  await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(() => requestAnimationFrame(r)))));
+  assert.equal(await dominantColor(page, inside(await rectIn(2999))), COLORS.PER);
+  const texts = await page.evaluate(async () => (await import('/__test/inspect.mjs')).painted(window.hl.owner).map((p) => [...document.querySelectorAll('p')].indexOf(p.node.parentNode)));
+  assert.ok(texts.length < 1000 && Math.min(...texts) > 2000, `painted after scrolling: paragraphs ${Math.min(...texts)} to ${Math.max(...texts)}`);
+  // Hovering a match down there shows its card; remove() takes everything away.
+  const kim = inside(await rectIn(2999));
+  await page.mouse.move(kim.x + 4, kim.y + 4);
+  await page.locator('[data-sorot-owner] >> .card').first().waitFor({ state: 'visible', timeout: 5000 });
+  await page.evaluate(() => window.h.remove());
+  assert.equal(await paintedCount(), 0);
+  await page.close();
+});
+
 test('[mark] marks move no box of the sample article, even when the page restyles mark', async () => {
   const text = readFileSync(path.join(ROOT, 'www/demo/sample/lavrov-kim-id.txt'), 'utf8');
   const page = await blankPage(env.browser, env.url, '');

@@ -26,6 +26,18 @@ let renderers = 0;
  * @property {boolean} [gone] an edit of its text took it out of the painting
  */
 
+/**
+ * Past this many painted pieces, only those within a screen of the viewport are in
+ * the registered Highlights (see {@link HighlightApiRenderer#render}): Chromium
+ * redoes its work for every range of every registered Highlight whenever one of
+ * them changes, ~15 µs a range, so on a page of 100,000 text nodes adding one range
+ * to 87,000 painted ones cost a 1.5 s frame, and highlighting it in slices 62 s
+ * with frames up to 7 s. A few screens hold a few hundred pieces.
+ */
+export const WINDOW_FROM = 1_000;
+/** Pieces judged together by #updateWindow. */
+const WINDOW_RUN = 256;
+
 /** A live Range over one piece of a Text node. */
 function liveRange(doc, seg) {
   const range = doc.createRange();
@@ -92,6 +104,14 @@ export class HighlightApiRenderer {
   #hidden = new Set();
   #current = null;
   #sheet;
+  /** Pieces painted (not gone): past WINDOW_FROM, painting follows the viewport. */
+  #count = 0;
+  /**
+   * When windowed: the pieces in the order drawn, those painted, and how to stop
+   * following the scrolling.
+   * @type {{order: Piece[], near: Set<Piece>, stops: (() => void)[], pending: boolean, judged: number, all: boolean}|null}
+   */
+  #window = null;
 
   /**
    * @param {object} options
@@ -146,10 +166,15 @@ export class HighlightApiRenderer {
         const doc = seg.node.ownerDocument;
         const range = paintedRange(seg.node, seg.start, seg.end);
         const highlight = this.#highlight(doc, name, item.depth > 0 ? 1 : 0);
-        highlight.add(range);
         // One entry per piece: in the sets of the elements around it (for hit tests).
         /** @type {Piece} */
         const piece = { item, node: seg.node, range, highlight, parent: seg.node.parentNode, slot: seg.node.assignedSlot };
+        this.#count += 1;
+        if (this.#window) {
+          this.#window.order.push(piece);
+          this.#scheduleWindow();
+        }
+        if (this.#shown(piece)) highlight.add(range);
         let onNode = this.#byNode.get(seg.node);
         if (!onNode) this.#byNode.set(seg.node, (onNode = new Set()));
         onNode.add(piece);
@@ -170,6 +195,104 @@ export class HighlightApiRenderer {
       }
       this.#ranges.set(item, pieces);
     }
+    if (!this.#window && this.#count > WINDOW_FROM) this.#startWindow();
+  }
+
+  /**
+   * Whether a piece is in its registered Highlight: always, until more than
+   * WINDOW_FROM pieces are painted; then while it is within a screen of the
+   * viewport (see #updateWindow).
+   */
+  #shown(piece) {
+    return !this.#window || this.#window.near.has(piece);
+  }
+
+  /** From now on, only what is near the viewport is in the registered Highlights. */
+  #startWindow() {
+    const order = [];
+    for (const pieces of this.#ranges.values()) for (const p of pieces) if (!p.gone) order.push(p);
+    const docs = new Set(order.map((p) => p.node.ownerDocument));
+    const schedule = () => this.#scheduleWindow(true);
+    const stops = [];
+    for (const doc of docs) {
+      const view = doc.defaultView;
+      if (!view) continue;
+      // Capture: the scrolling of any scrolled box of the page, not only the page's.
+      doc.addEventListener('scroll', schedule, { capture: true, passive: true });
+      view.addEventListener('resize', schedule, { passive: true });
+      // The page's layout may move text without a scroll (content loaded, a section opened).
+      const timer = view.setInterval(schedule, 1000);
+      stops.push(() => {
+        doc.removeEventListener('scroll', schedule, { capture: true });
+        view.removeEventListener('resize', schedule);
+        view.clearInterval(timer);
+      });
+    }
+    // What is painted stays painted until the first update.
+    this.#window = { order, near: new Set(order), stops, pending: false, judged: 0, all: true };
+    this.#scheduleWindow(true);
+  }
+
+  /**
+   * An update of what is painted, at the next frame: of every piece after a scroll
+   * (`all`), else of the pieces drawn since the last one.
+   */
+  #scheduleWindow(all = false) {
+    const w = this.#window;
+    if (!w) return;
+    w.all ||= all;
+    if (w.pending) return;
+    const view = w.order[0]?.node.ownerDocument.defaultView ?? globalThis;
+    w.pending = true;
+    view.requestAnimationFrame(() => {
+      w.pending = false;
+      if (this.#window === w) this.#updateWindow();
+    });
+  }
+
+  /**
+   * Paints the pieces within a screen of the viewport (above and below) and takes
+   * the others out of the registered Highlights. The pieces are looked at in runs
+   * of WINDOW_RUN in the order they were drawn (the document's, a block at a time):
+   * a run is near when the stretch from its first piece on screen to its last is;
+   * so a run's pieces are measured only two at a time (a few ms for 100,000 pieces).
+   * A run whose text is laid out out of order (a float, a fixed bar, columns) is
+   * judged by its first and last piece.
+   */
+  #updateWindow() {
+    const w = /** @type {NonNullable<typeof this.#window>} */ (this.#window);
+    if (w.all && w.order.length > 2 * this.#count + WINDOW_RUN) w.order = w.order.filter((p) => !p.gone);
+    const from = w.all ? 0 : w.judged - (w.judged % WINDOW_RUN);
+    w.all = false;
+    w.judged = w.order.length;
+    for (let i = from; i < w.order.length; i += WINDOW_RUN) {
+      const run = w.order.slice(i, i + WINDOW_RUN);
+      const near = this.#runIsNear(run);
+      for (const p of run) {
+        if (p.gone || near === w.near.has(p)) continue;
+        if (near) {
+          w.near.add(p);
+          p.highlight.add(p.range);
+        } else {
+          w.near.delete(p);
+          p.highlight.delete(p.range);
+        }
+      }
+    }
+  }
+
+  /** Whether the stretch of text from a run's first piece to its last is within a screen of the viewport. */
+  #runIsNear(run) {
+    let first = null;
+    let last = null;
+    for (let i = 0; i < run.length && !first; i++) if (!run[i].gone) first = this.#box(run[i].range);
+    for (let i = run.length - 1; i >= 0 && !last; i--) if (!run[i].gone) last = this.#box(run[i].range);
+    if (!first || !last) return false;
+    const view = run[0].node.ownerDocument.defaultView;
+    const screen = view?.innerHeight ?? 0;
+    const top = Math.min(first.top, last.top);
+    const bottom = Math.max(first.bottom, last.bottom);
+    return bottom >= -screen && top <= 2 * screen;
   }
 
   /**
@@ -204,8 +327,10 @@ export class HighlightApiRenderer {
       set.delete(piece);
       if (set.size === 0) this.#byElement.delete(key);
     }
+    this.#window?.near.delete(piece);
     this.#retire(range);
     piece.gone = true;
+    this.#count -= 1;
   }
 
   /** Without `observe`: watches the root a painted Text node is in for edits of text. */
@@ -247,7 +372,7 @@ export class HighlightApiRenderer {
           // After it: moves with its text.
           const moved = paintedRange(piece.node, start + added - removed, end + added - removed);
           piece.highlight.delete(piece.range);
-          piece.highlight.add(moved);
+          if (this.#shown(piece)) piece.highlight.add(moved);
           const focus = this.#focusHighlight(piece.range);
           if (focus?.has(piece.range)) {
             focus.delete(piece.range);
@@ -345,6 +470,21 @@ export class HighlightApiRenderer {
     return [...scratch.getClientRects()];
   }
 
+  /** The bounding box of a painted range, or null when it has none (not rendered, or its text changed). */
+  #box(range) {
+    const doc = range.startContainer.ownerDocument;
+    let scratch = this.#scratch.get(doc);
+    if (!scratch) this.#scratch.set(doc, (scratch = doc.createRange()));
+    try {
+      scratch.setStart(range.startContainer, range.startOffset);
+      scratch.setEnd(range.endContainer, range.endOffset);
+    } catch {
+      return null;
+    }
+    const box = scratch.getBoundingClientRect();
+    return box.width === 0 && box.height === 0 ? null : box;
+  }
+
   /** Moves a live Range out of the page's document: the page stops paying for it. */
   #retire(range) {
     if (range.constructor?.name !== 'Range' || !range.startContainer) return;
@@ -417,6 +557,9 @@ export class HighlightApiRenderer {
     }
     for (const observer of this.#editWatchers.values()) observer.disconnect();
     this.#editWatchers.clear();
+    for (const stop of this.#window?.stops ?? []) stop();
+    this.#window = null;
+    this.#count = 0;
     for (const pieces of this.#ranges.values()) for (const p of pieces) this.#retire(p.range);
     for (const ranges of this.#live.values()) for (const range of ranges) this.#retire(range);
     for (const scratch of this.#scratch.values()) this.#retire(scratch);

@@ -1,0 +1,160 @@
+// The main thread on a page of many text nodes (issue 15: "a page with 100,000 text
+// nodes completes, with the main thread never blocked more than 50 ms at a time"):
+// highlight() then remove() with each renderer, in headless Chromium, the page's
+// frames watched with PerformanceObserver ('long-animation-frame': a frame that
+// took over 50 ms, its style and layout included; 'longtask': a task over 50 ms).
+// Usage (after ./build.sh): node bench/nodes.mjs [--nodes N] [--renderers LIST]
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { setup, ROOT } from '../tests/browser/helpers.mjs';
+
+const { values: opt } = parseArgs({
+  options: {
+    nodes: { type: 'string', default: '100000' },
+    renderers: { type: 'string', default: 'highlight-api,mark' },
+    runs: { type: 'string', default: '1' },
+    profile: { type: 'boolean' },
+    help: { type: 'boolean', short: 'h' },
+  },
+});
+if (opt.help) {
+  console.log(`usage: node bench/nodes.mjs [--nodes N] [--renderers highlight-api,mark] [--runs N]
+A page of N text nodes (default 100,000) made from the demo's sample article, its
+sentences split across <a>, <b> and <i> as news pages do; highlight() then remove()
+with each renderer, each in a fresh tab; prints the frames over 50 ms.`);
+  process.exit(0);
+}
+const NODES = Number(opt.nodes);
+if (!Number.isInteger(NODES) || NODES < 1) throw new Error(`--nodes: a whole number, not '${opt.nodes}'`);
+const SAMPLE = readFileSync(path.join(ROOT, 'www/demo/sample/lavrov-kim-id.txt'), 'utf8');
+
+// Runs in the page: builds the document, then times highlight() and remove().
+async function inPage({ text, nodes, renderer }) {
+  const words = text.split(/\s+/).filter(Boolean);
+  const article = document.createElement('article');
+  let made = 0;
+  let w = 0;
+  while (made < nodes) {
+    const p = document.createElement('p');
+    // A paragraph of 5 text nodes: plain, a link, plain, bold, plain (italic every third).
+    for (let k = 0; k < 5 && made < nodes; k++) {
+      const n = 3 + ((w + k) % 5);
+      const piece = `${words.slice(w % words.length, (w % words.length) + n).join(' ')} `;
+      w += n;
+      const tag = k === 1 ? 'a' : k === 3 ? (made % 3 === 0 ? 'i' : 'b') : null;
+      if (tag) {
+        const el = document.createElement(tag);
+        if (tag === 'a') el.href = '#';
+        el.textContent = piece;
+        p.append(el);
+      } else {
+        p.append(piece);
+      }
+      made++;
+    }
+    article.append(p);
+  }
+  document.body.replaceChildren(article);
+  document.documentElement.getBoundingClientRect();
+  const { createHighlighter } = await import('/lib/sorot.js');
+  const hl = await createHighlighter();
+  const frame = () => new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)));
+  await frame();
+  await frame();
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  let textNodes = 0;
+  while (walker.nextNode()) textNodes++;
+
+  const entries = [];
+  const types = ['long-animation-frame', 'longtask'].filter((t) => PerformanceObserver.supportedEntryTypes.includes(t));
+  const observer = new PerformanceObserver((list) => entries.push(...list.getEntries()));
+  for (const type of types) observer.observe({ type });
+  // The page's own turns: a 10 ms timer, to see how long the page went without one.
+  let lastTick = performance.now();
+  let worstGap = 0;
+  let ticking = true;
+  const tick = () => {
+    const now = performance.now();
+    worstGap = Math.max(worstGap, now - lastTick);
+    lastTick = now;
+    if (ticking) setTimeout(tick, 10);
+  };
+  setTimeout(tick, 10);
+  const settle = async () => {
+    await frame();
+    await frame();
+    await new Promise((resolve) => setTimeout(resolve, 300));
+  };
+  const phase = async (work) => {
+    entries.push(...observer.takeRecords());
+    entries.length = 0;
+    worstGap = 0;
+    lastTick = performance.now();
+    const t0 = performance.now();
+    const result = await work();
+    const ms = performance.now() - t0;
+    await settle();
+    entries.push(...observer.takeRecords());
+    const detail = entries.filter((e) => e.entryType === 'long-animation-frame' && e.startTime + e.duration >= t0).map((e) => ({
+      ms: Math.round(e.duration),
+      scripts: Math.round((e.scripts ?? []).reduce((n, x) => n + x.duration, 0)),
+      style: Math.round(e.styleAndLayoutStart ? e.startTime + e.duration - e.styleAndLayoutStart : 0),
+      top: [...(e.scripts ?? [])].sort((a, b) => b.duration - a.duration).slice(0, 2).map((x) => `${x.invoker || x.invokerType} ${Math.round(x.duration)} ms (${String(x.sourceFunctionName || '')}@${String(x.sourceURL || '').split('/').pop()})`).join('; '),
+    }));
+    const pick = (type) => entries.filter((e) => e.entryType === type && e.startTime + e.duration >= t0).map((e) => Math.round(e.duration));
+    return { ms, detail, frames: pick('long-animation-frame'), tasks: pick('longtask'), worstGap, ...result };
+  };
+  let h;
+  const before = document.body.innerHTML;
+  const highlight = await phase(async () => {
+    h = await hl.highlight(document.body, { renderer });
+    return { matches: h.matches.length };
+  });
+  const remove = await phase(async () => { h.remove(); return {}; });
+  ticking = false;
+  observer.disconnect();
+  return { textNodes, types, highlight, remove, restored: document.body.innerHTML === before };
+}
+
+/** The functions that took the most time of a CDP CPU profile (self time), top 15. */
+function printProfile(profile) {
+  const self = new Map();
+  const dt = new Map();
+  profile.samples.forEach((id, i) => dt.set(id, (dt.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0)));
+  for (const node of profile.nodes) {
+    const { functionName, url, lineNumber } = node.callFrame;
+    const key = `${functionName || '(anonymous)'} ${url.split('/').pop()}:${lineNumber + 1}`;
+    self.set(key, (self.get(key) ?? 0) + (dt.get(node.id) ?? 0));
+  }
+  for (const [key, us] of [...self].sort((a, b) => b[1] - a[1]).slice(0, 15)) console.log(`    ${(us / 1000).toFixed(0).padStart(7)} ms  ${key}`);
+}
+
+const env = await setup();
+try {
+  const fmt = (n) => Math.round(n).toLocaleString('en-US');
+  const list = (xs) => (xs.length ? `${xs.length} (longest ${fmt(Math.max(...xs))} ms${xs.length > 1 ? `; ${xs.slice(0, 8).map(fmt).join(', ')}${xs.length > 8 ? ', …' : ''}` : ''})` : 'none');
+  for (const renderer of opt.renderers.split(',')) {
+    for (let run = 0; run < Number(opt.runs); run++) {
+      const page = await env.browser.newPage();
+      await page.goto(`${env.url}__blank.html`);
+      const cdp = opt.profile ? await page.context().newCDPSession(page) : null;
+      if (cdp) {
+        await cdp.send('Profiler.enable');
+        await cdp.send('Profiler.setSamplingInterval', { interval: 1000 });
+        await cdp.send('Profiler.start');
+      }
+      const r = await page.evaluate(inPage, { text: SAMPLE, nodes: NODES, renderer });
+      if (cdp) printProfile((await cdp.send('Profiler.stop')).profile);
+      await page.close();
+      if (run === 0) console.log(`\n${renderer}: ${fmt(r.textNodes)} text nodes, ${fmt(r.highlight.matches)} matches (observed: ${r.types.join(', ') || 'nothing'}); HTML restored after remove(): ${r.restored ? 'yes' : 'NO'}`);
+      for (const name of ['highlight', 'remove']) {
+        const p = r[name];
+        if (opt.profile) for (const d of p.detail.sort((a, b) => b.ms - a.ms).slice(0, 8)) console.log(`      frame ${d.ms} ms: scripts ${d.scripts} ms, style and layout ${d.style} ms; ${d.top}`);
+        console.log(`  ${name.padEnd(9)} ${fmt(p.ms).padStart(7)} ms; frames over 50 ms: ${list(p.frames)}; tasks over 50 ms: ${list(p.tasks)}; longest wait of a 10 ms timer ${fmt(p.worstGap)} ms`);
+      }
+    }
+  }
+} finally {
+  await env.close();
+}
