@@ -10,7 +10,7 @@ import { TextCollector, locateAll, OWNER_ATTRIBUTE } from './collect.js';
 import { Interaction } from './interact.js';
 import { Watcher } from './observe.js';
 import { RENDERERS } from './renderer.js';
-import { SLICE_MS, yieldToPage } from './slices.js';
+import { MAX_SLICE_MS, SLICE_MS, yieldToPage } from './slices.js';
 import { readerLanguage } from './lang.js';
 
 /** A number per Text node, for the keys of drawn items. */
@@ -339,8 +339,15 @@ export class Highlight {
     const current = () => !this.#removed && generation === this.#generation && !this.#pageChanged;
     const pause = () => {
       if (performance.now() < deadline) return current();
+      const left = performance.now();
       return yieldToPage().then(() => {
-        deadline = performance.now() + SLICE_MS;
+        // A slice is SLICE_MS, or a quarter of what the page took meanwhile when that
+        // was long (capped: MAX_SLICE_MS): on a large page every change of its DOM
+        // costs a frame of style and layout (a single <mark> inserted on a page of
+        // 100,000 text nodes: a 100 ms frame), and slices of 8 ms between such
+        // frames made highlighting it take a minute.
+        const now = performance.now();
+        deadline = now + Math.min(MAX_SLICE_MS, Math.max(SLICE_MS, (now - left) / 4));
         return current() && !this.#watcher?.takePending();
       });
     };

@@ -8,6 +8,12 @@ import { decodeMatches, HEADER_WORDS } from './flat.js';
 export const SLICE_MS = 8;
 
 /**
+ * The longest a slice may be made when the page's own work between slices is long
+ * (see highlight.js): the page never waits on sorot longer than this.
+ */
+export const MAX_SLICE_MS = 25;
+
+/**
  * Lets the page handle its input, run its timers and paint, then goes on (a new
  * task, queued behind the page's own). Not scheduler.yield(): its continuation
  * goes before the page's tasks, so a long run of slices starved the page's timers
