@@ -12,7 +12,7 @@
 #   ./build.sh eval [...] the quality benchmark on annotated news (docs/quality.md)
 #   ./build.sh bench [...] every benchmark (bench/README.md): the browser one against the
 #                         peers (its options), scan speed, scale and memory, the extension
-#   ./build.sh bench browser|scan|scale|extension [...]  one of them
+#   ./build.sh bench browser|scan|scale|extension|nodes [...]  one of them
 #   ./build.sh spark      sorot as a map step on Spark in local mode (installs pyspark)
 #   ./build.sh fuzz [S] [TARGET...]  every cargo-fuzz target (fuzz/) for S seconds
 #                         (default 60), two at a time; a summary table at the end
@@ -425,6 +425,7 @@ run_bench() {
     scan) shift; bench_native; step "scan speed (python3 bench/scan.py $*)"; python3 bench/scan.py "$@" ;;
     scale) shift; bench_native; step "scale and memory (python3 bench/scale.py $*)"; python3 bench/scale.py "$@" ;;
     extension) shift; bench_extension "$@" ;;
+    nodes) shift; need_chromium; step "a page of 100,000 text nodes (node bench/nodes.mjs $*)"; node bench/nodes.mjs "$@" ;;
     *)
       bench_browser "$@"
       bench_native
@@ -433,6 +434,9 @@ run_bench() {
       step "scale and memory (python3 bench/scale.py)"
       python3 bench/scale.py
       bench_extension
+      need_chromium
+      step "a page of 100,000 text nodes (node bench/nodes.mjs)"
+      node bench/nodes.mjs
       ;;
   esac
 }

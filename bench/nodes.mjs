@@ -1,9 +1,11 @@
 // The main thread on a page of many text nodes (issue 15: "a page with 100,000 text
 // nodes completes, with the main thread never blocked more than 50 ms at a time"):
-// highlight() then remove() with each renderer, in headless Chromium, the page's
-// frames watched with PerformanceObserver ('long-animation-frame': a frame that
-// took over 50 ms, its style and layout included; 'longtask': a task over 50 ms).
-// Usage (after ./build.sh): node bench/nodes.mjs [--nodes N] [--renderers LIST]
+// highlight() then remove() with each renderer, and the peers of bench/highlight.mjs
+// on the same page, in headless Chromium, the page's frames watched with
+// PerformanceObserver ('long-animation-frame': a frame that took over 50 ms, its
+// style and layout included; 'longtask': a task over 50 ms).
+// Usage (after ./build.sh): node bench/nodes.mjs [options] (--help lists them), or
+// ./build.sh bench nodes [options]
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -12,17 +14,22 @@ import { setup, ROOT } from '../tests/browser/helpers.mjs';
 const { values: opt } = parseArgs({
   options: {
     nodes: { type: 'string', default: '100000' },
-    renderers: { type: 'string', default: 'highlight-api,mark' },
+    systems: { type: 'string', default: 'highlight-api,mark,mark.js,advanced-mark.js,regexp' },
     runs: { type: 'string', default: '1' },
     profile: { type: 'boolean' },
+    timeout: { type: 'string', default: '300' },
     help: { type: 'boolean', short: 'h' },
   },
 });
 if (opt.help) {
-  console.log(`usage: node bench/nodes.mjs [--nodes N] [--renderers highlight-api,mark] [--runs N]
+  console.log(`usage: node bench/nodes.mjs [--nodes N] [--systems LIST] [--runs N] [--profile]
 A page of N text nodes (default 100,000) made from the demo's sample article, its
 sentences split across <a>, <b> and <i> as news pages do; highlight() then remove()
-with each renderer, each in a fresh tab; prints the frames over 50 ms.`);
+with each of sorot's renderers (highlight-api, mark), and the peers of
+bench/highlight.mjs (mark.js, advanced-mark.js, regexp: the default gazetteer's
+forms, bench/page.mjs) highlighting the same page; each in a fresh tab; prints the
+frames and tasks over 50 ms. --profile adds a CPU profile and the longest frames;
+--timeout S stops a system after S seconds (default 300) and says so.`);
   process.exit(0);
 }
 const NODES = Number(opt.nodes);
@@ -30,7 +37,7 @@ if (!Number.isInteger(NODES) || NODES < 1) throw new Error(`--nodes: a whole num
 const SAMPLE = readFileSync(path.join(ROOT, 'www/demo/sample/lavrov-kim-id.txt'), 'utf8');
 
 // Runs in the page: builds the document, then times highlight() and remove().
-async function inPage({ text, nodes, renderer }) {
+async function inPage({ text, nodes, system }) {
   const words = text.split(/\s+/).filter(Boolean);
   const article = document.createElement('article');
   let made = 0;
@@ -57,8 +64,10 @@ async function inPage({ text, nodes, renderer }) {
   }
   document.body.replaceChildren(article);
   document.documentElement.getBoundingClientRect();
-  const { createHighlighter } = await import('/lib/sorot.js');
-  const hl = await createHighlighter();
+  const peer = !['highlight-api', 'mark'].includes(system);
+  const bench = peer ? await import('/__bench/page.mjs') : null;
+  const hl = peer ? null : await (await import('/__sorot/sorot.js')).createHighlighter();
+  if (peer) await bench.prepare({ system });
   const frame = () => new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)));
   await frame();
   await frame();
@@ -108,13 +117,14 @@ async function inPage({ text, nodes, renderer }) {
   let h;
   const before = document.body.innerHTML;
   const highlight = await phase(async () => {
-    h = await hl.highlight(document.body, { renderer });
+    if (peer) return { matches: (await bench.execute()).highlights };
+    h = await hl.highlight(document.body, { renderer: system });
     return { matches: h.matches.length };
   });
-  const remove = await phase(async () => { h.remove(); return {}; });
+  const remove = peer ? null : await phase(async () => { h.remove(); return {}; });
   ticking = false;
   observer.disconnect();
-  return { textNodes, types, highlight, remove, restored: document.body.innerHTML === before };
+  return { textNodes, types, highlight, remove, restored: peer ? null : document.body.innerHTML === before };
 }
 
 /** The functions that took the most time of a CDP CPU profile (self time), top 15. */
@@ -130,11 +140,21 @@ function printProfile(profile) {
   for (const [key, us] of [...self].sort((a, b) => b[1] - a[1]).slice(0, 15)) console.log(`    ${(us / 1000).toFixed(0).padStart(7)} ms  ${key}`);
 }
 
-const env = await setup();
+const env = await setup({
+  mounts: [
+    { prefix: '/__sorot/pkg/', root: path.join(ROOT, 'dist/pkg') },
+    { prefix: '/__sorot/', root: path.join(ROOT, 'www/lib') },
+    { prefix: '/__bench/lib/mark.js/', root: path.join(ROOT, 'node_modules/mark.js/dist') },
+    { prefix: '/__bench/lib/advanced-mark.js/', root: path.join(ROOT, 'node_modules/advanced-mark.js/dist') },
+    { prefix: '/__bench/lib/modern-ahocorasick/', root: path.join(ROOT, 'node_modules/modern-ahocorasick/dist') },
+    { prefix: '/__bench/', root: path.join(ROOT, 'bench') },
+  ],
+});
 try {
   const fmt = (n) => Math.round(n).toLocaleString('en-US');
   const list = (xs) => (xs.length ? `${xs.length} (longest ${fmt(Math.max(...xs))} ms${xs.length > 1 ? `; ${xs.slice(0, 8).map(fmt).join(', ')}${xs.length > 8 ? ', …' : ''}` : ''})` : 'none');
-  for (const renderer of opt.renderers.split(',')) {
+  console.log(`A page of ${fmt(NODES)} text nodes, each system in a fresh tab of headless Chromium (frames and tasks over 50 ms: PerformanceObserver)`);
+  for (const system of opt.systems.split(',')) {
     for (let run = 0; run < Number(opt.runs); run++) {
       const page = await env.browser.newPage();
       await page.goto(`${env.url}__blank.html`);
@@ -144,12 +164,25 @@ try {
         await cdp.send('Profiler.setSamplingInterval', { interval: 1000 });
         await cdp.send('Profiler.start');
       }
-      const r = await page.evaluate(inPage, { text: SAMPLE, nodes: NODES, renderer });
+      const limit = Number(opt.timeout) * 1000;
+      let timer;
+      const began = Date.now();
+      const r = await Promise.race([
+        page.evaluate(inPage, { text: SAMPLE, nodes: NODES, system }),
+        new Promise((resolve) => { timer = setTimeout(() => resolve(null), limit); }),
+      ]).finally(() => clearTimeout(timer));
+      if (!r) {
+        console.log(`\n${system}: stopped after ${fmt((Date.now() - began) / 1000)} s (--timeout), the page still busy`);
+        await page.close().catch(() => {});
+        break;
+      }
       if (cdp) printProfile((await cdp.send('Profiler.stop')).profile);
       await page.close();
-      if (run === 0) console.log(`\n${renderer}: ${fmt(r.textNodes)} text nodes, ${fmt(r.highlight.matches)} matches (observed: ${r.types.join(', ') || 'nothing'}); HTML restored after remove(): ${r.restored ? 'yes' : 'NO'}`);
+      const label = ['highlight-api', 'mark'].includes(system) ? `sorot (${system})` : system;
+      if (run === 0) console.log(`\n${label}: ${fmt(r.textNodes)} text nodes, ${fmt(r.highlight.matches)} matches (observed: ${r.types.join(', ') || 'nothing'})${r.restored === null ? '' : `; HTML restored after remove(): ${r.restored ? 'yes' : 'NO'}`}`);
       for (const name of ['highlight', 'remove']) {
         const p = r[name];
+        if (!p) continue;
         if (opt.profile) for (const d of p.detail.sort((a, b) => b.ms - a.ms).slice(0, 8)) console.log(`      frame ${d.ms} ms: scripts ${d.scripts} ms, style and layout ${d.style} ms; ${d.top}`);
         console.log(`  ${name.padEnd(9)} ${fmt(p.ms).padStart(7)} ms; frames over 50 ms: ${list(p.frames)}; tasks over 50 ms: ${list(p.tasks)}; longest wait of a 10 ms timer ${fmt(p.worstGap)} ms`);
       }

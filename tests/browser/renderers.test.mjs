@@ -384,6 +384,29 @@ test('[highlight-api] a page with thousands of matches paints what is near the v
   await page.close();
 });
 
+test('[highlight-api] with thousands of matches and observe, a paragraph the page rewrites is painted as soon as it is redrawn', async () => {
+  const html = '<p style="font-size:28px;margin:0">Kim Jong Un tiba di Moskow.</p>'.repeat(2000);
+  const { page, result } = await inPage(html, async (hl) => {
+    let updated;
+    const h = await hl.highlight(document.body, { renderer: 'highlight-api', observe: true, onUpdate: () => updated?.() });
+    await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
+    const p = document.querySelectorAll('p')[3];
+    // What is registered when the update has drawn, before any frame.
+    const seen = new Promise((resolve) => {
+      updated = async () => {
+        const { painted } = await import('/__test/inspect.mjs');
+        resolve(painted(hl.owner).filter((x) => x.node.parentNode === p).map((x) => x.text));
+      };
+    });
+    p.textContent = 'Di Moskow, Kim menyapa.';
+    const texts = await seen;
+    return { texts, matches: h.matches.length };
+  });
+  assert.deepEqual(result.texts, ['Moskow', 'Kim']);
+  assert.equal(result.matches, 4000);
+  await page.close();
+});
+
 test('[mark] marks move no box of the sample article, even when the page restyles mark', async () => {
   const text = readFileSync(path.join(ROOT, 'www/demo/sample/lavrov-kim-id.txt'), 'utf8');
   const page = await blankPage(env.browser, env.url, '');

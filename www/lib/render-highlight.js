@@ -170,10 +170,7 @@ export class HighlightApiRenderer {
         /** @type {Piece} */
         const piece = { item, node: seg.node, range, highlight, parent: seg.node.parentNode, slot: seg.node.assignedSlot };
         this.#count += 1;
-        if (this.#window) {
-          this.#window.order.push(piece);
-          this.#scheduleWindow();
-        }
+        this.#window?.order.push(piece);
         if (this.#shown(piece)) highlight.add(range);
         let onNode = this.#byNode.get(seg.node);
         if (!onNode) this.#byNode.set(seg.node, (onNode = new Set()));
@@ -195,7 +192,10 @@ export class HighlightApiRenderer {
       }
       this.#ranges.set(item, pieces);
     }
-    if (!this.#window && this.#count > WINDOW_FROM) this.#startWindow();
+    // New pieces are judged now, not at the next frame: a block that `observe`
+    // redraws is not left unpainted for a frame.
+    if (this.#window && !this.#window.all) this.#updateWindow();
+    else if (!this.#window && this.#count > WINDOW_FROM) this.#startWindow();
   }
 
   /**
