@@ -347,7 +347,7 @@ test('[highlight-api] changes nothing in the DOM and moves nothing, even with th
 });
 
 test('[highlight-api] a page with thousands of matches paints what is near the viewport, and the rest as it is scrolled to', async () => {
-  // 3,000 paragraphs, 6,000 matches: past WINDOW_FROM (1,000) painted pieces,
+  // 3,000 paragraphs, 6,000 matches: past WINDOW_FROM (2,000) painted pieces,
   // Chromium's cost of a change to the registered highlights (~15 µs a range, per
   // frame) is kept to the few screens around the viewport.
   const html = '<p style="font-size:28px;margin:0">Kim Jong Un tiba di Moskow.</p>'.repeat(3000);
