@@ -459,22 +459,23 @@ export class HighlightApiRenderer {
     return (this.#ranges.get(item) ?? []).filter((p) => !p.gone).flatMap((p) => this.#rects(p.range));
   }
 
-  /** The client rectangles of a painted range, measured with one scratch Range per document. */
+  /** The client rectangles of a painted range. */
   #rects(range) {
-    const doc = range.startContainer.ownerDocument;
-    let scratch = this.#scratch.get(doc);
-    if (!scratch) this.#scratch.set(doc, (scratch = doc.createRange()));
-    try {
-      scratch.setStart(range.startContainer, range.startOffset);
-      scratch.setEnd(range.endContainer, range.endOffset);
-    } catch {
-      return []; // the text changed under it (an update is on its way)
-    }
-    return [...scratch.getClientRects()];
+    const scratch = this.#over(range);
+    return scratch ? [...scratch.getClientRects()] : [];
   }
 
   /** The bounding box of a painted range, or null when it has none (not rendered, or its text changed). */
   #box(range) {
+    const box = this.#over(range)?.getBoundingClientRect();
+    return !box || (box.width === 0 && box.height === 0) ? null : box;
+  }
+
+  /**
+   * The document's one scratch Range (for measuring), set over a painted range;
+   * null when the text changed under it (an update is on its way).
+   */
+  #over(range) {
     const doc = range.startContainer.ownerDocument;
     let scratch = this.#scratch.get(doc);
     if (!scratch) this.#scratch.set(doc, (scratch = doc.createRange()));
@@ -484,8 +485,7 @@ export class HighlightApiRenderer {
     } catch {
       return null;
     }
-    const box = scratch.getBoundingClientRect();
-    return box.width === 0 && box.height === 0 ? null : box;
+    return scratch;
   }
 
   /** Moves a live Range out of the page's document: the page stops paying for it. */
