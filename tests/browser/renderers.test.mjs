@@ -384,6 +384,57 @@ test('[highlight-api] a page with thousands of matches paints what is near the v
   await page.close();
 });
 
+test('[highlight-api] with thousands of matches, text scrolled into view inside a shadow root is painted at the next frames', async () => {
+  // A scroll event does not leave its shadow root: two scrolled boxes inside one,
+  // the first holding its own paragraphs, the second showing the page's through a slot.
+  const para = '<p style="font-size:28px;margin:0">Kim Jong Un tiba di Moskow.</p>';
+  const page = await blankPage(env.browser, env.url, '');
+  await page.evaluate((paras) => {
+    const host = document.createElement('div');
+    host.innerHTML = paras[0];
+    document.body.append(host);
+    host.attachShadow({ mode: 'open' }).innerHTML = `
+      <div id="own" style="height:200px;overflow:auto">${paras[1]}</div>
+      <div id="slotted" style="height:200px;overflow:auto"><slot></slot></div>`;
+  }, [para.repeat(1500), para.repeat(1500)]);
+  const result = await run(page, async (hl) => {
+    window.h = await hl.highlight(document.body, { renderer: 'highlight-api' });
+    const frames = (n) => new Promise((r) => { const next = () => (n-- > 0 ? requestAnimationFrame(next) : r()); next(); });
+    await frames(2);
+    const { painted } = await import('/__test/inspect.mjs');
+    const shadow = document.querySelector('div').shadowRoot;
+    // Far down each box, and not in a run of pieces that straddles the two (those
+    // are judged by their ends, one in each box).
+    const farOwn = shadow.querySelectorAll('p')[1300];
+    const farSlotted = document.querySelectorAll('p')[1300];
+    const paintedIn = (p) => painted(hl.owner).filter((x) => x.node.parentNode === p).map((x) => x.text);
+    const before = [paintedIn(farOwn), paintedIn(farSlotted)];
+    // Two frames after each scroll, well within the once-a-second check.
+    farOwn.scrollIntoView({ block: 'center' });
+    await frames(2);
+    const afterOwn = paintedIn(farOwn);
+    farSlotted.scrollIntoView({ block: 'center' });
+    await frames(2);
+    return { matches: h.matches.length, before, afterOwn, afterSlotted: paintedIn(farSlotted) };
+  });
+  assert.deepEqual(result, {
+    matches: 6000,
+    before: [[], []],
+    afterOwn: ['Kim Jong Un', 'Moskow'],
+    afterSlotted: ['Kim Jong Un', 'Moskow'],
+  });
+  // And drawn: that paragraph of the second box, in the colour of a person.
+  const rect = await page.evaluate(() => {
+    const range = document.createRange();
+    range.setStart(document.querySelectorAll('p')[1300].firstChild, 0);
+    range.setEnd(document.querySelectorAll('p')[1300].firstChild, 'Kim Jong Un'.length);
+    const r = range.getBoundingClientRect();
+    return { x: r.x, y: r.y, width: r.width, height: r.height };
+  });
+  assert.equal(await dominantColor(page, inside(rect)), COLORS.PER);
+  await page.close();
+});
+
 test('[highlight-api] with thousands of matches and observe, a paragraph the page rewrites is painted as soon as it is redrawn', async () => {
   const html = '<p style="font-size:28px;margin:0">Kim Jong Un tiba di Moskow.</p>'.repeat(2000);
   const { page, result } = await inPage(html, async (hl) => {

@@ -110,6 +110,15 @@ export class HighlightApiRenderer {
   /** Pieces painted (not gone): past WINDOW_FROM, painting follows the viewport. */
   #count = 0;
   /**
+   * The shadow roots painted text is shown through: its own, and those of the slots
+   * and hosts above it. A scroll event does not leave its shadow root, so when
+   * windowed the renderer listens to each (see #noteRoots).
+   * @type {Set<ShadowRoot>}
+   */
+  #roots = new Set();
+  /** @type {WeakSet<Node>} nodes #noteRoots has walked up from */
+  #walked = new WeakSet();
+  /**
    * When windowed: the pieces in the order drawn, those painted, and how to stop
    * following the scrolling.
    * @type {{order: Piece[], near: Set<Piece>, stops: (() => void)[], pending: boolean, judged: number, all: boolean}|null}
@@ -191,6 +200,7 @@ export class HighlightApiRenderer {
           const scope = scopeOf(seg.node);
           scopes.set(parent, scope);
           if (scope) this.#sheet.attach(scope);
+          this.#noteRoots(seg.node);
         }
       }
       this.#ranges.set(item, pieces);
@@ -214,26 +224,59 @@ export class HighlightApiRenderer {
   #startWindow() {
     const order = [];
     for (const pieces of this.#ranges.values()) for (const p of pieces) if (!p.gone) order.push(p);
-    const docs = new Set(order.map((p) => p.node.ownerDocument));
-    const schedule = () => this.#scheduleWindow(true);
-    const stops = [];
-    for (const doc of docs) {
-      const view = doc.defaultView;
-      if (!view) continue;
-      // Capture: the scrolling of any scrolled box of the page, not only the page's.
-      doc.addEventListener('scroll', schedule, { capture: true, passive: true });
-      view.addEventListener('resize', schedule, { passive: true });
-      // The page's layout may move text without a scroll (content loaded, a section opened).
-      const timer = view.setInterval(schedule, 1000);
-      stops.push(() => {
-        doc.removeEventListener('scroll', schedule, { capture: true });
-        view.removeEventListener('resize', schedule);
-        view.clearInterval(timer);
-      });
-    }
     // What is painted stays painted until the first update.
-    this.#window = { order, near: new Set(order), stops, pending: false, judged: 0, all: true };
+    this.#window = { order, near: new Set(order), stops: [], pending: false, judged: 0, all: true };
+    for (const doc of new Set(order.map((p) => p.node.ownerDocument))) this.#follow(doc);
+    for (const root of this.#roots) this.#follow(root);
     this.#scheduleWindow(true);
+  }
+
+  /**
+   * When windowed, updates what is painted when `target` (a document or a shadow
+   * root) or any box in it scrolls; for a document also on resizes and once a
+   * second, since the page's layout may move text without a scroll (content loaded,
+   * a section opened).
+   * @param {Document|ShadowRoot} target
+   */
+  #follow(target) {
+    const w = this.#window;
+    if (!w) return;
+    const schedule = () => this.#scheduleWindow(true);
+    // Capture: the scrolling of any scrolled box in it, not only its own.
+    target.addEventListener('scroll', schedule, { capture: true, passive: true });
+    const view = target.nodeType === Node.DOCUMENT_NODE ? /** @type {Document} */ (target).defaultView : null;
+    view?.addEventListener('resize', schedule, { passive: true });
+    const timer = view?.setInterval(schedule, 1000);
+    w.stops.push(() => {
+      target.removeEventListener('scroll', schedule, { capture: true });
+      view?.removeEventListener('resize', schedule);
+      if (timer !== undefined) view?.clearInterval(timer);
+    });
+  }
+
+  /**
+   * Notes the shadow roots `node` is shown through, walking up the flat tree (a
+   * slotted node to its slot, a shadow root to its host) to a node walked before,
+   * so each node is walked once.
+   * @param {Node} node
+   */
+  #noteRoots(node) {
+    /** @type {Node|null} */
+    let n = node;
+    while (n && !this.#walked.has(n)) {
+      this.#walked.add(n);
+      const host = /** @type {ShadowRoot} */ (n).host;
+      if (n.nodeType === Node.DOCUMENT_FRAGMENT_NODE && host) {
+        const root = /** @type {ShadowRoot} */ (n);
+        if (!this.#roots.has(root)) {
+          this.#roots.add(root);
+          this.#follow(root);
+        }
+        n = host;
+      } else {
+        n = /** @type {Element|Text} */ (n).assignedSlot ?? n.parentNode;
+      }
+    }
   }
 
   /**
@@ -563,6 +606,8 @@ export class HighlightApiRenderer {
     for (const stop of this.#window?.stops ?? []) stop();
     this.#window = null;
     this.#count = 0;
+    this.#roots.clear();
+    this.#walked = new WeakSet();
     for (const pieces of this.#ranges.values()) for (const p of pieces) this.#retire(p.range);
     for (const ranges of this.#live.values()) for (const range of ranges) this.#retire(range);
     for (const scratch of this.#scratch.values()) this.#retire(scratch);
