@@ -12,6 +12,8 @@ const SERVED = new Map([
   ['people.tsv', Buffer.from('id\ttype\tname\nzq\tPER\tZorblax Quentin\n')],
   ['latin1.tsv', Buffer.from('id\ttype\tname\nzq\tPER\tZorbl\xe1x\n', 'latin1')],
   ['many.json', Buffer.from(JSON.stringify({ entities: Array.from({ length: 1000 }, (_, i) => ({ id: `e${i}`, name: '', type: 'LOC' })) }))],
+  // Served 1.5 s late (a slow network).
+  ['slow-jakarta.tsv', Buffer.from('id\ttype\tname\tdescription\njr\tLOC\tJakarta\tIbu kota, dari URL\n')],
 ]);
 
 let env;
@@ -20,7 +22,9 @@ before(async () => {
     handle: (req, res) => {
       const m = /^\/g\/([^/?]+)$/.exec(req.url);
       if (!m || !SERVED.has(m[1])) return false;
-      res.writeHead(200, { 'content-type': 'application/octet-stream' }).end(SERVED.get(m[1]));
+      const send = () => res.writeHead(200, { 'content-type': 'application/octet-stream' }).end(SERVED.get(m[1]));
+      if (m[1].startsWith('slow-')) setTimeout(send, 1500);
+      else send();
       return true;
     },
   });
@@ -257,6 +261,26 @@ test('gazetteer data is shown as text, never run as HTML; javascript: links are 
     'Gazetteer not loaded: gazetteer: entities[0] ("evil"): url "javascript:alert(1)" is not an http: or https: link');
   assert.equal(await page.evaluate(() => window.pwned), undefined);
   assert.deepEqual(page.errors.filter((e) => !e.includes('example.org')), []);
+  await page.close();
+});
+
+test('what the reader does runs in order: text highlighted while a gazetteer is still loading is highlighted with that gazetteer', async () => {
+  const page = await openDemo();
+  await page.uncheck('#merge-default');
+  await page.fill('#gazetteer-url', '/g/slow-jakarta.tsv');
+  await page.click('#load-gazetteer-url');
+  // Before the gazetteer has come: the default one is still in use.
+  await page.fill('#text-input', 'Banjir di Jakarta.');
+  await page.click('#highlight-text');
+  await page.waitForFunction(() => /^1 highlight /.test(document.getElementById('status').textContent));
+  assert.match(await page.textContent('#gazetteer-info'), /^In use: .*slow-jakarta\.tsv \(1 entity\)\.$/);
+  const jakarta = await rectOf(page, 'Jakarta');
+  await page.mouse.move(jakarta.x + jakarta.width / 2, jakarta.y + jakarta.height / 2);
+  const card = page.locator('[data-sorot-owner] >> .card');
+  await card.waitFor({ state: 'visible' });
+  assert.equal(await card.locator('.desc').textContent(), 'Ibu kota, dari URL');
+  assert.equal(await page.textContent('#article'), 'Banjir di Jakarta.');
+  assert.deepEqual(page.errors, []);
   await page.close();
 });
 

@@ -19,6 +19,21 @@ const state = {
   hidden: new Set(),
 };
 
+/**
+ * The reader's actions (loading a gazetteer, highlighting a text, switching the
+ * renderer...) run one after the other, in the order they were asked for: text
+ * highlighted while a gazetteer is still loading is highlighted with it, and no
+ * action frees a highlighter another is still drawing with.
+ */
+let queue = Promise.resolve();
+function serially(action) {
+  return (...args) => {
+    const done = queue.then(() => action(...args));
+    queue = done.catch(() => {});
+    return done;
+  };
+}
+
 /** Shows `message` in the error box next to the control the reader used, scrolled into view. */
 function showError(box, message) {
   clearErrors();
@@ -112,11 +127,11 @@ async function highlightArticle() {
 }
 
 for (const id of ['renderer', 'overlap']) {
-  $(id).addEventListener('change', async () => {
+  $(id).addEventListener('change', serially(async () => {
     if (!state.highlighter) return;
     state.highlight?.remove();
     await highlightArticle();
-  });
+  }));
 }
 
 /** The language of the article's text: the cards and the legend follow it. */
@@ -125,10 +140,10 @@ function setTextLanguage(lang) {
   article.lang = lang;
 }
 
-$('text-lang').addEventListener('change', async () => {
+$('text-lang').addEventListener('change', serially(async () => {
   setTextLanguage($('text-lang').value);
   if (state.highlighter) await highlightArticle();
-});
+}));
 
 /**
  * Loads a gazetteer; on success it replaces the one in use, on failure the old one
@@ -168,8 +183,13 @@ async function loadSample(lang) {
   setTextLanguage(lang);
 }
 
-$('highlight-text').addEventListener('click', async () => {
+$('highlight-text').addEventListener('click', () => {
+  // The text as it is when the button is pressed.
   const text = $('text-input').value;
+  highlightText(text);
+});
+
+const highlightText = serially(async (text) => {
   if (text.trim() === '') {
     showError('error-text', 'Nothing to highlight: the text box is empty (load a sample, or paste some text).');
     return;
@@ -182,7 +202,7 @@ $('highlight-text').addEventListener('click', async () => {
 });
 
 for (const [id, lang] of [['load-sample', 'id'], ['load-sample-en', 'en']]) {
-  $(id).addEventListener('click', async () => {
+  $(id).addEventListener('click', serially(async () => {
     try {
       await loadSample(lang);
     } catch (err) {
@@ -192,13 +212,17 @@ for (const [id, lang] of [['load-sample', 'id'], ['load-sample-en', 'en']]) {
     clearErrors();
     await highlightArticle();
     article.scrollIntoView({ block: 'start' });
-  });
+  }));
 }
 
-$('gazetteer-file').addEventListener('change', async (event) => {
+$('gazetteer-file').addEventListener('change', (event) => {
   const file = event.target.files?.[0];
   if (!file) return;
   event.target.value = '';
+  useGazetteerFile(file);
+});
+
+const useGazetteerFile = serially(async (file) => {
   let text;
   try {
     text = gazetteerText(await file.arrayBuffer(), file.name);
@@ -212,8 +236,12 @@ $('gazetteer-file').addEventListener('change', async (event) => {
 });
 
 
-async function loadGazetteerUrl() {
-  const given = $('gazetteer-url').value.trim();
+/** Loads the gazetteer at the URL the field holds when asked. */
+function loadGazetteerUrl() {
+  useGazetteerUrl($('gazetteer-url').value.trim());
+}
+
+const useGazetteerUrl = serially(async (given) => {
   let url;
   try {
     url = new URL(given, document.baseURI);
@@ -223,7 +251,7 @@ async function loadGazetteerUrl() {
     return;
   }
   await applyOwnGazetteer({ url: url.href }, url.href, 'error-url');
-}
+});
 
 $('load-gazetteer-url').addEventListener('click', loadGazetteerUrl);
 $('gazetteer-url').addEventListener('keydown', (event) => {
@@ -241,15 +269,18 @@ async function applyOwnGazetteer(source, description, errorBox) {
   await useGazetteer(gazetteer, merge ? `default + ${description}` : description, errorBox);
 }
 
-$('use-gazetteer').addEventListener('click', () => applyOwnGazetteer($('gazetteer-input').value, 'your gazetteer', 'error-use'));
+const applyPasted = serially((text) => applyOwnGazetteer(text, 'your gazetteer', 'error-use'));
+$('use-gazetteer').addEventListener('click', () => applyPasted($('gazetteer-input').value));
 
-$('reset-gazetteer').addEventListener('click', () => useGazetteer(undefined, 'the default gazetteer', 'error-use'));
+$('reset-gazetteer').addEventListener('click', serially(() => useGazetteer(undefined, 'the default gazetteer', 'error-use')));
 
-try {
-  await loadSample('id');
-  if (!await useGazetteer(undefined, 'the default gazetteer', 'error-load')) throw new Error($('error-load').textContent);
-} catch (err) {
-  showError('error-load', err.message);
-  $('status').textContent = 'Not loaded.';
-  document.documentElement.dataset.demo = 'error';
-}
+await serially(async () => {
+  try {
+    await loadSample('id');
+    if (!await useGazetteer(undefined, 'the default gazetteer', 'error-load')) throw new Error($('error-load').textContent);
+  } catch (err) {
+    showError('error-load', err.message);
+    $('status').textContent = 'Not loaded.';
+    document.documentElement.dataset.demo = 'error';
+  }
+})();
