@@ -359,7 +359,7 @@ fn is_hangul_syllable(c: char) -> bool {
 /// characters, byte order mark, bidirectional formatting, and tag characters
 /// (U+E0000-U+E007F; with U+200B-U+200D, U+2060 and U+FEFF, the stega encodings
 /// visual-editing modes hide in text).
-fn is_ignorable(c: char) -> bool {
+pub(crate) fn is_ignorable(c: char) -> bool {
     matches!(c,
         '\u{00AD}' | '\u{034F}' | '\u{061C}' | '\u{180E}'
         | '\u{200B}'..='\u{200F}'

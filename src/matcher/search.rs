@@ -3,9 +3,9 @@
 //! matches a few pieces at a time ([`Search::next`]). The matches are those of
 //! [`Matcher::find_with`] on the whole text, with the same offsets.
 //!
-//! A slice is cut where no candidate can cross (after an ASCII space or line
-//! break, before an ASCII letter, digit or mark of punctuation, with no candidate
-//! over the cut and at least the longest form's length of plain text after it),
+//! A slice is cut where no candidate can cross (after whitespace of any script, or
+//! between two letters of a script written without spaces, with no candidate over
+//! the cut and at least the longest form's length of letters and digits after it),
 //! so that each piece's candidates are those of the whole text there, and a piece
 //! resolves alone given the document-wide facts (which entities are mentioned in
 //! full, which unambiguously). Only the candidates are kept for the whole
@@ -32,6 +32,7 @@
 //! ```
 
 use super::{spans_of, Candidate, EntitySet, FindOptions, Match, Matcher};
+use crate::normalize::{is_combining_mark, is_ignorable, is_unspaced_script};
 use crate::utf16::utf16_len;
 use std::cmp::Reverse;
 
@@ -172,15 +173,13 @@ impl Search {
     }
 }
 
-/// The last place in `slice` (a byte offset, not 0) where it may be cut: after an
-/// ASCII space or line break (or a U+2029), before an ASCII letter, digit or mark of punctuation
-/// (which normalisation maps byte for byte, and which joins nothing before it), with
-/// no candidate of `found` (sorted by start; offsets from `base`) over it and more
-/// than `longest` letters and digits after it in the slice (and a margin for what
-/// a match's end looks at after it), so that any candidate over it would have been
+/// The last place in `slice` (a byte offset, not 0) where it may be cut (see
+/// [`cuts_between`]), with no candidate of `found` (sorted by start; offsets from
+/// `base`) over it and more than `longest` letters and digits after it in the
+/// slice (each at least one byte of normalised text; and a margin for what a
+/// match's end looks at after it), so that any candidate over it would have been
 /// found as in the whole text. 0 when there is none.
 fn safe_cut(slice: &str, base: usize, found: &[Candidate], longest: usize) -> usize {
-    let bytes = slice.as_bytes();
     // The furthest end of the candidates that start before each one.
     let mut reach = Vec::with_capacity(found.len());
     let mut far = 0;
@@ -188,34 +187,50 @@ fn safe_cut(slice: &str, base: usize, found: &[Candidate], longest: usize) -> us
         far = far.max(c.end);
         reach.push(far);
     }
-    let mut plain_after = 0;
-    let mut i = bytes.len();
-    while i > 1 {
-        i -= 1;
-        let b = bytes[i];
-        if b.is_ascii_alphanumeric() {
-            plain_after += 1;
+    let mut letters_after = 0;
+    let mut chars = slice.char_indices().rev().peekable();
+    while let Some((i, c)) = chars.next() {
+        if c.is_alphanumeric() && !is_combining_mark(c) {
+            letters_after += 1;
         }
-        let after_space = matches!(bytes[i - 1], b' ' | b'\n' | b'\t' | b'\r')
-            || bytes[..i].ends_with(PARAGRAPH_UTF8);
-        if plain_after <= longest + MARGIN || !b.is_ascii_graphic() || !after_space {
+        let Some(&(_, before)) = chars.peek() else {
+            break;
+        };
+        if letters_after <= longest + MARGIN || !cuts_between(before, c) {
             continue;
         }
         // Candidates starting before the cut end at or before it.
-        let before = found.partition_point(|c| c.start < base + i);
-        if before == 0 || reach[before - 1] <= base + i {
+        let first_after = found.partition_point(|c| c.start < base + i);
+        if first_after == 0 || reach[first_after - 1] <= base + i {
             return i;
         }
     }
     0
 }
 
+/// Whether text may be cut between `before` and `after` so that each side
+/// normalises, and its candidates start and end, as they do in the whole text: the
+/// first character of a slice then looks at nothing before it, as it looks at
+/// nothing across this place in the whole text. That is after whitespace (of any
+/// script: a run of it, which normalisation folds into one space or a paragraph
+/// break, stays whole before the cut), or between two letters of a script written
+/// without spaces (Han, Kana, Thai...: they do not join); never before whitespace,
+/// a combining mark (it belongs to the character before it) or a character
+/// normalisation drops.
+fn cuts_between(before: char, after: char) -> bool {
+    if after.is_whitespace() || is_combining_mark(after) || is_ignorable(after) {
+        return false;
+    }
+    before.is_whitespace()
+        || (is_unspaced_script(before)
+            && is_unspaced_script(after)
+            && before.is_alphanumeric()
+            && after.is_alphanumeric())
+}
+
 /// Characters after a match that deciding on it may look at (whether it ends a
 /// word: two; how the last character normalises: one), with room to spare.
 const MARGIN: usize = 8;
-
-/// U+2029, the block separator, in UTF-8.
-const PARAGRAPH_UTF8: &[u8] = "\u{2029}".as_bytes();
 
 #[cfg(test)]
 mod tests {
@@ -233,7 +248,14 @@ mod tests {
             {"id": "p2", "name": "Paris Hilton", "type": "PER", "aliases": ["Paris"]},
             {"id": "sp", "name": "São Paulo", "type": "LOC"},
             {"id": "pp", "name": "Presiden Prabowo", "type": "PER", "aliases": ["Prabowo Subianto"]},
-            {"id": "un", "name": "UN", "type": "ORG", "case": "exact"}]}"#,
+            {"id": "un", "name": "UN", "type": "ORG", "case": "exact"},
+            {"id": "msk", "name": "Москва", "type": "LOC", "aliases": ["Moskva"]},
+            {"id": "vvp", "name": "Владимир Путин", "type": "PER", "short": ["Путин"]},
+            {"id": "bj", "name": "北京", "type": "LOC", "aliases": ["北京市"]},
+            {"id": "tk", "name": "東京都", "type": "LOC", "short": ["東京"]},
+            {"id": "bkk", "name": "กรุงเทพ", "type": "LOC"},
+            {"id": "cai", "name": "القاهرة", "type": "LOC"},
+            {"id": "sof", "name": "Σοφία", "type": "LOC"}]}"#,
             "t",
         )
         .unwrap();
@@ -267,8 +289,43 @@ mod tests {
     }
 
     const WORDS: &[&str] = &[
-        "Kim", "Jong", "Un", "Yo", "Joko", "Widodo", "Jokowi", "Paris", "Hilton", "São", "Paulo",
-        "Sao", "Presiden", "Prabowo", "Subianto", "UN", "un", "di", "dan", "x",
+        "Kim",
+        "Jong",
+        "Un",
+        "Yo",
+        "Joko",
+        "Widodo",
+        "Jokowi",
+        "Paris",
+        "Hilton",
+        "São",
+        "Paulo",
+        "Sao",
+        "Presiden",
+        "Prabowo",
+        "Subianto",
+        "UN",
+        "un",
+        "di",
+        "dan",
+        "x",
+        "Москва",
+        "МОСКВА",
+        "Владимир",
+        "Путин",
+        "в",
+        "北京",
+        "市",
+        "東京",
+        "都",
+        "に",
+        "กรุงเทพ",
+        "ฯ",
+        "เมือง",
+        "القاهرة",
+        "الْقَاهِرَة",
+        "ΣΟΦΊΑ",
+        "Σοφία",
     ];
     const SEPARATORS: &[&str] = &[
         " ",
@@ -282,6 +339,12 @@ mod tests {
         "-",
         "\u{200b}",
         "\u{301} ",
+        "",
+        "\u{a0}",
+        "\u{3000}",
+        "\u{3002}",
+        "\u{e31}",
+        "\u{a0}\n\u{a0}\n",
     ];
 
     proptest! {
@@ -327,5 +390,43 @@ mod tests {
         assert!(text[..used].ends_with(' '));
         // No cut in a slice shorter than the longest form.
         assert_eq!(Search::new(&m).push(&m, "Kim Jong", false), 0);
+    }
+
+    #[test]
+    fn text_in_other_scripts_is_cut_too() {
+        let m = matcher();
+        // Cyrillic words after spaces (and no-break spaces), Han and Thai without any.
+        for (text, cut_after) in [
+            ("Владимир Путин в Москве. ".repeat(50), Some(' ')),
+            ("Москва\u{a0}".repeat(200), Some('\u{a0}')),
+            ("北京市に東京都の人が来た".repeat(50), None),
+            ("เมืองกรุงเทพฯ".repeat(50), None),
+        ] {
+            let used = Search::new(&m).push(&m, &text, false);
+            assert!(used > 0 && used < text.len(), "no cut in {text:?}");
+            if let Some(c) = cut_after {
+                assert!(text[..used].ends_with(c), "cut at {used} in {text:?}");
+            }
+            let options = FindOptions::default();
+            assert_eq!(
+                searched(&m, &text, 200, options),
+                m.find_with(&text, options)
+            );
+        }
+        // Never inside a word of a spaced script.
+        assert_eq!(Search::new(&m).push(&m, &"Москва".repeat(300), false), 0);
+        // Nor between a letter and its mark: "กรุงเทพ" before a vowel sign is no match
+        // (a match never ends before a mark of its last letter), in any slices.
+        let text = format!("กรุงเทพ\u{e31}{}", "Moskva".repeat(8));
+        let options = FindOptions::default();
+        let whole = m.find_with(&text, options);
+        assert_eq!(whole.iter().filter(|f| f.entity == 12).count(), 0);
+        for size in 1..text.len() {
+            assert_eq!(
+                searched(&m, &text, size, options),
+                whole,
+                "slices of {size}"
+            );
+        }
     }
 }

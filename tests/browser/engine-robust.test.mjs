@@ -213,6 +213,49 @@ test('in the page: find() of 5 MB of dense names takes a bounded wasm memory and
   await page.close();
 });
 
+test('in the page: find() of 1.5 million characters of Russian and Chinese names (no paragraph break, no space in the Chinese) is cut into slices as well', async () => {
+  const page = await blankPage(env.browser, env.url, '');
+  const got = await page.evaluate(async () => {
+    const sorot = await import('/lib/sorot.js');
+    const gazetteer = { entities: [
+      { id: 'msk', name: 'Москва', type: 'LOC' },
+      { id: 'vvp', name: 'Владимир Путин', type: 'PER' },
+      { id: 'spb', name: 'Санкт-Петербург', type: 'LOC' },
+      { id: 'bj', name: '北京', type: 'LOC' },
+      { id: 'tk', name: '東京都', type: 'LOC' },
+      { id: 'sh', name: '上海', type: 'LOC' },
+    ] };
+    const russian = 'Владимир Путин приехал в Москва, потом Санкт-Петербург. '.repeat(18_000);
+    const chinese = '北京と東京都と上海の人。'.repeat(40_000);
+    const text = `${russian}\n${chinese}`;
+    const hl = await sorot.createHighlighter({ gazetteer });
+    const tasks = [];
+    const observer = new PerformanceObserver((list) => { for (const e of list.getEntries()) tasks.push(e.duration); });
+    observer.observe({ type: 'longtask' });
+    let frames = 0;
+    let ticking = true;
+    const tick = () => { if (ticking) { frames += 1; requestAnimationFrame(tick); } };
+    requestAnimationFrame(tick);
+    const started = performance.now();
+    const matches = await hl.find(text);
+    const ms = performance.now() - started;
+    ticking = false;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    observer.disconnect();
+    const counts = {};
+    for (const m of matches) counts[m.id] = (counts[m.id] ?? 0) + 1;
+    hl.free();
+    return { length: text.length, ms, frames, longest: Math.max(0, ...tasks), counts };
+  });
+  console.log(`Russian and Chinese: ${got.length} UTF-16 units in ${got.ms.toFixed(0)} ms, ${got.frames} frames drawn, longest task ${got.longest.toFixed(0)} ms`);
+  assert.deepEqual(got.counts, { vvp: 18_000, msk: 18_000, spb: 18_000, bj: 40_000, tk: 40_000, sh: 40_000 });
+  // As for the 5 MB above: before, such text had no place to cut and was one task.
+  assert.ok(got.frames >= 10, `the page drew ${got.frames} frames during the find`);
+  assert.ok(got.longest < Math.max(50, got.ms * 0.25), `a task of ${got.longest.toFixed(0)} ms in a find of ${got.ms.toFixed(0)} ms`);
+  assert.deepEqual(page.errors, []);
+  await page.close();
+});
+
 test('in a Worker: find() of 5 MB of dense names completes with the same matches', async () => {
   const page = await blankPage(env.browser, env.url, '');
   const inWorker = await findFiveMegabytes(page, true);
