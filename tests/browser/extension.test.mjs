@@ -487,6 +487,12 @@ test('the options page refuses a gazetteer that is not UTF-8 (file or URL) and s
   const box = await options.$eval('#add-file-error', (e) => ({ height: e.getBoundingClientRect().height, scrolls: e.scrollHeight > e.clientHeight }));
   assert.ok(box.height <= 12 * 14 * 1.4 + 2, `the report is ${box.height} px high`);
   assert.equal(box.scrolls, true);
+  // No entities (an empty JSON Lines file, a header alone): refused, not added.
+  for (const [name, text] of [['empty.jsonl', ''], ['header.tsv', 'id\ttype\tname\n']]) {
+    await options.setInputFiles('#add-file', { name, mimeType: 'text/plain', buffer: Buffer.from(text) });
+    await until(() => options.evaluate((name) => document.getElementById('add-file-error').textContent.startsWith(name), name), `the error for ${name}`);
+    assert.equal(await errorOf('add-file-error'), `${name}: the gazetteer has no entities (nothing to highlight)`);
+  }
   assert.deepEqual(await getSettings(env), before);
   // Types named constructor and toString: their colours are the gazetteer's, their counts right.
   await options.setInputFiles('#add-file', { name: 'proto.tsv', mimeType: 'text/tab-separated-values', buffer: Buffer.from(PROTO_TSV) });

@@ -364,6 +364,20 @@ test('a bad data-gazetteer and a missing wasm are reported in the console and th
   await p.closeAll();
 });
 
+test('a data-gazetteer with no entities (an empty JSON Lines file) is said to be so in the console and the panel', async () => {
+  files.set('/w/empty.jsonl', { type: 'application/jsonl', body: '' });
+  const url = page('empty.html', '<div id="one"><p>Gotham.</p></div>', {
+    head: '<script type="module" src="/widget/sorot-widget.js" data-root="#one" data-gazetteer="empty.jsonl" data-panel data-lang="en"></script>',
+  });
+  const p = await open(url);
+  await waitIn(p, (lib) => lib.panelState()?.messages.length === 1);
+  const expected = `${env.url}w/empty.jsonl: the gazetteer has no entities (nothing to highlight)`;
+  assert.deepEqual(await inspect(p, (lib) => lib.panelState().messages), [expected]);
+  assert.deepEqual(p.warnings, [`sorot widget: ${expected}`]);
+  assert.deepEqual(p.errors, []);
+  await p.closeAll();
+});
+
 test('a browser without the Highlight API gets marks on a static page; on a framework-rendered root the widget says so and does not highlight', async () => {
   const noHighlightApi = () => {
     Object.defineProperty(CSS, 'highlights', { value: undefined });

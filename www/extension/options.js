@@ -37,13 +37,16 @@ async function sources(list, extra = []) {
 
 /**
  * Checks a new gazetteer alone (its own errors, with its name: what the CLI says
- * for that file) and merged with the ones in use.
+ * for that file) and merged with the ones in use. One with no entities (an empty
+ * JSON Lines file, a TSV or CSV header alone) is refused: it would highlight
+ * nothing, and is most likely the wrong file.
  * @returns {Promise<number>} how many entities it has
  */
 async function check(source) {
   const alone = await loadEngine({ gazetteer: [source] });
   const count = alone.entityCount;
   alone.free();
+  if (count === 0) throw new Error(`${source.name}: the gazetteer has no entities (nothing to highlight)`);
   const merged = await loadEngine({ gazetteer: await sources(settings.gazetteers, [source]) });
   merged.free();
   return count;

@@ -392,6 +392,7 @@ class Session {
       const hl = await this.#engine.promise;
       if (this.stopped) throw detachedError();
       this.hl = hl;
+      if (hl.entityCount === 0) this.#note(`${typeof key === 'string' ? `${key}: ` : ''}the gazetteer has no entities (nothing to highlight)`);
       const h = await hl.highlight(root, {
         observe: true, renderer, overlap: settings.overlap, lang: settings.lang, cards: settings.cards,
         onUpdate: () => this.#updated(),
