@@ -435,6 +435,27 @@ test('[highlight-api] with thousands of matches, text scrolled into view inside 
   await page.close();
 });
 
+test('[highlight-api] with thousands of matches, a shadow root attached after highlighting (a custom element upgraded) is followed too', async () => {
+  const para = '<p style="font-size:28px;margin:0">Kim Jong Un tiba di Moskow.</p>';
+  const { page, result } = await inPage(`<div id="host">${para.repeat(3000)}</div>`, async (hl) => {
+    window.h = await hl.highlight(document.body, { renderer: 'highlight-api' });
+    const frames = (n) => new Promise((r) => { const next = () => (n-- > 0 ? requestAnimationFrame(next) : r()); next(); });
+    await frames(2);
+    // The page's text now shows through a slot, in a scrolled box.
+    document.getElementById('host').attachShadow({ mode: 'open' }).innerHTML = '<div id="box" style="height:300px;overflow:auto"><slot></slot></div>';
+    // The renderer looks again once a second (the page may move text without a scroll).
+    await new Promise((r) => setTimeout(r, 1200));
+    const { painted } = await import('/__test/inspect.mjs');
+    const far = document.querySelectorAll('p')[2000];
+    const before = painted(hl.owner).filter((x) => x.node.parentNode === far).length;
+    far.scrollIntoView({ block: 'center' });
+    await frames(2);
+    return { before, after: painted(hl.owner).filter((x) => x.node.parentNode === far).map((x) => x.text) };
+  });
+  assert.deepEqual(result, { before: 0, after: ['Kim Jong Un', 'Moskow'] });
+  await page.close();
+});
+
 test('[highlight-api] with thousands of matches and observe, a paragraph the page rewrites is painted as soon as it is redrawn', async () => {
   const html = '<p style="font-size:28px;margin:0">Kim Jong Un tiba di Moskow.</p>'.repeat(2000);
   const { page, result } = await inPage(html, async (hl) => {

@@ -112,12 +112,12 @@ export class HighlightApiRenderer {
   /**
    * The shadow roots painted text is shown through: its own, and those of the slots
    * and hosts above it. A scroll event does not leave its shadow root, so when
-   * windowed the renderer listens to each (see #noteRoots).
-   * @type {Set<ShadowRoot>}
+   * windowed the renderer listens to each (see #noteRoots); each maps to how to stop
+   * listening (null when not windowed). Roots whose host left the page are let go
+   * (#pruneRoots).
+   * @type {Map<ShadowRoot, (() => void)|null>}
    */
-  #roots = new Set();
-  /** @type {WeakSet<Node>} nodes #noteRoots has walked up from */
-  #walked = new WeakSet();
+  #roots = new Map();
   /**
    * When windowed: the pieces in the order drawn, those painted, and how to stop
    * following the scrolling.
@@ -169,6 +169,7 @@ export class HighlightApiRenderer {
    */
   render(items) {
     const scopes = new Map(); // parent node → its style scope, for this call
+    const walked = new Set(); // nodes #noteRoots went up from, in this call
     for (const item of items) {
       const type = item.match.type;
       if (!isTypeKey(type)) continue;
@@ -200,7 +201,7 @@ export class HighlightApiRenderer {
           const scope = scopeOf(seg.node);
           scopes.set(parent, scope);
           if (scope) this.#sheet.attach(scope);
-          this.#noteRoots(seg.node);
+          this.#noteRoots(seg.node, walked);
         }
       }
       this.#ranges.set(item, pieces);
@@ -226,8 +227,8 @@ export class HighlightApiRenderer {
     for (const pieces of this.#ranges.values()) for (const p of pieces) if (!p.gone) order.push(p);
     // What is painted stays painted until the first update.
     this.#window = { order, near: new Set(order), stops: [], pending: false, judged: 0, all: true };
-    for (const doc of new Set(order.map((p) => p.node.ownerDocument))) this.#follow(doc);
-    for (const root of this.#roots) this.#follow(root);
+    for (const doc of new Set(order.map((p) => p.node.ownerDocument))) this.#window.stops.push(this.#follow(doc));
+    for (const root of this.#roots.keys()) this.#roots.set(root, this.#follow(root));
     this.#scheduleWindow(true);
   }
 
@@ -237,45 +238,52 @@ export class HighlightApiRenderer {
    * second, since the page's layout may move text without a scroll (content loaded,
    * a section opened).
    * @param {Document|ShadowRoot} target
+   * @returns {() => void} how to stop
    */
   #follow(target) {
-    const w = this.#window;
-    if (!w) return;
     const schedule = () => this.#scheduleWindow(true);
     // Capture: the scrolling of any scrolled box in it, not only its own.
     target.addEventListener('scroll', schedule, { capture: true, passive: true });
     const view = target.nodeType === Node.DOCUMENT_NODE ? /** @type {Document} */ (target).defaultView : null;
     view?.addEventListener('resize', schedule, { passive: true });
     const timer = view?.setInterval(schedule, 1000);
-    w.stops.push(() => {
+    return () => {
       target.removeEventListener('scroll', schedule, { capture: true });
       view?.removeEventListener('resize', schedule);
       if (timer !== undefined) view?.clearInterval(timer);
-    });
+    };
   }
 
   /**
    * Notes the shadow roots `node` is shown through, walking up the flat tree (a
-   * slotted node to its slot, a shadow root to its host) to a node walked before,
-   * so each node is walked once.
+   * slotted node to its slot, a shadow root to its host) to a node `walked` holds,
+   * so that one call of render() walks each node once. (A closed shadow root's
+   * slots are not seen: text slotted into one is followed by the timer only.)
    * @param {Node} node
+   * @param {Set<Node>} walked
    */
-  #noteRoots(node) {
+  #noteRoots(node, walked) {
     /** @type {Node|null} */
     let n = node;
-    while (n && !this.#walked.has(n)) {
-      this.#walked.add(n);
+    while (n && !walked.has(n)) {
+      walked.add(n);
       const host = /** @type {ShadowRoot} */ (n).host;
       if (n.nodeType === Node.DOCUMENT_FRAGMENT_NODE && host) {
         const root = /** @type {ShadowRoot} */ (n);
-        if (!this.#roots.has(root)) {
-          this.#roots.add(root);
-          this.#follow(root);
-        }
+        if (!this.#roots.has(root)) this.#roots.set(root, this.#window ? this.#follow(root) : null);
         n = host;
       } else {
         n = /** @type {Element|Text} */ (n).assignedSlot ?? n.parentNode;
       }
+    }
+  }
+
+  /** Lets go of the shadow roots whose host has left the page (a component taken away). */
+  #pruneRoots() {
+    for (const [root, stop] of this.#roots) {
+      if (root.host.isConnected) continue;
+      stop?.();
+      this.#roots.delete(root);
     }
   }
 
@@ -308,11 +316,16 @@ export class HighlightApiRenderer {
   #updateWindow() {
     const w = /** @type {NonNullable<typeof this.#window>} */ (this.#window);
     if (w.all && w.order.length > 2 * this.#count + WINDOW_RUN) w.order = w.order.filter((p) => !p.gone);
+    if (w.all && this.#roots.size > 0) this.#pruneRoots();
+    // A shadow root attached since the text was drawn (a custom element upgraded)
+    // is found from each run's first piece: a few hundred short walks.
+    const walked = w.all ? new Set() : null;
     const from = w.all ? 0 : w.judged - (w.judged % WINDOW_RUN);
     w.all = false;
     w.judged = w.order.length;
     for (let i = from; i < w.order.length; i += WINDOW_RUN) {
       const run = w.order.slice(i, i + WINDOW_RUN);
+      if (walked && !run[0].gone) this.#noteRoots(run[0].node, walked);
       const near = this.#runIsNear(run);
       for (const p of run) {
         if (p.gone || near === w.near.has(p)) continue;
@@ -360,6 +373,7 @@ export class HighlightApiRenderer {
       }
       if (this.#current === item) this.blur();
     }
+    if (this.#roots.size > 0) this.#pruneRoots();
   }
 
   /** Takes one piece out of the painting and of the hit tests. */
@@ -606,8 +620,8 @@ export class HighlightApiRenderer {
     for (const stop of this.#window?.stops ?? []) stop();
     this.#window = null;
     this.#count = 0;
+    for (const stop of this.#roots.values()) stop?.();
     this.#roots.clear();
-    this.#walked = new WeakSet();
     for (const pieces of this.#ranges.values()) for (const p of pieces) this.#retire(p.range);
     for (const ranges of this.#live.values()) for (const range of ranges) this.#retire(range);
     for (const scratch of this.#scratch.values()) this.#retire(scratch);
