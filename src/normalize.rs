@@ -53,6 +53,17 @@ enum Decomposed {
     Many(&'static str),
 }
 
+/// Whether what `c` normalises to starts with a combining mark (Thai SARA AM,
+/// U+0E33, is NIKHAHIT and SARA AA): it then belongs to the character before it,
+/// as a mark does.
+pub(crate) fn normalises_to_mark(c: char) -> bool {
+    match decomposition(c) {
+        None => false,
+        Some(Decomposed::One(d)) => is_combining_mark(d),
+        Some(Decomposed::Many(ds)) => ds.chars().next().is_some_and(is_combining_mark),
+    }
+}
+
 /// The paragraph separator that stands for a block boundary in normalised text.
 pub(crate) const PARAGRAPH: char = '\u{2029}';
 

@@ -32,7 +32,7 @@
 //! ```
 
 use super::{spans_of, Candidate, EntitySet, FindOptions, Match, Matcher};
-use crate::normalize::{is_combining_mark, is_ignorable, is_unspaced_script};
+use crate::normalize::{is_combining_mark, is_ignorable, is_unspaced_script, normalises_to_mark};
 use crate::utf16::utf16_len;
 use std::cmp::Reverse;
 
@@ -215,10 +215,14 @@ fn safe_cut(slice: &str, base: usize, found: &[Candidate], longest: usize) -> us
 /// script: a run of it, which normalisation folds into one space or a paragraph
 /// break, stays whole before the cut), or between two letters of a script written
 /// without spaces (Han, Kana, Thai...: they do not join); never before whitespace,
-/// a combining mark (it belongs to the character before it) or a character
-/// normalisation drops.
+/// a combining mark (it belongs to the character before it), a character that
+/// normalises to one (Thai SARA AM) or a character normalisation drops.
 fn cuts_between(before: char, after: char) -> bool {
-    if after.is_whitespace() || is_combining_mark(after) || is_ignorable(after) {
+    if after.is_whitespace()
+        || is_combining_mark(after)
+        || normalises_to_mark(after)
+        || is_ignorable(after)
+    {
         return false;
     }
     before.is_whitespace()
@@ -390,6 +394,29 @@ mod tests {
         assert!(text[..used].ends_with(' '));
         // No cut in a slice shorter than the longest form.
         assert_eq!(Search::new(&m).push(&m, "Kim Jong", false), 0);
+    }
+
+    #[test]
+    fn no_cut_before_a_letter_that_normalises_to_a_mark() {
+        // Thai SARA AM is NIKHAHIT (a mark) and SARA AA: a form starting with it
+        // cannot start after the letter it follows, in slices as in the whole text.
+        let g = Gazetteer::from_json(
+            r#"{"entities": [{"id": "am", "name": "\u0e33a", "type": "T"}]}"#,
+            "t",
+        )
+        .unwrap();
+        let m = Matcher::new(g).unwrap();
+        let text = format!("\u{e17}\u{e33}a-{}", "b".repeat(20));
+        let options = FindOptions::default();
+        let whole = m.find_with(&text, options);
+        assert!(whole.is_empty());
+        for size in 1..text.len() {
+            assert_eq!(
+                searched(&m, &text, size, options),
+                whole,
+                "slices of {size}"
+            );
+        }
     }
 
     #[test]
