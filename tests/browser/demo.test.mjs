@@ -284,6 +284,27 @@ test('what the reader does runs in order: text highlighted while a gazetteer is 
   await page.close();
 });
 
+test('a gazetteer URL that does not answer in time is given up, with the error next to the field; what the reader asks next runs, and the late gazetteer is not used', async () => {
+  const page = await openDemo();
+  const inUse = await page.textContent('#gazetteer-info');
+  // The demo waits 30 s; this page 0.3 s (the gazetteer comes after 1.5 s).
+  await page.evaluate(() => { document.getElementById('gazetteer-url').dataset.timeoutMs = '300'; });
+  await page.uncheck('#merge-default');
+  await page.fill('#gazetteer-url', '/g/slow-jakarta.tsv');
+  await page.click('#load-gazetteer-url');
+  await page.fill('#text-input', 'Banjir di Jakarta.');
+  await page.click('#highlight-text');
+  await page.waitForFunction(() => !document.getElementById('error-url').hidden);
+  assert.equal(await page.textContent('#error-url'), "Gazetteer not loaded: no answer in 0.3 s (the gazetteer's server, or the network)");
+  await page.waitForFunction(() => /^1 highlight /.test(document.getElementById('status').textContent));
+  // After the gazetteer has come: still the one in use before.
+  await page.waitForTimeout(2000);
+  assert.equal(await page.textContent('#gazetteer-info'), inUse);
+  assert.deepEqual(await painted(page), [['Jakarta', 'LOC']]);
+  assert.deepEqual(page.errors, []);
+  await page.close();
+});
+
 test('type keys named constructor and toString: the legend counts them, the cards show their labels', async () => {
   const page = await openDemo();
   await page.uncheck('#merge-default');

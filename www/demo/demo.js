@@ -21,9 +21,11 @@ const state = {
 
 /**
  * The reader's actions (loading a gazetteer, highlighting a text, switching the
- * renderer...) run one after the other, in the order they were asked for: text
- * highlighted while a gazetteer is still loading is highlighted with it, and no
- * action frees a highlighter another is still drawing with.
+ * renderer...) run one after the other, in the order they were asked for, each
+ * with the text and options as they were when it was asked for: text highlighted
+ * while a gazetteer is still loading is highlighted with it, and no action frees a
+ * highlighter another is still drawing with. A gazetteer that does not come in
+ * LOAD_TIMEOUT_MS holds the others back no longer.
  */
 let queue = Promise.resolve();
 function serially(action) {
@@ -46,8 +48,9 @@ function showError(box, message) {
   el.scrollIntoView({ block: 'nearest' });
 }
 
-function clearErrors() {
-  for (const id of ERROR_BOXES) {
+/** Empties and hides the error boxes (all, or those named). */
+function clearErrors(ids = ERROR_BOXES) {
+  for (const id of ids) {
     $(id).textContent = '';
     $(id).hidden = true;
   }
@@ -140,10 +143,18 @@ function setTextLanguage(lang) {
   article.lang = lang;
 }
 
-$('text-lang').addEventListener('change', serially(async () => {
-  setTextLanguage($('text-lang').value);
+const switchLanguage = serially(async (lang) => {
+  setTextLanguage(lang);
   if (state.highlighter) await highlightArticle();
-}));
+});
+$('text-lang').addEventListener('change', () => switchLanguage($('text-lang').value));
+
+/**
+ * How long a gazetteer may take to load before the demo gives up on it (a server
+ * that never answers would otherwise hold back every later action). The URL
+ * field's `data-timeout-ms` sets another.
+ */
+const LOAD_TIMEOUT_MS = 30_000;
 
 /**
  * Loads a gazetteer; on success it replaces the one in use, on failure the old one
@@ -151,13 +162,23 @@ $('text-lang').addEventListener('change', serially(async () => {
  */
 async function useGazetteer(gazetteer, description, errorBox) {
   let highlighter;
+  const loading = createHighlighter({ gazetteer, keyboard: true });
+  const limit = Number($('gazetteer-url').dataset.timeoutMs) || LOAD_TIMEOUT_MS;
+  let timer;
+  const late = new Promise((resolve, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer in ${limit / 1000} s (the gazetteer's server, or the network)`)), limit);
+  });
   try {
-    highlighter = await createHighlighter({ gazetteer, keyboard: true });
+    highlighter = await Promise.race([loading, late]);
   } catch (err) {
+    // One that comes after all is let go.
+    loading.then((h) => h.free(), () => {});
     // A page whose Content-Security-Policy forbids WebAssembly: the page, not the gazetteer.
     const page = /'wasm-unsafe-eval'/.test(err.message);
     showError(errorBox, page ? `sorot cannot run on this page: ${err.message}` : `Gazetteer not loaded: ${err.message}`);
     return false;
+  } finally {
+    clearTimeout(timer);
   }
   if (highlighter.entityCount === 0) {
     highlighter.free();
@@ -194,7 +215,8 @@ const highlightText = serially(async (text) => {
     showError('error-text', 'Nothing to highlight: the text box is empty (load a sample, or paste some text).');
     return;
   }
-  clearErrors();
+  // A gazetteer's error from an action before this one stays in view.
+  clearErrors(['error-text']);
   showText(text, { heading: false });
   await highlightArticle();
   article.scrollIntoView({ block: 'start' });
@@ -209,7 +231,7 @@ for (const [id, lang] of [['load-sample', 'id'], ['load-sample-en', 'en']]) {
       showError('error-text', err.message);
       return;
     }
-    clearErrors();
+    clearErrors(['error-text']);
     await highlightArticle();
     article.scrollIntoView({ block: 'start' });
   }));
@@ -219,10 +241,10 @@ $('gazetteer-file').addEventListener('change', (event) => {
   const file = event.target.files?.[0];
   if (!file) return;
   event.target.value = '';
-  useGazetteerFile(file);
+  useGazetteerFile(file, $('merge-default').checked);
 });
 
-const useGazetteerFile = serially(async (file) => {
+const useGazetteerFile = serially(async (file, merge) => {
   let text;
   try {
     text = gazetteerText(await file.arrayBuffer(), file.name);
@@ -232,16 +254,16 @@ const useGazetteerFile = serially(async (file) => {
   }
   $('gazetteer-input').value = text;
   // The file keeps its name: its format is told by its extension, and errors name it.
-  await applyOwnGazetteer({ text, name: file.name }, file.name, 'error-file');
+  await applyOwnGazetteer({ text, name: file.name }, file.name, 'error-file', merge);
 });
 
 
-/** Loads the gazetteer at the URL the field holds when asked. */
+/** Loads the gazetteer at the URL the field holds when asked (merged as the box says then). */
 function loadGazetteerUrl() {
-  useGazetteerUrl($('gazetteer-url').value.trim());
+  useGazetteerUrl($('gazetteer-url').value.trim(), $('merge-default').checked);
 }
 
-const useGazetteerUrl = serially(async (given) => {
+const useGazetteerUrl = serially(async (given, merge) => {
   let url;
   try {
     url = new URL(given, document.baseURI);
@@ -250,7 +272,7 @@ const useGazetteerUrl = serially(async (given) => {
     showError('error-url', `Gazetteer not loaded: ${JSON.stringify(given)} is not an http: or https: URL.`);
     return;
   }
-  await applyOwnGazetteer({ url: url.href }, url.href, 'error-url');
+  await applyOwnGazetteer({ url: url.href }, url.href, 'error-url', merge);
 });
 
 $('load-gazetteer-url').addEventListener('click', loadGazetteerUrl);
@@ -258,19 +280,18 @@ $('gazetteer-url').addEventListener('keydown', (event) => {
   if (event.key === 'Enter') loadGazetteerUrl();
 });
 
-async function applyOwnGazetteer(source, description, errorBox) {
+async function applyOwnGazetteer(source, description, errorBox, merge) {
   const text = typeof source === 'string' ? source : source.text;
   if (text !== undefined && text.trim() === '') {
     showError(errorBox, 'Gazetteer not loaded: it is empty.');
     return;
   }
-  const merge = $('merge-default').checked;
   const gazetteer = merge ? [{ url: DEFAULT_GAZETTEER_URL }, source] : source;
   await useGazetteer(gazetteer, merge ? `default + ${description}` : description, errorBox);
 }
 
-const applyPasted = serially((text) => applyOwnGazetteer(text, 'your gazetteer', 'error-use'));
-$('use-gazetteer').addEventListener('click', () => applyPasted($('gazetteer-input').value));
+const applyPasted = serially((text, merge) => applyOwnGazetteer(text, 'your gazetteer', 'error-use', merge));
+$('use-gazetteer').addEventListener('click', () => applyPasted($('gazetteer-input').value, $('merge-default').checked));
 
 $('reset-gazetteer').addEventListener('click', serially(() => useGazetteer(undefined, 'the default gazetteer', 'error-use')));
 
