@@ -157,6 +157,7 @@ serveEngine(self);
 async function findFiveMegabytes(page, worker) {
   return page.evaluate(async (inWorker) => {
     const sorot = await import('/lib/sorot.js');
+    const { whileResponsive } = await import('/__test/inspect.mjs');
     const glue = await import('/lib/pkg/sorot_engine.js');
     const gazetteer = await (await fetch('/lib/pkg/default-gazetteer.json')).json();
     const names = gazetteer.entities.map((e) => (typeof e.name === 'string' ? e.name : e.name.text));
@@ -169,24 +170,8 @@ async function findFiveMegabytes(page, worker) {
     const hl = await sorot.createHighlighter(inWorker ? { worker: true } : {});
     const memory = async () => (await glue.default()).memory.buffer.byteLength / 2 ** 20;
     const before = inWorker ? 0 : await memory();
-    const tasks = [];
-    const observer = new PerformanceObserver((list) => { for (const e of list.getEntries()) tasks.push(e.duration); });
-    observer.observe({ type: 'longtask' });
-    let frames = 0;
-    let ticking = true;
-    const tick = () => { if (ticking) { frames += 1; requestAnimationFrame(tick); } };
-    requestAnimationFrame(tick);
-    // The page's own timers run too (with scheduler.yield between slices, none did).
-    let timers = 0;
-    const timer = () => { if (ticking) { timers += 1; setTimeout(timer, 10); } };
-    setTimeout(timer, 10);
-    const started = performance.now();
-    const matches = await hl.find(text);
-    const ms = performance.now() - started;
-    ticking = false;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-    observer.disconnect();
-    const out = { before, after: inWorker ? 0 : await memory(), ms, frames, timers, longest: Math.max(0, ...tasks), count: matches.length };
+    const { result: matches, ...timing } = await whileResponsive(() => hl.find(text));
+    const out = { before, after: inWorker ? 0 : await memory(), ...timing, count: matches.length };
     out.sample = matches.slice(0, 3).map((m) => m.text);
     hl.free();
     return out;
@@ -217,6 +202,7 @@ test('in the page: find() of 1.5 million characters of Russian and Chinese names
   const page = await blankPage(env.browser, env.url, '');
   const got = await page.evaluate(async () => {
     const sorot = await import('/lib/sorot.js');
+    const { whileResponsive } = await import('/__test/inspect.mjs');
     const gazetteer = { entities: [
       { id: 'msk', name: 'Москва', type: 'LOC' },
       { id: 'vvp', name: 'Владимир Путин', type: 'PER' },
@@ -229,23 +215,11 @@ test('in the page: find() of 1.5 million characters of Russian and Chinese names
     const chinese = '北京と東京都と上海の人。'.repeat(40_000);
     const text = `${russian}\n${chinese}`;
     const hl = await sorot.createHighlighter({ gazetteer });
-    const tasks = [];
-    const observer = new PerformanceObserver((list) => { for (const e of list.getEntries()) tasks.push(e.duration); });
-    observer.observe({ type: 'longtask' });
-    let frames = 0;
-    let ticking = true;
-    const tick = () => { if (ticking) { frames += 1; requestAnimationFrame(tick); } };
-    requestAnimationFrame(tick);
-    const started = performance.now();
-    const matches = await hl.find(text);
-    const ms = performance.now() - started;
-    ticking = false;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-    observer.disconnect();
+    const { result: matches, ms, frames, longest } = await whileResponsive(() => hl.find(text));
     const counts = {};
     for (const m of matches) counts[m.id] = (counts[m.id] ?? 0) + 1;
     hl.free();
-    return { length: text.length, ms, frames, longest: Math.max(0, ...tasks), counts };
+    return { length: text.length, ms, frames, longest, counts };
   });
   console.log(`Russian and Chinese: ${got.length} UTF-16 units in ${got.ms.toFixed(0)} ms, ${got.frames} frames drawn, longest task ${got.longest.toFixed(0)} ms`);
   assert.deepEqual(got.counts, { vvp: 18_000, msk: 18_000, spb: 18_000, bj: 40_000, tk: 40_000, sh: 40_000 });

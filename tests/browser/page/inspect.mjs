@@ -1,5 +1,6 @@
 // In-page helpers for the browser tests (served at /__test/): what a highlighter
-// has painted, the page's text as a reader sees it, and the boxes of its elements.
+// has painted, the page's text as a reader sees it, the boxes of its elements, and
+// how the page kept responding during some work.
 // Nothing here imports sorot: the tests compare sorot against these.
 
 /**
@@ -138,4 +139,33 @@ export function boxes(root) {
 export function moved(before, after, tolerance = 0) {
   if (before.length !== after.length || before.some((b, i) => b.tag !== after[i].tag)) return -1;
   return before.filter((b, i) => ['x', 'y', 'width', 'height'].some((k) => Math.abs(b[k] - after[i][k]) > tolerance)).length;
+}
+
+/**
+ * Runs `work` while counting the frames the page draws, the turns of a 10 ms timer
+ * of its own and its long tasks (with 50 ms after the work for the last report).
+ * @template T
+ * @param {() => Promise<T>} work
+ * @returns {Promise<{result: T, ms: number, frames: number, timers: number, longest: number}>}
+ *   `longest`: the longest task's duration in ms, 0 when none was long
+ */
+export async function whileResponsive(work) {
+  const tasks = [];
+  const observer = new PerformanceObserver((list) => { for (const e of list.getEntries()) tasks.push(e.duration); });
+  observer.observe({ type: 'longtask' });
+  let frames = 0;
+  let ticking = true;
+  const tick = () => { if (ticking) { frames += 1; requestAnimationFrame(tick); } };
+  requestAnimationFrame(tick);
+  // The page's own timers run too (with scheduler.yield between slices, none did).
+  let timers = 0;
+  const timer = () => { if (ticking) { timers += 1; setTimeout(timer, 10); } };
+  setTimeout(timer, 10);
+  const started = performance.now();
+  const result = await work();
+  const ms = performance.now() - started;
+  ticking = false;
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  observer.disconnect();
+  return { result, ms, frames, timers, longest: Math.max(0, ...tasks) };
 }
