@@ -22,7 +22,8 @@ const state = {
 /**
  * The reader's actions (loading a gazetteer, highlighting a text, switching the
  * renderer...) run one after the other, in the order they were asked for, each
- * with the text and options as they were when it was asked for: text highlighted
+ * with the text, file, URL, language and merge box as they were when it was asked
+ * for (the renderer and overlap switches are read as they are when it runs): text highlighted
  * while a gazetteer is still loading is highlighted with it, and no action frees a
  * highlighter another is still drawing with. A gazetteer that does not come in
  * LOAD_TIMEOUT_MS holds the others back no longer.
