@@ -2,7 +2,8 @@
 // to load (the network) is fetched again by the next createHighlighter(); a trap
 // inside the wasm (a Rust panic aborts, as a failed allocation does) leaves that
 // engine rejecting every call with a clear Error, and a new highlighter works on a
-// fresh instance, with the engine in the page and in a Worker.
+// fresh instance, with the engine in the page and in a Worker. A trap in the
+// gazetteer compiler refuses that gazetteer alike, and leaves the engine working.
 //
 // The trap is a real one, on the real path: the test grows the instance's memory
 // to the 4 GiB a wasm32 memory can have (address space only: nothing is touched),
@@ -146,6 +147,42 @@ serveEngine(self);
   assert.match(result.highlight, TRAP);
   assert.equal(result.workers, 2);
   assert.deepEqual(result.fresh, ['Joko Widodo', 'Sergey Lavrov', 'Jakarta']);
+  await page.close();
+});
+
+const COMPILER_TRAP = /^Error: gazetteer compiler: the WebAssembly gazetteer compiler stopped \(RuntimeError: unreachable\) and cannot be used any more: create a new highlighter/;
+
+test('in the page: after a trap in the gazetteer compiler, that gazetteer is refused with a clear Error, the engine keeps working, and the next text gazetteer compiles on a fresh instance', async () => {
+  const page = await blankPage(env.browser, env.url, ARTICLE);
+  const result = await page.evaluate(async (exhaustSource) => {
+    const exhaust = new Function(`return ${exhaustSource}`)(); // eslint-disable-line no-new-func
+    const sorot = await import('/lib/sorot.js');
+    const said = (p) => p.then(() => 'resolved', (err) => `${err.constructor.name}: ${err.message}`);
+    const small = { entities: [{ id: 'jkt', name: 'Jakarta', type: 'LOC' }] };
+    // A text gazetteer loads the compiler module; the compiled default gazetteer does not need it.
+    const first = await sorot.createHighlighter({ gazetteer: small });
+    const glue = await import('/lib/pkg/sorot_compiler.js');
+    const memory = exhaust((await glue.default()).memory);
+    const out = { memory };
+    // 20,000 entities as JSON (about 1.3 MB): more than the compiler's allocator has left.
+    const big = { entities: Array.from({ length: 20_000 }, (_, i) => ({ id: `e${i}`, name: `Kota Nomor ${i}`, type: 'LOC', description: 'x'.repeat(20) })) };
+    out.trap = await said(sorot.createHighlighter({ gazetteer: big }));
+    // The engine is another module and instance: highlighters already made keep working.
+    out.first = (await first.find('Di Jakarta.')).map((m) => m.text);
+    out.defaults = (await (await sorot.createHighlighter()).highlight(document.querySelector('article'), { renderer: 'mark' })).matches.map((m) => m.text);
+    // The next text gazetteer is compiled by a new instance of the compiler.
+    const again = await sorot.createHighlighter({ gazetteer: big });
+    out.again = (await again.find('Kota Nomor 19999 dan Kota Nomor 7.')).map((m) => m.id);
+    out.freshMemory = (await glue.default()).memory.buffer.byteLength / 2 ** 20;
+    return out;
+  }, EXHAUST);
+  assert.equal(result.memory, 4096);
+  assert.match(result.trap, COMPILER_TRAP);
+  assert.deepEqual(result.first, ['Jakarta']);
+  assert.deepEqual(result.defaults, ['Joko Widodo', 'Sergey Lavrov', 'Jakarta']);
+  assert.deepEqual(result.again, ['e19999', 'e7']);
+  assert.ok(result.freshMemory < 1024, `the new compiler instance has its own memory (${result.freshMemory} MiB)`);
+  assert.deepEqual(page.errors, []);
   await page.close();
 });
 
