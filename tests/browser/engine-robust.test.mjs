@@ -50,7 +50,9 @@ const EXHAUST = `function exhaust(memory) {
   return memory.buffer.byteLength / 2 ** 20;
 }`;
 
-const TRAP = /^Error: engine: the WebAssembly engine stopped \(RuntimeError: unreachable\) and cannot be used any more: create a new highlighter/;
+/** The Error a trap of `what`'s instance ends in (engine.js trapped()). */
+const trapError = (what) => new RegExp(`^Error: ${what}: the WebAssembly ${what} stopped \\(RuntimeError: unreachable\\) and cannot be used any more: create a new highlighter`);
+const TRAP = trapError('engine');
 
 test('in the page: after a trap the engine rejects every call with a clear Error; other highlighters of that instance too; a new one works', async () => {
   const page = await blankPage(env.browser, env.url, ARTICLE);
@@ -58,7 +60,7 @@ test('in the page: after a trap the engine rejects every call with a clear Error
     const exhaust = new Function(`return ${exhaustSource}`)(); // eslint-disable-line no-new-func
     const sorot = await import('/lib/sorot.js');
     const glue = await import('/lib/pkg/sorot_engine.js');
-    const said = (p) => p.then(() => 'resolved', (err) => `${err.constructor.name}: ${err.message}`);
+    const { said } = await import('/__test/inspect.mjs');
     const hl = await sorot.createHighlighter();
     const other = await sorot.createHighlighter();
     const { loadEngine } = await import('/lib/engine.js');
@@ -124,7 +126,7 @@ serveEngine(self);
   await page.evaluate((markup) => { document.body.innerHTML = markup; }, ARTICLE);
   const result = await page.evaluate(async () => {
     const sorot = await import('/lib/sorot.js');
-    const said = (p) => p.then(() => 'resolved', (err) => `${err.constructor.name}: ${err.message}`);
+    const { said } = await import('/__test/inspect.mjs');
     const hl = await sorot.createHighlighter({ worker: true });
     const worker = window.workers[0];
     const memory = await new Promise((resolve) => {
@@ -150,14 +152,12 @@ serveEngine(self);
   await page.close();
 });
 
-const COMPILER_TRAP = /^Error: gazetteer compiler: the WebAssembly gazetteer compiler stopped \(RuntimeError: unreachable\) and cannot be used any more: create a new highlighter/;
-
 test('in the page: after a trap in the gazetteer compiler, that gazetteer is refused with a clear Error, the engine keeps working, and the next text gazetteer compiles on a fresh instance', async () => {
   const page = await blankPage(env.browser, env.url, ARTICLE);
   const result = await page.evaluate(async (exhaustSource) => {
     const exhaust = new Function(`return ${exhaustSource}`)(); // eslint-disable-line no-new-func
     const sorot = await import('/lib/sorot.js');
-    const said = (p) => p.then(() => 'resolved', (err) => `${err.constructor.name}: ${err.message}`);
+    const { said } = await import('/__test/inspect.mjs');
     const small = { entities: [{ id: 'jkt', name: 'Jakarta', type: 'LOC' }] };
     // A text gazetteer loads the compiler module; the compiled default gazetteer does not need it.
     const first = await sorot.createHighlighter({ gazetteer: small });
@@ -177,7 +177,7 @@ test('in the page: after a trap in the gazetteer compiler, that gazetteer is ref
     return out;
   }, EXHAUST);
   assert.equal(result.memory, 4096);
-  assert.match(result.trap, COMPILER_TRAP);
+  assert.match(result.trap, trapError('gazetteer compiler'));
   assert.deepEqual(result.first, ['Jakarta']);
   assert.deepEqual(result.defaults, ['Joko Widodo', 'Sergey Lavrov', 'Jakarta']);
   assert.deepEqual(result.again, ['e19999', 'e7']);

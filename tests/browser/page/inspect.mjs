@@ -1,6 +1,6 @@
 // In-page helpers for the browser tests (served at /__test/): what a highlighter
 // has painted, the page's text as a reader sees it, the boxes of its elements, and
-// how the page kept responding during some work.
+// how the page kept responding during some work, and how a call settled.
 // Nothing here imports sorot: the tests compare sorot against these.
 
 /**
@@ -168,4 +168,14 @@ export async function whileResponsive(work) {
   await new Promise((resolve) => setTimeout(resolve, 50));
   observer.disconnect();
   return { result, ms, frames, timers, longest: Math.max(0, ...tasks) };
+}
+
+/**
+ * How a promise settled, as text to compare: `resolved`, or the rejection's
+ * constructor and message (`Error: engine: …`).
+ * @param {Promise<unknown>} promise
+ * @returns {Promise<string>}
+ */
+export function said(promise) {
+  return promise.then(() => 'resolved', (err) => `${err.constructor.name}: ${err.message}`);
 }
