@@ -386,6 +386,66 @@ test('a gazetteer file that is not UTF-8 is refused with where, as the CLI says;
   await page.close();
 });
 
+test('a gazetteer file that does not load leaves the pasted text in the paste box; one that loads is shown there', async () => {
+  const page = await openDemo();
+  const inUse = await page.textContent('#gazetteer-info');
+  const pasted = 'id\ttype\tname\njkt\tLOC\tJakarta\n';
+  await page.fill('#gazetteer-input', pasted);
+  await page.setInputFiles('#gazetteer-file', { name: 'cut.json', mimeType: 'application/json', buffer: Buffer.from('{"entities": [') });
+  await page.locator('#error-file').waitFor({ state: 'visible' });
+  assert.match(await page.textContent('#error-file'), /^Gazetteer not loaded: .*cut\.json/);
+  assert.equal(await page.inputValue('#gazetteer-input'), pasted, 'what the reader pasted is still there');
+  assert.equal(await page.textContent('#gazetteer-info'), inUse);
+  assert.equal((await painted(page)).length, EXPECTED.length);
+  const good = JSON.stringify({ entities: [{ id: 'kim', name: 'Kim Jong Un', type: 'PER' }] });
+  await page.uncheck('#merge-default');
+  await page.evaluate(() => { document.documentElement.dataset.demo = ''; });
+  await page.setInputFiles('#gazetteer-file', { name: 'kim.json', mimeType: 'application/json', buffer: Buffer.from(good) });
+  await page.waitForFunction(() => document.documentElement.dataset.demo === 'ready');
+  assert.equal(await page.inputValue('#gazetteer-input'), good);
+  assert.equal(await page.textContent('#gazetteer-info'), 'In use: kim.json (1 entity).');
+  assert.equal(await page.isVisible('#error-file'), false);
+  await page.close();
+});
+
+test('a renderer the browser lacks is said next to the switches, and the article is then drawn with the other one', async () => {
+  const page = await newPage(env.browser);
+  // A browser without the CSS Custom Highlight API.
+  await page.addInitScript(() => { delete window.Highlight; });
+  await page.goto(env.url);
+  await page.waitForFunction(() => document.documentElement.dataset.demo === 'ready');
+  assert.match(await page.textContent('#status'), /drawn with <mark> elements$/);
+  await page.evaluate(() => { document.documentElement.dataset.demo = ''; });
+  await page.selectOption('#renderer', 'highlight-api');
+  await page.waitForFunction(() => document.documentElement.dataset.demo === 'error');
+  assert.equal(await page.textContent('#error-load'), 'Not highlighted: renderer "highlight-api": this browser has no CSS Custom Highlight API (use "auto" or "mark")');
+  assert.equal(await page.textContent('#status'), 'Not highlighted.');
+  assert.equal(await page.locator('#article mark').count(), 0);
+  assert.equal(await page.locator('#legend li').count(), 0, 'no legend for highlights that are not there');
+  await page.evaluate(() => { document.documentElement.dataset.demo = ''; });
+  await page.selectOption('#renderer', 'mark');
+  await page.waitForFunction(() => document.documentElement.dataset.demo === 'ready');
+  assert.equal(await page.isVisible('#error-load'), false);
+  assert.equal((await painted(page)).length, EXPECTED.length);
+  assert.deepEqual(page.errors, []);
+  await page.close();
+});
+
+test('when the default gazetteer did not load, "Highlight this text" says why next to its button', async () => {
+  const page = await newPage(env.browser);
+  await page.route('**/default.sorot', (route) => route.abort('internetdisconnected'));
+  await page.goto(env.url);
+  await page.waitForFunction(() => document.documentElement.dataset.demo === 'error');
+  assert.match(await page.textContent('#error-load'), /default\.sorot/);
+  await page.fill('#text-input', 'Presiden Joko Widodo di Jakarta.');
+  await page.click('#highlight-text');
+  await page.locator('#error-text').waitFor({ state: 'visible' });
+  assert.match(await page.textContent('#error-text'), /^Not highlighted: no gazetteer is loaded/);
+  assert.equal(await page.textContent('#article'), 'Presiden Joko Widodo di Jakarta.');
+  assert.deepEqual(page.errors.filter((e) => !/Failed to load resource/.test(e)), []);
+  await page.close();
+});
+
 test('a gazetteer over a limit (a name of 1,001 characters) is refused next to the paste box with the limit it passes; the gazetteer in use stays', async () => {
   const page = await openDemo();
   const inUse = await page.textContent('#gazetteer-info');

@@ -115,26 +115,43 @@ function renderLegend() {
 
 const RENDERER_NAMES = { 'highlight-api': 'the CSS Custom Highlight API', mark: '<mark> elements' };
 
-async function highlightArticle() {
+/**
+ * Highlights the article with the highlighter in use; returns whether it did. When
+ * it cannot (no gazetteer loaded, or the renderer asked for does not work in this
+ * browser), the reason is shown in `errorBox`, next to the control used, and the
+ * status line says the article is not highlighted.
+ */
+async function highlightArticle(errorBox = 'error-load') {
   const started = performance.now();
-  state.highlight = await state.highlighter.highlight(article, {
-    keyboard: true,
-    renderer: $('renderer').value,
-    overlap: $('overlap').value,
-  });
+  try {
+    if (!state.highlighter) throw new Error('no gazetteer is loaded (see the message at the top, or load one below)');
+    state.highlight = await state.highlighter.highlight(article, {
+      keyboard: true,
+      renderer: $('renderer').value,
+      overlap: $('overlap').value,
+    });
+  } catch (err) {
+    state.highlight = null;
+    renderLegend();
+    showError(errorBox, `Not highlighted: ${err.message}`);
+    $('status').textContent = 'Not highlighted.';
+    document.documentElement.dataset.demo = 'error';
+    return false;
+  }
   const ms = performance.now() - started;
   for (const type of state.hidden) state.highlight.setTypeVisible(type, false);
   renderLegend();
   const n = state.highlight.matches.length;
   $('status').textContent = `${n} highlight${n === 1 ? '' : 's'} in ${ms.toFixed(1)} ms, drawn with ${RENDERER_NAMES[state.highlight.renderer]}`;
   document.documentElement.dataset.demo = 'ready';
+  return true;
 }
 
 for (const id of ['renderer', 'overlap']) {
   $(id).addEventListener('change', serially(async () => {
     if (!state.highlighter) return;
     state.highlight?.remove();
-    await highlightArticle();
+    if (await highlightArticle()) clearErrors(['error-load']);
   }));
 }
 
@@ -194,7 +211,7 @@ async function useGazetteer(gazetteer, description, errorBox) {
   state.hidden.clear();
   const count = highlighter.entityCount;
   $('gazetteer-info').textContent = `In use: ${description} (${count} entit${count === 1 ? 'y' : 'ies'}).`;
-  await highlightArticle();
+  await highlightArticle(errorBox);
   return true;
 }
 
@@ -219,7 +236,7 @@ const highlightText = serially(async (text) => {
   // A gazetteer's error from an action before this one stays in view.
   clearErrors(['error-text']);
   showText(text, { heading: false });
-  await highlightArticle();
+  await highlightArticle('error-text');
   article.scrollIntoView({ block: 'start' });
   article.focus({ preventScroll: true });
 });
@@ -233,7 +250,7 @@ for (const [id, lang] of [['load-sample', 'id'], ['load-sample-en', 'en']]) {
       return;
     }
     clearErrors(['error-text']);
-    await highlightArticle();
+    await highlightArticle('error-text');
     article.scrollIntoView({ block: 'start' });
   }));
 }
@@ -253,9 +270,12 @@ const useGazetteerFile = serially(async (file, merge) => {
     showError('error-file', `Gazetteer not loaded: ${err.message}`);
     return;
   }
-  $('gazetteer-input').value = text;
   // The file keeps its name: its format is told by its extension, and errors name it.
-  await applyOwnGazetteer({ text, name: file.name }, file.name, 'error-file', merge);
+  // Its text goes into the paste box only once it is in use: a file that does not
+  // load leaves what the reader had pasted there.
+  if (await applyOwnGazetteer({ text, name: file.name }, file.name, 'error-file', merge)) {
+    $('gazetteer-input').value = text;
+  }
 });
 
 
@@ -281,14 +301,15 @@ $('gazetteer-url').addEventListener('keydown', (event) => {
   if (event.key === 'Enter') loadGazetteerUrl();
 });
 
+/** Loads the reader's gazetteer (merged after the default one when asked); returns whether it is in use. */
 async function applyOwnGazetteer(source, description, errorBox, merge) {
   const text = typeof source === 'string' ? source : source.text;
   if (text !== undefined && text.trim() === '') {
     showError(errorBox, 'Gazetteer not loaded: it is empty.');
-    return;
+    return false;
   }
   const gazetteer = merge ? [{ url: DEFAULT_GAZETTEER_URL }, source] : source;
-  await useGazetteer(gazetteer, merge ? `default + ${description}` : description, errorBox);
+  return useGazetteer(gazetteer, merge ? `default + ${description}` : description, errorBox);
 }
 
 const applyPasted = serially((text, merge) => applyOwnGazetteer(text, 'your gazetteer', 'error-use', merge));
