@@ -519,6 +519,83 @@ test('the options page refuses a gazetteer that is not UTF-8 (file or URL) and s
   await Promise.all([popup.close(), p.close(), options.close()]);
 });
 
+/** A TSV of `n` entities of `n` types of their own (TYPE0…): two of 600 are over the 1,000 types a merged set may have. */
+const manyTypes = (prefix, n) => ['id\ttype\tname', ...Array.from({ length: n }, (_, i) => `${prefix}${i}\t${prefix.toUpperCase()}${i}\t${prefix} nama ${i}`)].join('\n');
+
+/** The text of the error box `selector` of the options page, once shown. */
+const shownError = (options, selector, what) => until(() => options.evaluate((s) => {
+  const e = document.querySelector(s);
+  return e && !e.closest('[hidden]') ? e.textContent : null;
+}, selector), what);
+
+test('the options page saves a change of the gazetteer list only when the gazetteers it turns on load together; the error stays by the gazetteer; an import alike', async () => {
+  await reset();
+  const options = await open(env.page('options.html'));
+  await options.waitForSelector('body[data-ready]');
+  const add = async (name, text, count) => {
+    await options.setInputFiles('#add-file', { name, mimeType: 'text/tab-separated-values', buffer: Buffer.from(text) });
+    await until(() => options.evaluate((n) => document.querySelectorAll('#gazetteers li').length === n, count), `${name} listed`);
+  };
+  await add('a.tsv', manyTypes('ta', 600), 2);
+  const [, a] = (await getSettings(env)).gazetteers;
+  const toggle = options.locator(`#gazetteers li[data-id="${a.id}"] input[type="checkbox"]`);
+  await toggle.uncheck();
+  await until(async () => (await getSettings(env)).gazetteers[1].enabled === false, 'a.tsv turned off');
+  await add('b.tsv', manyTypes('tb', 600), 3);
+  const saved = await getSettings(env);
+  // On again, it would make 1,200 types with b.tsv: refused, by its checkbox.
+  await toggle.check();
+  const error = await shownError(options, `#gazetteer-error-${a.id}`, 'the error by a.tsv');
+  assert.match(error, /more than 1,000 types together, the limit\. Nothing was changed\.$/);
+  assert.equal(await toggle.isChecked(), false, 'the checkbox shows what is saved');
+  assert.deepEqual(await getSettings(env), saved);
+  // The list is drawn again when the settings change elsewhere (the popup): the error stays.
+  await setSettings(env, { ...saved, sites: ['*.bbc.com'] });
+  await until(() => options.evaluate(() => document.getElementById('sites').value === '*.bbc.com'), 'the options page following the change');
+  assert.equal(await shownError(options, `#gazetteer-error-${a.id}`, 'the error still shown'), error);
+  // Moving it before b.tsv changes nothing that is on: saved, and its error is gone.
+  await options.click(`#gazetteers li[data-id="${a.id}"] button[title^="Later"]`);
+  await until(async () => (await getSettings(env)).gazetteers[2].id === a.id, 'a.tsv moved');
+  assert.equal(await options.isVisible(`#gazetteer-error-${a.id}`), false);
+  // The colours list what is on.
+  assert.equal(await options.isVisible('#colors-error'), false);
+  assert.ok(await options.evaluate(() => document.querySelectorAll('#colors li').length) >= 600);
+  // A settings file with both on: refused before anything is stored.
+  const now = await getSettings(env);
+  const file = JSON.stringify({ sorot: 'settings', ...now, gazetteers: now.gazetteers.map((g) => ({ ...g, enabled: true })) });
+  await options.setInputFiles('#import', { name: 'both.json', mimeType: 'application/json', buffer: Buffer.from(file) });
+  assert.match(await shownError(options, '#import-error', 'the import error'), /^both\.json: merged gazetteer: more than 1,000 types together, the limit\. Nothing was changed\.$/);
+  assert.deepEqual(await getSettings(env), now);
+  await options.close();
+});
+
+test('stored settings this version cannot use are said at the top of the options page, and kept aside when something is saved over them', async () => {
+  const newer = { version: 99, sites: ['*.kompas.com'], gazetteers: [], futureField: true };
+  await setSettings(env, newer);
+  const options = await open(env.page('options.html'));
+  await options.waitForSelector('body[data-ready]');
+  const problem = await shownError(options, '#settings-problem-text', 'the problem at the top');
+  assert.match(problem, /^The stored settings cannot be used \(settings\.version: 99 was written by a newer sorot \(this one reads up to version 1\)\), so the defaults are shown\./);
+  assert.equal(await options.isVisible('#settings-problem-forget'), false);
+  const [download] = await Promise.all([options.waitForEvent('download'), options.click('#settings-problem-download')]);
+  assert.deepEqual(JSON.parse(readFileSync(await download.path(), 'utf8')), newer);
+  // A change saves the defaults with it, and keeps what was stored.
+  await options.selectOption('#renderer', 'mark');
+  await until(async () => (await getSettings(env))?.renderer === 'mark', 'the change saved');
+  const control = await env.control();
+  const kept = await control.evaluate(async () => (await chrome.storage.local.get('settingsUnusable')).settingsUnusable);
+  assert.deepEqual(kept.settings, newer);
+  assert.match(kept.problem, /settings\.version: 99/);
+  assert.match(await shownError(options, '#settings-problem-text', 'the kept copy said'), /^Settings that could not be used \(settings\.version: 99 .*\) were kept aside on \d{4}-\d\d-\d\d/);
+  const [again] = await Promise.all([options.waitForEvent('download'), options.click('#settings-problem-download')]);
+  assert.deepEqual(JSON.parse(readFileSync(await again.path(), 'utf8')), newer);
+  await options.click('#settings-problem-forget');
+  await until(() => options.evaluate(() => document.getElementById('settings-problem').hidden), 'the notice gone');
+  assert.equal(await control.evaluate(async () => (await chrome.storage.local.get('settingsUnusable')).settingsUnusable ?? null), null);
+  await options.close();
+  await reset();
+});
+
 test('no request left this machine during the suite', () => {
   assert.deepEqual(leaked(env), [], 'requests refused by the test proxy (anything but the test\'s own sites)');
   assert.ok(env.served.length > 10, 'the test sites were reached through the proxy');

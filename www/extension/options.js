@@ -1,20 +1,44 @@
 // The options page: gazetteers (the default one on or off; added from a file or
 // a URL, checked by the same engine, with the same messages as the CLI, before
 // anything is stored; refreshed, ordered, removed), the site list, how
-// highlights are drawn, colours per type, and the settings file.
+// highlights are drawn, colours per type, and the settings file. A change to the
+// gazetteer list is saved only once the gazetteers it turns on load together; an
+// error stays next to the control it came from (the list is redrawn whenever the
+// settings change, from the popup too); stored settings this version cannot use
+// are said at the top, and kept (see settings.js).
 
 import { gazetteerText, loadEngine, DEFAULT_GAZETTEER_URL } from 'sorot/engine';
 import { api } from './api.js';
-import { exportSettings, loadSettings, parseSettingsFile, saveSettings } from './settings.js';
+import { exportSettings, forgetUnusableSettings, parseSettingsFile, readSettings, saveSettings, SETTINGS_KEY, UNUSABLE_KEY } from './settings.js';
 import { getGazetteer, loadSource, putGazetteer } from './store.js';
 import { checkSite, DEFAULT_SITES, sitePattern } from './sites.js';
 
 const $ = (id) => document.getElementById(id);
 let settings = null;
+/** Errors shown in a gazetteer's list item, by the gazetteer's id (drawn again with the list). */
+const itemErrors = new Map();
+
+let queue = Promise.resolve();
+/** Runs the gazetteer list's changes one after the other, each on the settings the one before saved. */
+function serially(action) {
+  return (...args) => {
+    const done = queue.then(() => action(...args));
+    queue = done.catch(() => {});
+    return done;
+  };
+}
 
 function say(id, text) {
   $(id).textContent = text;
   $(id).hidden = !text;
+}
+
+/** Shows (or, with '', clears) the error of the gazetteer `id` in its list item. */
+function sayItem(id, text) {
+  if (text) itemErrors.set(id, text);
+  else itemErrors.delete(id);
+  const box = document.getElementById(`gazetteer-error-${id}`);
+  if (box) say(box.id, text);
 }
 
 function el(tag, props = {}, ...children) {
@@ -57,6 +81,42 @@ async function save(next) {
   await draw();
 }
 
+/** The enabled gazetteers' ids, in order. */
+const enabledIds = (s) => s.gazetteers.filter((g) => g.enabled).map((g) => g.id);
+
+/** Whether `next`'s enabled gazetteers are some of `now`'s, in the same order (nothing new to load). */
+function onlyFewer(now, next) {
+  const ids = enabledIds(now);
+  let i = 0;
+  return enabledIds(next).every((id) => { while (i < ids.length && ids[i] !== id) i++; return i++ < ids.length; });
+}
+
+/**
+ * Changes the gazetteer list: `change(settings)` gives the new settings, from the
+ * settings as they are when it runs. When it turns a gazetteer on or reorders them,
+ * the gazetteers then on are first loaded together, as every page will load them:
+ * a set that does not (over a limit only once merged, say) is not saved, and the
+ * error is shown in the list item of gazetteer `id`.
+ * @returns {Promise<boolean>} whether it was saved
+ */
+const changeList = serially(async (id, change) => {
+  sayItem(id, '');
+  const next = change(settings);
+  if (!onlyFewer(settings, next)) {
+    try {
+      const engine = await loadEngine({ gazetteer: await sources(next.gazetteers) });
+      engine.free();
+    } catch (err) {
+      await draw(); // the controls as the settings still are
+      sayItem(id, `${err.message}. Nothing was changed.`);
+      return false;
+    }
+  }
+  for (const g of settings.gazetteers) if (!next.gazetteers.some((x) => x.id === g.id)) itemErrors.delete(g.id);
+  await save(next);
+  return true;
+});
+
 
 function newId() {
   return `g-${crypto.randomUUID().slice(0, 8)}`;
@@ -83,14 +143,14 @@ async function addFile(file) {
   $('gazetteer-status').textContent = `Added ${file.name}: ${entities} ${entities === 1 ? 'entity' : 'entities'}.`;
 }
 
-/** Fetches a URL gazetteer (asking for its site's permission first) and checks it. */
-function fetchGazetteer(url, errorId) {
+/** Fetches a URL gazetteer (asking for its site's permission first) and checks it; `report(message)` says why not. */
+function fetchGazetteer(url, report) {
   let parsed;
   try {
     parsed = new URL(url);
     if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') throw new Error();
   } catch {
-    say(errorId, `"${url}" is not an http: or https: URL`);
+    report(`"${url}" is not an http: or https: URL`);
     return Promise.resolve(null);
   }
   // The permission request comes first in the click's handler (Firefox needs it so).
@@ -108,7 +168,7 @@ function fetchGazetteer(url, errorId) {
     const entities = await check(source);
     return { source, entities, url: parsed.href };
   }).catch((err) => {
-    say(errorId, err.message);
+    report(err.message);
     return null;
   });
 }
@@ -116,7 +176,7 @@ function fetchGazetteer(url, errorId) {
 function addUrl() {
   say('add-url-error', '');
   const url = $('add-url').value.trim();
-  fetchGazetteer(url, 'add-url-error').then(async (got) => {
+  fetchGazetteer(url, (message) => say('add-url-error', message)).then(async (got) => {
     if (!got) return;
     const key = await putGazetteer(got.source);
     const now = new Date().toISOString();
@@ -129,16 +189,16 @@ function addUrl() {
   });
 }
 
-function refreshUrl(entry, errorId) {
-  say(errorId, '');
-  fetchGazetteer(entry.url, errorId).then(async (got) => {
+function refreshUrl(entry) {
+  sayItem(entry.id, '');
+  fetchGazetteer(entry.url, (message) => sayItem(entry.id, message)).then(async (got) => {
     if (!got) return;
     const key = await putGazetteer(got.source);
-    await save({
-      ...settings,
-      gazetteers: settings.gazetteers.map((g) => (g.id === entry.id ? { ...g, key, entities: got.entities, fetched: new Date().toISOString() } : g)),
-    });
-    $('gazetteer-status').textContent = `Refreshed ${entry.name}: ${got.entities} ${got.entities === 1 ? 'entity' : 'entities'}.`;
+    const saved = await changeList(entry.id, (now) => ({
+      ...now,
+      gazetteers: now.gazetteers.map((g) => (g.id === entry.id ? { ...g, key, entities: got.entities, fetched: new Date().toISOString() } : g)),
+    }));
+    if (saved) $('gazetteer-status').textContent = `Refreshed ${entry.name}: ${got.entities} ${got.entities === 1 ? 'entity' : 'entities'}.`;
   });
 }
 
@@ -154,7 +214,10 @@ function drawGazetteers() {
   $('gazetteers').replaceChildren(...list.map((g, i) => {
     const errorId = `gazetteer-error-${g.id}`;
     const on = el('input', { type: 'checkbox', checked: g.enabled, title: g.enabled ? 'On' : 'Off' });
-    on.addEventListener('change', () => save({ ...settings, gazetteers: list.map((x) => (x.id === g.id ? { ...x, enabled: on.checked } : x)) }));
+    on.addEventListener('change', () => {
+      const enabled = on.checked;
+      changeList(g.id, (now) => ({ ...now, gazetteers: now.gazetteers.map((x) => (x.id === g.id ? { ...x, enabled } : x)) }));
+    });
     const name = g.source === 'default' ? 'Default gazetteer (Indonesian and English news)' : g.name;
     const detail = g.source === 'default' ? 'built in'
       : `${g.source === 'url' ? g.url : 'from a file'}; ${g.entities ?? '?'} entities; added ${g.added?.slice(0, 10) ?? ''}`;
@@ -164,15 +227,21 @@ function drawGazetteers() {
       b.addEventListener('click', fn);
       buttons.push(b);
     };
-    button('↑', 'Earlier (an entity of a later gazetteer replaces one with the same id)', () => save({ ...settings, gazetteers: move(list, i, -1) }), i === 0);
-    button('↓', 'Later', () => save({ ...settings, gazetteers: move(list, i, 1) }), i === list.length - 1);
-    if (g.source === 'url') button('Refresh', `Fetch ${g.url} again`, () => refreshUrl(g, errorId));
-    if (g.source !== 'default') button('Remove', `Remove ${g.name}`, () => save({ ...settings, gazetteers: list.filter((x) => x.id !== g.id) }));
+    // Moved by its id in the list as it is when the change runs.
+    const moved = (by) => (now) => {
+      const at = now.gazetteers.findIndex((x) => x.id === g.id);
+      const to = at + by;
+      return at < 0 || to < 0 || to >= now.gazetteers.length ? now : { ...now, gazetteers: move(now.gazetteers, at, by) };
+    };
+    button('↑', 'Earlier (an entity of a later gazetteer replaces one with the same id)', () => changeList(g.id, moved(-1)), i === 0);
+    button('↓', 'Later', () => changeList(g.id, moved(1)), i === list.length - 1);
+    if (g.source === 'url') button('Refresh', `Fetch ${g.url} again`, () => refreshUrl(g));
+    if (g.source !== 'default') button('Remove', `Remove ${g.name}`, () => changeList(g.id, (now) => ({ ...now, gazetteers: now.gazetteers.filter((x) => x.id !== g.id) })));
     const item = el('li', { class: 'gazetteer' },
       el('label', {}, on, el('span', { class: 'name' }, name)),
       el('span', { class: 'detail' }, detail),
       el('span', { class: 'buttons' }, ...buttons),
-      el('p', { class: 'error', id: errorId, role: 'alert', hidden: true }));
+      el('p', { class: 'error', id: errorId, role: 'alert', hidden: !itemErrors.has(g.id), textContent: itemErrors.get(g.id) ?? '' }));
     item.dataset.id = g.id;
     return item;
   }));
@@ -207,15 +276,17 @@ function saveSites() {
 
 // ---- display ----
 
+/** The types of the gazetteers that are on, merged; or why they do not load. */
 async function typesInUse() {
+  if (!settings.gazetteers.some((g) => g.enabled)) return { types: {}, error: '' };
   try {
     const engine = await loadEngine({ gazetteer: await sources(settings.gazetteers) });
     // The types of the merged gazetteer (an undeclared type is listed too, with its key as label).
     const g = JSON.parse((await engine.info()).head);
     engine.free();
-    return { ...(g.types ?? {}) };
-  } catch {
-    return {};
+    return { types: { ...(g.types ?? {}) }, error: '' };
+  } catch (err) {
+    return { types: {}, error: err.message };
   }
 }
 
@@ -226,7 +297,8 @@ function label(value) {
 }
 
 async function drawColors() {
-  const types = await typesInUse();
+  const { types, error } = await typesInUse();
+  say('colors-error', error && `No colours to set: the gazetteers that are on do not load: ${error}`);
   $('colors').replaceChildren(...Object.entries(types).map(([type, t]) => {
     // A type key may be `constructor` or `toString`: only the colours' own keys count.
     const own = Object.hasOwn(settings.colors, type);
@@ -256,15 +328,20 @@ async function exportFile() {
     const stored = g.key ? await getGazetteer(g.key) : null;
     if (stored) texts[g.key] = stored.text;
   }
-  const blob = new Blob([exportSettings(settings, texts)], { type: 'application/json' });
-  const a = el('a', { href: URL.createObjectURL(blob), download: 'sorot-settings.json' });
+  download(exportSettings(settings, texts), 'sorot-settings.json');
+}
+
+/** Offers `text` as a JSON file named `name`. */
+function download(text, name) {
+  const blob = new Blob([text], { type: 'application/json' });
+  const a = el('a', { href: URL.createObjectURL(blob), download: name });
   document.body.append(a);
   a.click();
   a.remove();
   setTimeout(() => URL.revokeObjectURL(a.href), 60_000);
 }
 
-async function importFile(file) {
+const importFile = serially(async (file) => {
   say('import-error', '');
   $('import-status').textContent = '';
   try {
@@ -280,13 +357,22 @@ async function importFile(file) {
         throw new Error(`gazetteer "${g.name}": its text is neither in the file nor in this browser`);
       }
     }
+    // And those it turns on, together, as every page will load them.
+    const on = [];
+    for (const g of next.gazetteers.filter((x) => x.enabled)) {
+      if (g.source === 'default') on.push({ url: DEFAULT_GAZETTEER_URL });
+      else if (typeof texts[g.key] === 'string') on.push({ text: texts[g.key], name: g.name });
+      else on.push(await loadSource(g));
+    }
+    if (on.length > 0) await loadEngine({ gazetteer: on }).then((e) => e.free());
     for (const { g, text } of stored) g.key = await putGazetteer({ text, name: g.name });
+    itemErrors.clear();
     await save(next);
     $('import-status').textContent = `Imported ${file.name}.`;
   } catch (err) {
     say('import-error', `${file.name}: ${err.message}. Nothing was changed.`);
   }
-}
+});
 
 // ---- the page ----
 
@@ -298,8 +384,43 @@ async function draw() {
   await drawColors();
 }
 
+/** Whether the stored settings in place are unusable (else a copy kept aside is what is shown). */
+let problemShown = false;
+
+/** Says at the top when the stored settings cannot be used, or were kept (settings.js). */
+function drawProblem({ problem, kept }) {
+  const text = problem
+    ? `The stored settings cannot be used (${problem}), so the defaults are shown. They stay stored until you change something here; they are then kept aside ("Download them" saves them as a file).`
+    : kept
+      ? `Settings that could not be used (${kept.problem}) were kept aside on ${String(kept.kept).slice(0, 10)}, when something was saved over them.`
+      : '';
+  $('settings-problem-text').textContent = text;
+  $('settings-problem').hidden = !text;
+  $('settings-problem-forget').hidden = Boolean(problem) || !kept;
+  problemShown = Boolean(problem);
+}
+
+async function drawSettings() {
+  const read = await readSettings();
+  settings = read.settings;
+  drawProblem(read);
+  await draw();
+}
+
+/** Saves the stored settings this version cannot use (as kept, or as they are stored) as a file. */
+async function downloadProblem() {
+  const stored = await api.storage.local.get([SETTINGS_KEY, UNUSABLE_KEY]);
+  // The stored ones while they are in place, else the copy kept aside.
+  const raw = problemShown ? stored[SETTINGS_KEY] : stored[UNUSABLE_KEY]?.settings;
+  download(`${JSON.stringify(raw, null, 2)}\n`, 'sorot-settings-unusable.json');
+}
+
 async function main() {
-  settings = await loadSettings();
+  const read = await readSettings();
+  settings = read.settings;
+  drawProblem(read);
+  $('settings-problem-download').addEventListener('click', () => downloadProblem().catch((err) => say('settings-problem-text', err.message)));
+  $('settings-problem-forget').addEventListener('click', () => forgetUnusableSettings().then(drawSettings));
   $('add-file').addEventListener('change', () => {
     const [file] = $('add-file').files;
     if (file) addFile(file).finally(() => { $('add-file').value = ''; });
@@ -314,7 +435,7 @@ async function main() {
   });
   bindDisplay();
   api.storage.onChanged.addListener((changes, area) => {
-    if (area === 'local' && changes.settings) loadSettings().then((s) => { settings = s; return draw(); });
+    if (area === 'local' && (changes[SETTINGS_KEY] || changes[UNUSABLE_KEY])) drawSettings();
   });
   await draw();
   document.body.dataset.ready = 'true';

@@ -24,6 +24,13 @@ export const SETTINGS_VERSION = 1;
 /** The key in `storage.local`. */
 export const SETTINGS_KEY = 'settings';
 
+/**
+ * The key in `storage.local` where stored settings that could not be used (written
+ * by a newer version, or damaged) are kept when something is saved over them:
+ * `{settings, problem, kept}` (what was stored, why it could not be used, when).
+ */
+export const UNUSABLE_KEY = 'settingsUnusable';
+
 /** The id of the default gazetteer's entry. */
 export const DEFAULT_GAZETTEER_ID = 'default';
 
@@ -142,24 +149,52 @@ function checkGazetteers(list) {
  * @returns {Promise<object>}
  */
 export async function loadSettings() {
-  const stored = await api.storage.local.get(SETTINGS_KEY);
+  const { settings, problem } = await readSettings();
+  if (problem) console.error(`sorot: the stored settings are unusable, the defaults apply: ${problem}`);
+  return settings;
+}
+
+/**
+ * The settings in force, and what the options page tells the reader about them.
+ * @returns {Promise<{settings: object, problem: string|null, kept: {settings: unknown, problem: string, kept: string}|null}>}
+ *   `problem`: why the stored settings cannot be used (the defaults then apply);
+ *   `kept`: unusable settings kept by {@link saveSettings}, if any
+ */
+export async function readSettings() {
+  const stored = await api.storage.local.get([SETTINGS_KEY, UNUSABLE_KEY]);
+  const kept = stored[UNUSABLE_KEY] ?? null;
   try {
-    return migrate(stored[SETTINGS_KEY]);
+    return { settings: migrate(stored[SETTINGS_KEY]), problem: null, kept };
   } catch (err) {
-    console.error(`sorot: the stored settings are unusable, the defaults apply: ${err.message}`);
-    return defaultSettings();
+    return { settings: defaultSettings(), problem: err.message, kept };
   }
 }
 
 /**
  * Checks and stores settings; open tabs and the service worker follow the change.
+ * Stored settings that cannot be used are not lost: a save over them keeps them
+ * under {@link UNUSABLE_KEY} (the options page offers them as a file).
  * @param {object} settings
  * @returns {Promise<object>} what was stored
  */
 export async function saveSettings(settings) {
   const checked = migrate(settings);
+  const stored = await api.storage.local.get(SETTINGS_KEY);
+  if (stored[SETTINGS_KEY] !== undefined) {
+    try {
+      migrate(stored[SETTINGS_KEY]);
+    } catch (err) {
+      const kept = { settings: stored[SETTINGS_KEY], problem: err.message, kept: new Date().toISOString() };
+      await api.storage.local.set({ [UNUSABLE_KEY]: kept });
+    }
+  }
   await api.storage.local.set({ [SETTINGS_KEY]: checked });
   return checked;
+}
+
+/** Forgets the unusable settings {@link saveSettings} kept. */
+export async function forgetUnusableSettings() {
+  await api.storage.local.remove(UNUSABLE_KEY);
 }
 
 /**
