@@ -441,6 +441,7 @@ test('when the default gazetteer did not load, "Highlight this text" says why ne
   await page.click('#highlight-text');
   await page.locator('#error-text').waitFor({ state: 'visible' });
   assert.match(await page.textContent('#error-text'), /^Not highlighted: no gazetteer is loaded/);
+  assert.equal(await page.isVisible('#error-load'), true, 'why it did not load stays in view');
   assert.equal(await page.textContent('#article'), 'Presiden Joko Widodo di Jakarta.');
   assert.deepEqual(page.errors.filter((e) => !/Failed to load resource/.test(e)), []);
   await page.close();

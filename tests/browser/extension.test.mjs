@@ -569,6 +569,31 @@ test('the options page saves a change of the gazetteer list only when the gazett
   await options.close();
 });
 
+test('turning off or removing a gazetteer whose entities replace those of another is refused too when the rest would pass a limit', async () => {
+  await reset();
+  const options = await open(env.page('options.html'));
+  await options.waitForSelector('body[data-ready]');
+  const add = async (name, text, count) => {
+    await options.setInputFiles('#add-file', { name, mimeType: 'text/tab-separated-values', buffer: Buffer.from(text) });
+    await until(() => options.evaluate((n) => document.querySelectorAll('#gazetteers li').length === n, count), `${name} listed`);
+  };
+  // b.tsv gives a.tsv's 600 entities (and so their 600 types) one type: with it, a.tsv and c.tsv load together.
+  await add('a.tsv', manyTypes('ta', 600), 2);
+  await add('b.tsv', ['id\ttype\tname', ...Array.from({ length: 600 }, (_, i) => `ta${i}\tLOC\tGanti ${i}`)].join('\n'), 3);
+  await add('c.tsv', manyTypes('tc', 600), 4);
+  const saved = await getSettings(env);
+  const b = saved.gazetteers[2];
+  const item = `#gazetteers li[data-id="${b.id}"]`;
+  await options.locator(`${item} input[type="checkbox"]`).uncheck();
+  const error = await shownError(options, `#gazetteer-error-${b.id}`, 'the error by b.tsv');
+  assert.match(error, /more than 1,000 types together, the limit\. Nothing was changed\.$/);
+  assert.equal(await options.locator(`${item} input[type="checkbox"]`).isChecked(), true);
+  await options.click(`${item} button[title^="Remove"]`);
+  await until(() => options.evaluate((s) => document.querySelector(s)?.textContent.includes('Nothing was changed') === true, `#gazetteer-error-${b.id}`), 'the remove refused');
+  assert.deepEqual(await getSettings(env), saved);
+  await options.close();
+});
+
 test('stored settings this version cannot use are said at the top of the options page, and kept aside when something is saved over them', async () => {
   const newer = { version: 99, sites: ['*.kompas.com'], gazetteers: [], futureField: true };
   await setSettings(env, newer);

@@ -37,9 +37,12 @@ function serially(action) {
   };
 }
 
-/** Shows `message` in the error box next to the control the reader used, scrolled into view. */
-function showError(box, message) {
-  clearErrors();
+/**
+ * Shows `message` in the error box next to the control the reader used, scrolled
+ * into view; the other boxes are emptied, but those of `keep`.
+ */
+function showError(box, message, keep = []) {
+  clearErrors(ERROR_BOXES.filter((id) => !keep.includes(id)));
   const el = $(box);
   el.textContent = message;
   el.hidden = false;
@@ -123,8 +126,13 @@ const RENDERER_NAMES = { 'highlight-api': 'the CSS Custom Highlight API', mark: 
  */
 async function highlightArticle(errorBox = 'error-load') {
   const started = performance.now();
+  if (!state.highlighter) {
+    // Why the default gazetteer did not load stays in view at the top.
+    showError(errorBox, 'Not highlighted: no gazetteer is loaded (see the message at the top, or load one below)', ['error-load']);
+    document.documentElement.dataset.demo = 'error';
+    return false;
+  }
   try {
-    if (!state.highlighter) throw new Error('no gazetteer is loaded (see the message at the top, or load one below)');
     state.highlight = await state.highlighter.highlight(article, {
       keyboard: true,
       renderer: $('renderer').value,

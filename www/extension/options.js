@@ -1,11 +1,12 @@
 // The options page: gazetteers (the default one on or off; added from a file or
 // a URL, checked by the same engine, with the same messages as the CLI, before
 // anything is stored; refreshed, ordered, removed), the site list, how
-// highlights are drawn, colours per type, and the settings file. A change to the
-// gazetteer list is saved only once the gazetteers it turns on load together; an
-// error stays next to the control it came from (the list is redrawn whenever the
-// settings change, from the popup too); stored settings this version cannot use
-// are said at the top, and kept (see settings.js).
+// highlights are drawn, colours per type, and the settings file. Every change is
+// saved through update(), one after the other, on the settings as stored when it
+// runs; one that changes the gazetteers in use is saved only once they load
+// together. An error stays next to the control it came from (the list is redrawn
+// whenever the settings change, from the popup too); stored settings this version
+// cannot use are said at the top, and kept (see settings.js).
 
 import { gazetteerText, loadEngine, DEFAULT_GAZETTEER_URL } from 'sorot/engine';
 import { api } from './api.js';
@@ -19,7 +20,7 @@ let settings = null;
 const itemErrors = new Map();
 
 let queue = Promise.resolve();
-/** Runs the gazetteer list's changes one after the other, each on the settings the one before saved. */
+/** Runs the page's saves one after the other, each on the settings the one before saved. */
 function serially(action) {
   return (...args) => {
     const done = queue.then(() => action(...args));
@@ -61,9 +62,9 @@ async function sources(list, extra = []) {
 
 /**
  * Checks a new gazetteer alone (its own errors, with its name: what the CLI says
- * for that file) and merged with the ones in use. One with no entities (an empty
- * JSON Lines file, a TSV or CSV header alone) is refused: it would highlight
- * nothing, and is most likely the wrong file.
+ * for that file; update() then checks it with the others). One with no entities
+ * (an empty JSON Lines file, a TSV or CSV header alone) is refused: it would
+ * highlight nothing, and is most likely the wrong file.
  * @returns {Promise<number>} how many entities it has
  */
 async function check(source) {
@@ -71,50 +72,50 @@ async function check(source) {
   const count = alone.entityCount;
   alone.free();
   if (count === 0) throw new Error(`${source.name}: the gazetteer has no entities (nothing to highlight)`);
-  const merged = await loadEngine({ gazetteer: await sources(settings.gazetteers, [source]) });
-  merged.free();
   return count;
 }
 
-async function save(next) {
-  settings = await saveSettings(next);
-  await draw();
-}
-
-/** The enabled gazetteers' ids, in order. */
-const enabledIds = (s) => s.gazetteers.filter((g) => g.enabled).map((g) => g.id);
-
-/** Whether `next`'s enabled gazetteers are some of `now`'s, in the same order (nothing new to load). */
-function onlyFewer(now, next) {
-  const ids = enabledIds(now);
-  let i = 0;
-  return enabledIds(next).every((id) => { while (i < ids.length && ids[i] !== id) i++; return i++ < ids.length; });
-}
+/** What every page loads: the enabled gazetteers, in order, with their texts' keys. */
+const inUse = (s) => JSON.stringify(s.gazetteers.filter((g) => g.enabled).map((g) => [g.id, g.key ?? '']));
 
 /**
- * Changes the gazetteer list: `change(settings)` gives the new settings, from the
- * settings as they are when it runs. When it turns a gazetteer on or reorders them,
- * the gazetteers then on are first loaded together, as every page will load them:
- * a set that does not (over a limit only once merged, say) is not saved, and the
- * error is shown in the list item of gazetteer `id`.
+ * Saves a change: `change(settings)` gives the new settings from the settings as
+ * stored when it runs (the page's saves run one after the other; one the popup
+ * made meanwhile is read again). A change of the gazetteers in use (one turned on
+ * or off, moved, removed, refreshed, added, imported: with entities of a later one
+ * replacing those of an earlier one, any of these can pass a limit) is saved only
+ * once they load together, as every page will load them. What went wrong (and
+ * that nothing was changed) goes to `report`; the controls show the settings.
+ * @param {(settings: object) => object} change
+ * @param {(message: string) => void} report
  * @returns {Promise<boolean>} whether it was saved
  */
-const changeList = serially(async (id, change) => {
-  sayItem(id, '');
-  const next = change(settings);
-  if (!onlyFewer(settings, next)) {
-    try {
-      const engine = await loadEngine({ gazetteer: await sources(next.gazetteers) });
-      engine.free();
-    } catch (err) {
-      await draw(); // the controls as the settings still are
-      sayItem(id, `${err.message}. Nothing was changed.`);
-      return false;
+const update = serially(async (change, report) => {
+  try {
+    for (let tries = 0; tries < 3; tries++) {
+      settings = (await readSettings()).settings;
+      const next = change(settings);
+      if (inUse(next) !== inUse(settings) && next.gazetteers.some((g) => g.enabled)) {
+        const engine = await loadEngine({ gazetteer: await sources(next.gazetteers) });
+        engine.free();
+        // Changed meanwhile (the popup): made again on what is stored now, and
+        // checked again if that changes the gazetteers in use.
+        const now = (await readSettings()).settings;
+        if (inUse(change(now)) !== inUse(next)) continue;
+        settings = now;
+      }
+      const saved = await saveSettings(change(settings));
+      settings = saved;
+      for (const id of itemErrors.keys()) if (!saved.gazetteers.some((g) => g.id === id)) itemErrors.delete(id);
+      await draw();
+      return true;
     }
+    throw new Error('the settings kept changing while this change was checked; try again');
+  } catch (err) {
+    await draw().catch(() => {}); // the controls as the settings are
+    report(`${err.message}. Nothing was changed.`);
+    return false;
   }
-  for (const g of settings.gazetteers) if (!next.gazetteers.some((x) => x.id === g.id)) itemErrors.delete(g.id);
-  await save(next);
-  return true;
 });
 
 
@@ -135,12 +136,12 @@ async function addFile(file) {
     say('add-file-error', err.message);
     return;
   }
-  const key = await putGazetteer(source);
-  await save({
-    ...settings,
-    gazetteers: [...settings.gazetteers, { id: newId(), source: 'file', name: file.name, key, enabled: true, entities, added: new Date().toISOString() }],
-  });
-  $('gazetteer-status').textContent = `Added ${file.name}: ${entities} ${entities === 1 ? 'entity' : 'entities'}.`;
+  const entry = { id: newId(), source: 'file', name: file.name, enabled: true, entities, added: new Date().toISOString() };
+  const added = await putGazetteer(source).then((key) => update(
+    (now) => ({ ...now, gazetteers: [...now.gazetteers, { ...entry, key }] }),
+    (message) => say('add-file-error', message),
+  ), (err) => { say('add-file-error', `${err.message}. Nothing was changed.`); return false; });
+  if (added) $('gazetteer-status').textContent = `Added ${file.name}: ${entities} ${entities === 1 ? 'entity' : 'entities'}.`;
 }
 
 /** Fetches a URL gazetteer (asking for its site's permission first) and checks it; `report(message)` says why not. */
@@ -176,30 +177,31 @@ function fetchGazetteer(url, report) {
 function addUrl() {
   say('add-url-error', '');
   const url = $('add-url').value.trim();
-  fetchGazetteer(url, (message) => say('add-url-error', message)).then(async (got) => {
+  const report = (message) => say('add-url-error', message);
+  fetchGazetteer(url, report).then(async (got) => {
     if (!got) return;
+    const when = new Date().toISOString();
+    const entry = { id: newId(), source: 'url', name: got.source.name, url: got.url, enabled: true, entities: got.entities, added: when, fetched: when };
     const key = await putGazetteer(got.source);
-    const now = new Date().toISOString();
-    await save({
-      ...settings,
-      gazetteers: [...settings.gazetteers, { id: newId(), source: 'url', name: got.source.name, url: got.url, key, enabled: true, entities: got.entities, added: now, fetched: now }],
-    });
+    if (!await update((now) => ({ ...now, gazetteers: [...now.gazetteers, { ...entry, key }] }), report)) return;
     $('add-url').value = '';
     $('gazetteer-status').textContent = `Added ${got.url}: ${got.entities} ${got.entities === 1 ? 'entity' : 'entities'}.`;
-  });
+  }).catch((err) => report(`${err.message}. Nothing was changed.`));
 }
 
 function refreshUrl(entry) {
   sayItem(entry.id, '');
-  fetchGazetteer(entry.url, (message) => sayItem(entry.id, message)).then(async (got) => {
+  const report = (message) => sayItem(entry.id, message);
+  fetchGazetteer(entry.url, report).then(async (got) => {
     if (!got) return;
     const key = await putGazetteer(got.source);
-    const saved = await changeList(entry.id, (now) => ({
+    const fetched = new Date().toISOString();
+    const saved = await update((now) => ({
       ...now,
-      gazetteers: now.gazetteers.map((g) => (g.id === entry.id ? { ...g, key, entities: got.entities, fetched: new Date().toISOString() } : g)),
-    }));
+      gazetteers: now.gazetteers.map((g) => (g.id === entry.id ? { ...g, key, entities: got.entities, fetched } : g)),
+    }), report);
     if (saved) $('gazetteer-status').textContent = `Refreshed ${entry.name}: ${got.entities} ${got.entities === 1 ? 'entity' : 'entities'}.`;
-  });
+  }).catch((err) => report(`${err.message}. Nothing was changed.`));
 }
 
 function move(list, i, by) {
@@ -213,10 +215,14 @@ function drawGazetteers() {
   const list = settings.gazetteers;
   $('gazetteers').replaceChildren(...list.map((g, i) => {
     const errorId = `gazetteer-error-${g.id}`;
+    const report = (message) => sayItem(g.id, message);
+    /** A change of this gazetteer's entry; its error by it. */
+    const change = (fn) => () => { sayItem(g.id, ''); update(fn, report); };
     const on = el('input', { type: 'checkbox', checked: g.enabled, title: g.enabled ? 'On' : 'Off' });
     on.addEventListener('change', () => {
       const enabled = on.checked;
-      changeList(g.id, (now) => ({ ...now, gazetteers: now.gazetteers.map((x) => (x.id === g.id ? { ...x, enabled } : x)) }));
+      sayItem(g.id, '');
+      update((now) => ({ ...now, gazetteers: now.gazetteers.map((x) => (x.id === g.id ? { ...x, enabled } : x)) }), report);
     });
     const name = g.source === 'default' ? 'Default gazetteer (Indonesian and English news)' : g.name;
     const detail = g.source === 'default' ? 'built in'
@@ -233,10 +239,10 @@ function drawGazetteers() {
       const to = at + by;
       return at < 0 || to < 0 || to >= now.gazetteers.length ? now : { ...now, gazetteers: move(now.gazetteers, at, by) };
     };
-    button('↑', 'Earlier (an entity of a later gazetteer replaces one with the same id)', () => changeList(g.id, moved(-1)), i === 0);
-    button('↓', 'Later', () => changeList(g.id, moved(1)), i === list.length - 1);
+    button('↑', 'Earlier (an entity of a later gazetteer replaces one with the same id)', change(moved(-1)), i === 0);
+    button('↓', 'Later', change(moved(1)), i === list.length - 1);
     if (g.source === 'url') button('Refresh', `Fetch ${g.url} again`, () => refreshUrl(g));
-    if (g.source !== 'default') button('Remove', `Remove ${g.name}`, () => changeList(g.id, (now) => ({ ...now, gazetteers: now.gazetteers.filter((x) => x.id !== g.id) })));
+    if (g.source !== 'default') button('Remove', `Remove ${g.name}`, change((now) => ({ ...now, gazetteers: now.gazetteers.filter((x) => x.id !== g.id) })));
     const item = el('li', { class: 'gazetteer' },
       el('label', {}, on, el('span', { class: 'name' }, name)),
       el('span', { class: 'detail' }, detail),
@@ -270,7 +276,7 @@ function saveSites() {
       say('sites-error', `sorot was not allowed to read ${added.join(', ')}. Nothing was saved.`);
       return;
     }
-    await save({ ...settings, sites });
+    await update((now) => ({ ...now, sites }), (message) => say('sites-error', message));
   }).catch((err) => say('sites-error', err.message));
 }
 
@@ -303,11 +309,16 @@ async function drawColors() {
     // A type key may be `constructor` or `toString`: only the colours' own keys count.
     const own = Object.hasOwn(settings.colors, type);
     const input = el('input', { type: 'color', value: (own ? settings.colors[type] : t.color) ?? '#dddddd', id: `color-${type}` });
-    input.addEventListener('change', () => save({ ...settings, colors: { ...settings.colors, [type]: input.value } }));
+    input.addEventListener('change', () => {
+      const color = input.value;
+      update((now) => ({ ...now, colors: { ...now.colors, [type]: color } }), (message) => say('display-error', message));
+    });
     const reset = el('button', { type: 'button', textContent: 'Gazetteer colour', disabled: !own });
     reset.addEventListener('click', () => {
-      const { [type]: _, ...rest } = settings.colors;
-      save({ ...settings, colors: rest });
+      update((now) => {
+        const { [type]: _, ...rest } = now.colors;
+        return { ...now, colors: rest };
+      }, (message) => say('display-error', message));
     });
     return el('li', {}, input, el('label', { htmlFor: `color-${type}` }, `${label(t.label) || type} (${type})`), reset);
   }));
@@ -315,9 +326,17 @@ async function drawColors() {
 
 function bindDisplay() {
   for (const id of ['renderer', 'overlap', 'scope']) {
-    $(id).addEventListener('change', () => save({ ...settings, [id]: $(id).value }).catch((err) => say('display-error', err.message)));
+    $(id).addEventListener('change', () => {
+      const value = $(id).value;
+      say('display-error', '');
+      update((now) => ({ ...now, [id]: value }), (message) => say('display-error', message));
+    });
   }
-  $('observe').addEventListener('change', () => save({ ...settings, observe: $('observe').checked }));
+  $('observe').addEventListener('change', () => {
+    const observe = $('observe').checked;
+    say('display-error', '');
+    update((now) => ({ ...now, observe }), (message) => say('display-error', message));
+  });
 }
 
 // ---- settings file ----
@@ -341,7 +360,7 @@ function download(text, name) {
   setTimeout(() => URL.revokeObjectURL(a.href), 60_000);
 }
 
-const importFile = serially(async (file) => {
+async function importFile(file) {
   say('import-error', '');
   $('import-status').textContent = '';
   try {
@@ -366,13 +385,15 @@ const importFile = serially(async (file) => {
     }
     if (on.length > 0) await loadEngine({ gazetteer: on }).then((e) => e.free());
     for (const { g, text } of stored) g.key = await putGazetteer({ text, name: g.name });
-    itemErrors.clear();
-    await save(next);
-    $('import-status').textContent = `Imported ${file.name}.`;
+    if (await update(() => next, (message) => say('import-error', `${file.name}: ${message}`))) {
+      itemErrors.clear();
+      drawGazetteers();
+      $('import-status').textContent = `Imported ${file.name}.`;
+    }
   } catch (err) {
     say('import-error', `${file.name}: ${err.message}. Nothing was changed.`);
   }
-});
+}
 
 // ---- the page ----
 
@@ -390,7 +411,7 @@ let problemShown = false;
 /** Says at the top when the stored settings cannot be used, or were kept (settings.js). */
 function drawProblem({ problem, kept }) {
   const text = problem
-    ? `The stored settings cannot be used (${problem}), so the defaults are shown. They stay stored until you change something here; they are then kept aside ("Download them" saves them as a file).`
+    ? `The stored settings cannot be used (${problem}), so the defaults are shown. They stay stored until a change is saved (here, or the popup's switch for a site); they are then kept aside. "Download them" saves them as a file.`
     : kept
       ? `Settings that could not be used (${kept.problem}) were kept aside on ${String(kept.kept).slice(0, 10)}, when something was saved over them.`
       : '';
@@ -400,10 +421,12 @@ function drawProblem({ problem, kept }) {
   problemShown = Boolean(problem);
 }
 
+/** Draws the page again for settings changed elsewhere (the popup, or this page's own save, already drawn). */
 async function drawSettings() {
   const read = await readSettings();
-  settings = read.settings;
   drawProblem(read);
+  if (JSON.stringify(read.settings) === JSON.stringify(settings)) return;
+  settings = read.settings;
   await draw();
 }
 
@@ -420,7 +443,8 @@ async function main() {
   settings = read.settings;
   drawProblem(read);
   $('settings-problem-download').addEventListener('click', () => downloadProblem().catch((err) => say('settings-problem-text', err.message)));
-  $('settings-problem-forget').addEventListener('click', () => forgetUnusableSettings().then(drawSettings));
+  $('settings-problem-forget').addEventListener('click', () => forgetUnusableSettings().then(drawSettings)
+    .catch((err) => say('settings-problem-text', err.message)));
   $('add-file').addEventListener('change', () => {
     const [file] = $('add-file').files;
     if (file) addFile(file).finally(() => { $('add-file').value = ''; });
@@ -435,7 +459,7 @@ async function main() {
   });
   bindDisplay();
   api.storage.onChanged.addListener((changes, area) => {
-    if (area === 'local' && (changes[SETTINGS_KEY] || changes[UNUSABLE_KEY])) drawSettings();
+    if (area === 'local' && (changes[SETTINGS_KEY] || changes[UNUSABLE_KEY])) drawSettings().catch((err) => say('gazetteer-status', err.message));
   });
   await draw();
   document.body.dataset.ready = 'true';
