@@ -522,6 +522,12 @@ test('the options page refuses a gazetteer that is not UTF-8 (file or URL) and s
 /** A TSV of `n` entities of `n` types of their own (TYPE0…): two of 600 are over the 1,000 types a merged set may have. */
 const manyTypes = (prefix, n) => ['id\ttype\tname', ...Array.from({ length: n }, (_, i) => `${prefix}${i}\t${prefix.toUpperCase()}${i}\t${prefix} nama ${i}`)].join('\n');
 
+/** Adds a TSV gazetteer in the options page, and waits until the list has `count` items. */
+async function addTsv(options, name, text, count) {
+  await options.setInputFiles('#add-file', { name, mimeType: 'text/tab-separated-values', buffer: Buffer.from(text) });
+  await until(() => options.evaluate((n) => document.querySelectorAll('#gazetteers li').length === n, count), `${name} listed`);
+}
+
 /** The text of the error box `selector` of the options page, once shown. */
 const shownError = (options, selector, what) => until(() => options.evaluate((s) => {
   const e = document.querySelector(s);
@@ -532,16 +538,12 @@ test('the options page saves a change of the gazetteer list only when the gazett
   await reset();
   const options = await open(env.page('options.html'));
   await options.waitForSelector('body[data-ready]');
-  const add = async (name, text, count) => {
-    await options.setInputFiles('#add-file', { name, mimeType: 'text/tab-separated-values', buffer: Buffer.from(text) });
-    await until(() => options.evaluate((n) => document.querySelectorAll('#gazetteers li').length === n, count), `${name} listed`);
-  };
-  await add('a.tsv', manyTypes('ta', 600), 2);
+  await addTsv(options, 'a.tsv', manyTypes('ta', 600), 2);
   const [, a] = (await getSettings(env)).gazetteers;
   const toggle = options.locator(`#gazetteers li[data-id="${a.id}"] input[type="checkbox"]`);
   await toggle.uncheck();
   await until(async () => (await getSettings(env)).gazetteers[1].enabled === false, 'a.tsv turned off');
-  await add('b.tsv', manyTypes('tb', 600), 3);
+  await addTsv(options, 'b.tsv', manyTypes('tb', 600), 3);
   const saved = await getSettings(env);
   // On again, it would make 1,200 types with b.tsv: refused, by its checkbox.
   await toggle.check();
@@ -573,14 +575,10 @@ test('turning off or removing a gazetteer whose entities replace those of anothe
   await reset();
   const options = await open(env.page('options.html'));
   await options.waitForSelector('body[data-ready]');
-  const add = async (name, text, count) => {
-    await options.setInputFiles('#add-file', { name, mimeType: 'text/tab-separated-values', buffer: Buffer.from(text) });
-    await until(() => options.evaluate((n) => document.querySelectorAll('#gazetteers li').length === n, count), `${name} listed`);
-  };
   // b.tsv gives a.tsv's 600 entities (and so their 600 types) one type: with it, a.tsv and c.tsv load together.
-  await add('a.tsv', manyTypes('ta', 600), 2);
-  await add('b.tsv', ['id\ttype\tname', ...Array.from({ length: 600 }, (_, i) => `ta${i}\tLOC\tGanti ${i}`)].join('\n'), 3);
-  await add('c.tsv', manyTypes('tc', 600), 4);
+  await addTsv(options, 'a.tsv', manyTypes('ta', 600), 2);
+  await addTsv(options, 'b.tsv', ['id\ttype\tname', ...Array.from({ length: 600 }, (_, i) => `ta${i}\tLOC\tGanti ${i}`)].join('\n'), 3);
+  await addTsv(options, 'c.tsv', manyTypes('tc', 600), 4);
   const saved = await getSettings(env);
   const b = saved.gazetteers[2];
   const item = `#gazetteers li[data-id="${b.id}"]`;

@@ -53,11 +53,11 @@ function el(tag, props = {}, ...children) {
   return e;
 }
 
-/** What the engine is given for the enabled gazetteers of `list` (and `extra`, not stored yet). */
-async function sources(list, extra = []) {
+/** What the engine is given for the enabled gazetteers of `list`. */
+async function sources(list) {
   const out = [];
   for (const g of list.filter((x) => x.enabled)) out.push(g.source === 'default' ? { url: DEFAULT_GAZETTEER_URL } : await loadSource(g));
-  return [...out, ...extra];
+  return out;
 }
 
 /**
@@ -94,17 +94,17 @@ const update = serially(async (change, report) => {
   try {
     for (let tries = 0; tries < 3; tries++) {
       settings = (await readSettings()).settings;
-      const next = change(settings);
+      let next = change(settings);
       if (inUse(next) !== inUse(settings) && next.gazetteers.some((g) => g.enabled)) {
+        const checked = inUse(next);
         const engine = await loadEngine({ gazetteer: await sources(next.gazetteers) });
         engine.free();
         // Changed meanwhile (the popup): made again on what is stored now, and
         // checked again if that changes the gazetteers in use.
-        const now = (await readSettings()).settings;
-        if (inUse(change(now)) !== inUse(next)) continue;
-        settings = now;
+        next = change((await readSettings()).settings);
+        if (inUse(next) !== checked) continue;
       }
-      const saved = await saveSettings(change(settings));
+      const saved = await saveSettings(next);
       settings = saved;
       for (const id of itemErrors.keys()) if (!saved.gazetteers.some((g) => g.id === id)) itemErrors.delete(id);
       await draw();
@@ -217,12 +217,11 @@ function drawGazetteers() {
     const errorId = `gazetteer-error-${g.id}`;
     const report = (message) => sayItem(g.id, message);
     /** A change of this gazetteer's entry; its error by it. */
-    const change = (fn) => () => { sayItem(g.id, ''); update(fn, report); };
+    const change = (fn) => { sayItem(g.id, ''); update(fn, report); };
     const on = el('input', { type: 'checkbox', checked: g.enabled, title: g.enabled ? 'On' : 'Off' });
     on.addEventListener('change', () => {
       const enabled = on.checked;
-      sayItem(g.id, '');
-      update((now) => ({ ...now, gazetteers: now.gazetteers.map((x) => (x.id === g.id ? { ...x, enabled } : x)) }), report);
+      change((now) => ({ ...now, gazetteers: now.gazetteers.map((x) => (x.id === g.id ? { ...x, enabled } : x)) }));
     });
     const name = g.source === 'default' ? 'Default gazetteer (Indonesian and English news)' : g.name;
     const detail = g.source === 'default' ? 'built in'
@@ -239,10 +238,10 @@ function drawGazetteers() {
       const to = at + by;
       return at < 0 || to < 0 || to >= now.gazetteers.length ? now : { ...now, gazetteers: move(now.gazetteers, at, by) };
     };
-    button('↑', 'Earlier (an entity of a later gazetteer replaces one with the same id)', change(moved(-1)), i === 0);
-    button('↓', 'Later', change(moved(1)), i === list.length - 1);
+    button('↑', 'Earlier (an entity of a later gazetteer replaces one with the same id)', () => change(moved(-1)), i === 0);
+    button('↓', 'Later', () => change(moved(1)), i === list.length - 1);
     if (g.source === 'url') button('Refresh', `Fetch ${g.url} again`, () => refreshUrl(g));
-    if (g.source !== 'default') button('Remove', `Remove ${g.name}`, change((now) => ({ ...now, gazetteers: now.gazetteers.filter((x) => x.id !== g.id) })));
+    if (g.source !== 'default') button('Remove', `Remove ${g.name}`, () => change((now) => ({ ...now, gazetteers: now.gazetteers.filter((x) => x.id !== g.id) })));
     const item = el('li', { class: 'gazetteer' },
       el('label', {}, on, el('span', { class: 'name' }, name)),
       el('span', { class: 'detail' }, detail),
@@ -376,15 +375,8 @@ async function importFile(file) {
         throw new Error(`gazetteer "${g.name}": its text is neither in the file nor in this browser`);
       }
     }
-    // And those it turns on, together, as every page will load them.
-    const on = [];
-    for (const g of next.gazetteers.filter((x) => x.enabled)) {
-      if (g.source === 'default') on.push({ url: DEFAULT_GAZETTEER_URL });
-      else if (typeof texts[g.key] === 'string') on.push({ text: texts[g.key], name: g.name });
-      else on.push(await loadSource(g));
-    }
-    if (on.length > 0) await loadEngine({ gazetteer: on }).then((e) => e.free());
     for (const { g, text } of stored) g.key = await putGazetteer({ text, name: g.name });
+    // update() loads those it turns on together, as every page will, before saving.
     if (await update(() => next, (message) => say('import-error', `${file.name}: ${message}`))) {
       itemErrors.clear();
       drawGazetteers();
