@@ -480,12 +480,7 @@ fn read_scanner(
             ))
         }
     };
-    Ok(Scanner {
-        fold,
-        automaton,
-        starts,
-        forms,
-    })
+    Ok(Scanner::new(fold, automaton, starts, forms))
 }
 
 /// Writes the right checksum into a compiled gazetteer's header (for the fuzz

@@ -96,7 +96,9 @@ fn ends_with_letter(s: &str) -> bool {
 }
 
 /// Builds a gazetteer from arbitrary bytes and checks [`check_invariants`] on the
-/// rest: the body of the cargo-fuzz target. The first byte gives the number of
+/// rest, and that the matches are those of the matcher before candidates were
+/// grouped by form (one per entity: `src/matcher/reference.rs`): the body of the
+/// cargo-fuzz target. The first byte gives the number of
 /// forms; forms and text are separated by NUL bytes; invalid UTF-8 is replaced.
 /// Inputs that make no valid gazetteer are ignored; nothing may panic.
 pub fn fuzz_find(data: &[u8]) {
@@ -128,8 +130,16 @@ pub fn fuzz_find(data: &[u8]) {
     let Ok(matcher) = Matcher::new(g) else {
         return;
     };
-    check_invariants(&matcher, &body, Overlap::Longest);
-    check_invariants(&matcher, &body, Overlap::All);
+    for overlap in [Overlap::Longest, Overlap::All] {
+        check_invariants(&matcher, &body, overlap);
+        // Candidates grouped by form resolve as one candidate per entity does.
+        let options = FindOptions { overlap };
+        assert_eq!(
+            matcher.find_with(&body, options),
+            matcher.find_reference(&body, options),
+            "grouped candidates resolve otherwise than one per entity in {body:?}"
+        );
+    }
 }
 
 /// The automaton patterns a [`Matcher`] builds for `gazetteer` (every form,

@@ -3,6 +3,7 @@
 
 use std::cmp::Reverse;
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use crate::automaton::Automaton;
 #[cfg(feature = "text")]
@@ -12,6 +13,8 @@ use crate::gazetteer::{CaseRule, Diacritics, Gazetteer};
 use crate::normalize::{self, Fold, Normalized};
 use crate::utf16::{utf16_len, Utf16Cursor};
 
+#[cfg(feature = "text")]
+mod reference;
 mod search;
 pub use search::Search;
 
@@ -75,12 +78,14 @@ pub struct Match {
 
 /// The entities a match could name, the chosen one first: a slice of entity
 /// indexes (it derefs to `[usize]`), kept inline up to three so that a match
-/// allocates nothing.
+/// allocates nothing; a longer list is shared by the matches of one call that have
+/// it (a form that thousands of entities share, named a thousand times, is one
+/// list).
 #[derive(Clone, Default)]
 pub struct Candidates {
     inline: [usize; 3],
     len: u8,
-    spilled: Vec<usize>,
+    spilled: Option<Arc<[usize]>>,
 }
 
 impl Candidates {
@@ -92,19 +97,24 @@ impl Candidates {
                 c.len += 1;
             }
         } else {
-            c.spilled = entities.collect();
+            c.spilled = Some(entities.collect());
         }
         c
+    }
+
+    /// Where a shared list is (the same for every match that shares it), or `None`
+    /// for a list kept inline.
+    pub(crate) fn shared(&self) -> Option<*const usize> {
+        self.spilled.as_ref().map(|s| s.as_ptr())
     }
 }
 
 impl std::ops::Deref for Candidates {
     type Target = [usize];
     fn deref(&self) -> &[usize] {
-        if self.spilled.is_empty() {
-            &self.inline[..usize::from(self.len)]
-        } else {
-            &self.spilled
+        match &self.spilled {
+            Some(list) => list,
+            None => &self.inline[..usize::from(self.len)],
         }
     }
 }
@@ -146,6 +156,57 @@ pub(crate) struct Scanner {
     /// The forms of pattern `p` are `forms[starts[p]..starts[p + 1]]`.
     pub(crate) starts: Vec<u32>,
     pub(crate) forms: Vec<Form>,
+    /// For each pattern, the case rules its forms have ([`PLAIN`], [`CAPITAL`],
+    /// [`EXACT`]): what a match of it must check.
+    rules: Vec<u8>,
+}
+
+/// A pattern has forms that match in any case.
+const PLAIN: u8 = 1;
+/// A pattern has forms that need a capital letter.
+const CAPITAL: u8 = 2;
+/// A pattern has case-exact forms.
+const EXACT: u8 = 4;
+
+impl Scanner {
+    pub(crate) fn new(
+        fold: Fold,
+        automaton: Automaton,
+        starts: Vec<u32>,
+        forms: Vec<Form>,
+    ) -> Scanner {
+        let rules = starts
+            .windows(2)
+            .map(|w| {
+                let list = forms.get(w[0] as usize..w[1] as usize).unwrap_or(&[]);
+                list.iter().fold(0, |r, f| {
+                    r | match (&f.exact, f.capital) {
+                        (Some(_), _) => EXACT,
+                        (None, true) => CAPITAL,
+                        (None, false) => PLAIN,
+                    }
+                })
+            })
+            .collect();
+        Scanner {
+            fold,
+            automaton,
+            starts,
+            forms,
+            rules,
+        }
+    }
+
+    /// The forms of pattern `p` (none for a pattern out of range).
+    fn forms_of(&self, p: u32) -> &[Form] {
+        let p = p as usize;
+        match (self.starts.get(p), self.starts.get(p + 1)) {
+            (Some(&first), Some(&last)) => {
+                self.forms.get(first as usize..last as usize).unwrap_or(&[])
+            }
+            _ => &[],
+        }
+    }
 }
 
 /// A compiled gazetteer, ready to find entities in text.
@@ -173,17 +234,44 @@ pub struct Matcher {
     pub(crate) gazetteer: Gazetteer,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq)]
+/// A place in the text where a pattern matches as a whole word, standing for the
+/// forms of the pattern that pass there (its [`FormSet`]): one candidate however
+/// many entities share the form.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 struct Candidate {
     start: usize,
     end: usize,
     start16: usize,
     end16: usize,
-    entity: u32,
-    short: bool,
-    /// The normalised form it matched: the scanner's number in the top 4 bits, the
-    /// automaton's pattern below (two candidates of one form have the same).
+    set: FormSet,
+}
+
+/// The forms of one pattern that a place in the text passes: every form that
+/// matches in any case, the capitalised ones where the text has a capital letter,
+/// and the case-exact ones whose text is as written there. The same at every place
+/// where the pattern is written the same way, and the same across calls (a block
+/// cache keeps candidates).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+struct FormSet {
+    /// The scanner's number.
+    scanner: u8,
+    /// The automaton's pattern (the normalised form).
     pattern: u32,
+    /// Whether the text there has a capital letter.
+    capital: bool,
+    /// The case-exact forms that pass are those with the text of the pattern's form
+    /// at this index; [`NONE`] when none does.
+    exact: u32,
+}
+
+/// No form (of [`FormSet::exact`]).
+const NONE: u32 = u32::MAX;
+
+impl FormSet {
+    /// The normalised form it matched (two sets of one pattern have the same).
+    fn pattern_id(&self) -> (u8, u32) {
+        (self.scanner, self.pattern)
+    }
 }
 
 /// What [`Matcher::find_blocks`] remembers of each block it has scanned, so that a
@@ -298,12 +386,7 @@ impl Matcher {
                 flat.extend(list);
                 starts.push(flat.len() as u32);
             }
-            scanners.push(Scanner {
-                fold,
-                automaton,
-                starts,
-                forms: flat,
-            });
+            scanners.push(Scanner::new(fold, automaton, starts, flat));
         }
         let priorities = gazetteer.entities().iter().map(|e| e.priority).collect();
         Ok(Matcher {
@@ -476,7 +559,6 @@ impl Matcher {
         let bytes = text.as_bytes();
         let mut hits = Vec::new();
         for (number, scanner) in self.scanners.iter().enumerate() {
-            let tag = (number as u32) << 28;
             let norm = Normalized::new(text, scanner.fold);
             let cased = Fold {
                 case: false,
@@ -494,13 +576,7 @@ impl Matcher {
                     continue;
                 }
                 for (m_start, pattern) in scanner.automaton.outputs(m_end, state) {
-                    let pattern = pattern as usize;
-                    let (Some(&first), Some(&last)) =
-                        (scanner.starts.get(pattern), scanner.starts.get(pattern + 1))
-                    else {
-                        continue;
-                    };
-                    let Some(forms) = scanner.forms.get(first as usize..last as usize) else {
+                    let Some(&rules) = scanner.rules.get(pattern as usize) else {
                         continue;
                     };
                     if !word_starts_at(ntext, m_start, m_end) {
@@ -509,86 +585,92 @@ impl Matcher {
                     let Some((start, end)) = norm.original_span(m_start, m_end) else {
                         continue;
                     };
-                    let mut as_written: Option<String> = None;
-                    let mut has_capital: Option<bool> = None;
-                    let mut units16: Option<(usize, usize)> = None;
-                    for form in forms {
-                        if form.capital
-                            && !*has_capital.get_or_insert_with(|| {
-                                text[start..end].chars().any(char::is_uppercase)
-                            })
-                        {
-                            continue;
-                        }
-                        if let Some(exact) = &form.exact {
-                            let written = as_written.get_or_insert_with(|| {
-                                normalize::normalize(&text[start..end], cased)
-                            });
-                            if **written != **exact {
-                                continue;
-                            }
-                        }
-                        let (start16, end16) = *units16.get_or_insert_with(|| {
-                            let end16 = units.units_at(bytes, end);
-                            (end16 - utf16_len(&bytes[start..end]), end16)
-                        });
-                        out.push(Candidate {
-                            start: start + offset.0,
-                            end: end + offset.0,
-                            start16: start16 + offset.1,
-                            end16: end16 + offset.1,
-                            entity: form.entity,
-                            short: form.short,
-                            pattern: tag | (pattern as u32 & 0x0fff_ffff),
-                        });
+                    let written = &text[start..end];
+                    let capital = rules & CAPITAL != 0 && written.chars().any(char::is_uppercase);
+                    let exact = if rules & EXACT != 0 {
+                        let as_written = normalize::normalize(written, cased);
+                        let forms = scanner.forms_of(pattern);
+                        let equal = |f: &Form| f.exact.as_deref() == Some(&*as_written);
+                        forms.iter().position(equal).map_or(NONE, |i| i as u32)
+                    } else {
+                        NONE
+                    };
+                    if rules & PLAIN == 0 && !capital && exact == NONE {
+                        continue;
                     }
+                    let end16 = units.units_at(bytes, end);
+                    let start16 = end16 - utf16_len(written.as_bytes());
+                    out.push(Candidate {
+                        start: start + offset.0,
+                        end: end + offset.0,
+                        start16: start16 + offset.1,
+                        end16: end16 + offset.1,
+                        set: FormSet {
+                            scanner: number as u8,
+                            pattern,
+                            capital,
+                            exact,
+                        },
+                    });
                 }
             }
         }
     }
 
-    fn resolve(&self, mut candidates: Vec<Candidate>, options: FindOptions) -> Vec<Match> {
-        // Short forms count only where the entity is also mentioned in full.
-        let mut mentioned = EntitySet::new(self.priorities.len());
-        for c in candidates.iter().filter(|c| !c.short) {
-            mentioned.insert(c.entity);
-        }
-        candidates.retain(|c| !c.short || mentioned.contains(c.entity));
-        // One entry per span and entity, a full form before a short one (the key
-        // is the whole candidate: its UTF-16 offsets follow from its byte offsets).
-        candidates.sort_unstable_by_key(|c| (c.start, Reverse(c.end), c.entity, c.short));
-        candidates.dedup_by_key(|c| (c.start, c.end, c.entity));
-
-        let spans = spans_of(&candidates);
-        let mut unambiguous = EntitySet::new(self.priorities.len());
-        for s in spans.iter().filter(|s| s.1 - s.0 == 1) {
-            unambiguous.insert(candidates[s.0].entity);
-        }
-        self.resolve_spans(&candidates, spans, &unambiguous, options)
+    /// The forms a [`FormSet`] stands for.
+    fn members(&self, set: FormSet) -> impl Iterator<Item = &Form> {
+        let forms = self
+            .scanners
+            .get(usize::from(set.scanner))
+            .map_or(&[][..], |s| s.forms_of(set.pattern));
+        let exact = forms
+            .get(set.exact as usize)
+            .and_then(|f| f.exact.as_deref());
+        forms.iter().filter(move |f| match (&f.exact, f.capital) {
+            (Some(e), _) => Some(&**e) == exact,
+            (None, true) => set.capital,
+            (None, false) => true,
+        })
     }
 
-    /// The matches of candidates sorted and deduplicated as [`Matcher::resolve`]
-    /// leaves them, in their spans, given the entities with an unambiguous mention in
-    /// the document (a part of a document where no candidate crosses its edges
-    /// resolves as in the whole: see `search.rs`).
+    fn resolve(&self, mut candidates: Vec<Candidate>, options: FindOptions) -> Vec<Match> {
+        let mut resolver = Resolver::new(self.priorities.len());
+        for c in &candidates {
+            resolver.add(self, c.set);
+        }
+        // Short forms count only where the entity is also mentioned in full.
+        resolver.settle();
+        candidates.retain(|c| resolver.passes(c.set));
+        candidates.sort_unstable_by_key(|c| (c.start, Reverse(c.end), c.set));
+        candidates.dedup();
+        let spans = resolver.spans(&candidates);
+        resolver.finish();
+        self.resolve_spans(&candidates, &spans, &mut resolver, options)
+    }
+
+    /// The matches of the candidates of `spans` (sorted and deduplicated as
+    /// [`Matcher::resolve`] leaves them, each span with its kind from
+    /// [`Resolver::spans`]), given a resolver that knows the whole document (a part
+    /// of a document where no candidate crosses its edges resolves as in the whole:
+    /// see `search.rs`).
     fn resolve_spans(
         &self,
         candidates: &[Candidate],
-        spans: Vec<(usize, usize)>,
-        unambiguous: &EntitySet,
+        spans: &[Span],
+        resolver: &mut Resolver,
         options: FindOptions,
     ) -> Vec<Match> {
-        let mut entities: Vec<(u32, bool)> = Vec::new();
-
         let mut out: Vec<Match> = Vec::new();
         let mut last_end = 0;
         // The form of the last match's last part (Longest).
-        let mut last_pattern = u32::MAX;
+        let mut last_pattern = None;
         // With `All`: the matches that may still contain the next one (spans come
         // sorted by start, longest first).
         let mut open: Vec<usize> = Vec::new();
-        for (from, to) in spans {
-            let first = &candidates[from];
+        for span in spans {
+            let Some(first) = candidates.get(span.first) else {
+                continue;
+            };
             if options.overlap == Overlap::Longest {
                 if first.start < last_end {
                     // Two full forms of one entity that cross ("Presiden Prabowo" and
@@ -598,17 +680,16 @@ impl Matcher {
                     // Kim" stays one "Kim Kim").
                     if first.end > last_end {
                         if let Some(prev) = out.last_mut() {
-                            let other = candidates[from..to].iter().find(|c| {
-                                c.entity as usize == prev.entity
-                                    && !c.short
-                                    && c.pattern != last_pattern
-                            });
-                            if let (false, 1, Some(c)) = (prev.short, prev.candidates.len(), other)
-                            {
-                                prev.end_byte = first.end;
-                                prev.end_utf16 = first.end16;
-                                last_end = first.end;
-                                last_pattern = c.pattern;
+                            if !prev.short && prev.candidates.len() == 1 {
+                                let other = resolver
+                                    .full_form(span.kind, prev.entity as u32)
+                                    .filter(|&p| Some(p) != last_pattern);
+                                if let Some(p) = other {
+                                    prev.end_byte = first.end;
+                                    prev.end_utf16 = first.end16;
+                                    last_end = first.end;
+                                    last_pattern = Some(p);
+                                }
                             }
                         }
                     }
@@ -616,13 +697,20 @@ impl Matcher {
                 }
                 last_end = first.end;
             }
-            entities.clear();
-            entities.extend(candidates[from..to].iter().map(|c| (c.entity, c.short)));
-            let m = self.choose(first, &mut entities, unambiguous);
-            last_pattern = candidates[from..to]
-                .iter()
-                .find(|c| c.entity as usize == m.entity)
-                .map_or(u32::MAX, |c| c.pattern);
+            let Some(chosen) = resolver.chosen(self, span.kind) else {
+                continue;
+            };
+            let m = Match {
+                start_byte: first.start,
+                end_byte: first.end,
+                start_utf16: first.start16,
+                end_utf16: first.end16,
+                entity: chosen.entity as usize,
+                short: chosen.short,
+                candidates: chosen.candidates.clone(),
+                reason: chosen.reason,
+            };
+            last_pattern = Some(chosen.pattern);
             if options.overlap == Overlap::All {
                 open.retain(|&i| out[i].end_byte > m.start_byte);
                 // A match inside a match of the same entity ("Putin" in "Vladimir
@@ -637,49 +725,250 @@ impl Matcher {
         }
         out
     }
+}
 
-    /// Picks one entity among those sharing a span: one with an unambiguous mention
-    /// in the document, then the highest priority, then the first in gazetteer order.
-    fn choose(
-        &self,
-        span: &Candidate,
-        entities: &mut [(u32, bool)],
-        unambiguous: &EntitySet,
-    ) -> Match {
-        let rank = |e: u32| {
-            let priority = self.priorities.get(e as usize).copied().unwrap_or(0.0);
-            (unambiguous.contains(e), priority)
-        };
-        entities.sort_by(|a, b| {
-            let (ua, pa) = rank(a.0);
-            let (ub, pb) = rank(b.0);
-            ub.cmp(&ua).then(pb.total_cmp(&pa)).then(a.0.cmp(&b.0))
-        });
-        let reason = match &*entities {
-            [_] => Reason::Only,
-            [first, second, ..] => {
-                let (u1, p1) = rank(first.0);
-                let (u2, p2) = rank(second.0);
-                if u1 != u2 {
-                    Reason::Mentioned
-                } else if p1 != p2 {
-                    Reason::Priority
-                } else {
-                    Reason::Order
-                }
-            }
-            [] => Reason::Only,
-        };
-        Match {
-            start_byte: span.start,
-            end_byte: span.end,
-            start_utf16: span.start16,
-            end_utf16: span.end16,
-            entity: entities[0].0 as usize,
-            short: entities[0].1,
-            candidates: Candidates::from_iter(entities.iter().map(|e| e.0 as usize)),
-            reason,
+/// One place in the text where candidates start and end together: the first of
+/// them, and what they may name (a [`Resolver`] kind).
+#[derive(Clone, Copy, Debug)]
+struct Span {
+    first: usize,
+    kind: u32,
+}
+
+/// One entity a span may name: by which form, and whether a short one.
+#[derive(Clone, Copy, Debug)]
+struct Entry {
+    entity: u32,
+    short: bool,
+    pattern: (u8, u32),
+}
+
+/// What a kind of span resolves to.
+struct Chosen {
+    entity: u32,
+    short: bool,
+    reason: Reason,
+    candidates: Candidates,
+    /// The form of the chosen entity.
+    pattern: (u8, u32),
+}
+
+/// A kind of span: the entities it may name, one entry each, sorted by entity.
+struct Kind {
+    entries: Vec<Entry>,
+    chosen: Option<Chosen>,
+}
+
+/// What resolving a document learns once for all its spans, however many times a
+/// form is found: the entities of each [`FormSet`] found, which are mentioned in
+/// full, the kinds of span (the sets found together at one place, most often one)
+/// with their entities, which entities are named unambiguously, and each kind's
+/// choice. The work is linear in the candidates plus, for each distinct set and
+/// kind, in the entities sharing its form.
+struct Resolver {
+    sets: HashMap<FormSet, u32>,
+    /// Each set's entities (after [`Resolver::settle`]: the short forms of entities
+    /// not mentioned in full left out, one entry per entity, a full form first,
+    /// sorted by entity).
+    members: Vec<Vec<Entry>>,
+    mentioned: EntitySet,
+    settled: bool,
+    /// The kind of a span of one set, by set.
+    single: Vec<u32>,
+    /// The kind of a span of several sets, by their sorted numbers.
+    several: HashMap<Vec<u32>, u32>,
+    kinds: Vec<Kind>,
+    /// Entities named by a kind of one entry (after [`Resolver::finish`]).
+    unambiguous: Option<EntitySet>,
+}
+
+impl Resolver {
+    fn new(entities: usize) -> Resolver {
+        Resolver {
+            sets: HashMap::new(),
+            members: Vec::new(),
+            mentioned: EntitySet::new(entities),
+            settled: false,
+            single: Vec::new(),
+            several: HashMap::new(),
+            kinds: Vec::new(),
+            unambiguous: None,
         }
+    }
+
+    /// Counts a candidate of `set` (before [`Resolver::settle`]).
+    fn add(&mut self, matcher: &Matcher, set: FormSet) {
+        if self.sets.contains_key(&set) {
+            return;
+        }
+        let list: Vec<Entry> = matcher
+            .members(set)
+            .map(|f| Entry {
+                entity: f.entity,
+                short: f.short,
+                pattern: set.pattern_id(),
+            })
+            .collect();
+        for e in list.iter().filter(|e| !e.short) {
+            self.mentioned.insert(e.entity);
+        }
+        self.sets.insert(set, self.members.len() as u32);
+        self.members.push(list);
+    }
+
+    /// Ends the adding: each set keeps the short forms only of entities mentioned in
+    /// full (somewhere in the document), and one entry per entity.
+    fn settle(&mut self) {
+        if self.settled {
+            return;
+        }
+        self.settled = true;
+        let mentioned = &self.mentioned;
+        for list in &mut self.members {
+            list.retain(|e| !e.short || mentioned.contains(e.entity));
+            list.sort_unstable_by_key(|e| (e.entity, e.short));
+            list.dedup_by_key(|e| e.entity);
+        }
+        self.single = vec![NONE; self.members.len()];
+    }
+
+    /// Whether a candidate of `set` names anything (after [`Resolver::settle`]).
+    fn passes(&self, set: FormSet) -> bool {
+        self.sets
+            .get(&set)
+            .is_some_and(|&i| !self.members[i as usize].is_empty())
+    }
+
+    /// The spans of candidates sorted by place (all passing), each with its kind.
+    fn spans(&mut self, candidates: &[Candidate]) -> Vec<Span> {
+        let mut spans = Vec::new();
+        let mut i = 0;
+        let mut ids = Vec::new();
+        while i < candidates.len() {
+            let (start, end) = (candidates[i].start, candidates[i].end);
+            let mut j = i;
+            ids.clear();
+            while j < candidates.len() && candidates[j].start == start && candidates[j].end == end {
+                if let Some(&id) = self.sets.get(&candidates[j].set) {
+                    ids.push(id);
+                }
+                j += 1;
+            }
+            ids.sort_unstable();
+            ids.dedup();
+            if let Some(kind) = self.kind(&ids) {
+                spans.push(Span { first: i, kind });
+            }
+            i = j;
+        }
+        spans
+    }
+
+    /// The kind of a span of the sets `ids` (sorted), made the first time.
+    fn kind(&mut self, ids: &[u32]) -> Option<u32> {
+        match ids {
+            [] => None,
+            [one] => {
+                let slot = self.single.get(*one as usize).copied()?;
+                if slot != NONE {
+                    return Some(slot);
+                }
+                let kind = self.new_kind(ids);
+                self.single[*one as usize] = kind;
+                Some(kind)
+            }
+            _ => {
+                if let Some(&kind) = self.several.get(ids) {
+                    return Some(kind);
+                }
+                let kind = self.new_kind(ids);
+                self.several.insert(ids.to_vec(), kind);
+                Some(kind)
+            }
+        }
+    }
+
+    fn new_kind(&mut self, ids: &[u32]) -> u32 {
+        let mut entries: Vec<Entry> = Vec::new();
+        for &id in ids {
+            entries.extend_from_slice(&self.members[id as usize]);
+        }
+        if ids.len() > 1 {
+            entries.sort_by_key(|e| (e.entity, e.short));
+            entries.dedup_by_key(|e| e.entity);
+        }
+        self.kinds.push(Kind {
+            entries,
+            chosen: None,
+        });
+        (self.kinds.len() - 1) as u32
+    }
+
+    /// Ends the spans: the entities that a kind of span names alone are named
+    /// unambiguously.
+    fn finish(&mut self) {
+        if self.unambiguous.is_some() {
+            return;
+        }
+        let mut unambiguous = EntitySet::new(self.mentioned.capacity());
+        for kind in &self.kinds {
+            if let [only] = &kind.entries[..] {
+                unambiguous.insert(only.entity);
+            }
+        }
+        self.unambiguous = Some(unambiguous);
+    }
+
+    /// The form by which a kind of span names `entity` in full, if it does.
+    fn full_form(&self, kind: u32, entity: u32) -> Option<(u8, u32)> {
+        let entries = &self.kinds.get(kind as usize)?.entries;
+        let i = entries.binary_search_by_key(&entity, |e| e.entity).ok()?;
+        (!entries[i].short).then_some(entries[i].pattern)
+    }
+
+    /// What a kind of span names: one with an unambiguous mention in the document,
+    /// then the highest priority, then the first in gazetteer order (after
+    /// [`Resolver::finish`]).
+    fn chosen(&mut self, matcher: &Matcher, kind: u32) -> Option<&Chosen> {
+        let unambiguous = self.unambiguous.as_ref()?;
+        let k = self.kinds.get_mut(kind as usize)?;
+        if k.chosen.is_none() {
+            let rank = |e: u32| {
+                let priority = matcher.priorities.get(e as usize).copied().unwrap_or(0.0);
+                (unambiguous.contains(e), priority)
+            };
+            let mut entries = k.entries.clone();
+            entries.sort_by(|a, b| {
+                let (ua, pa) = rank(a.entity);
+                let (ub, pb) = rank(b.entity);
+                ub.cmp(&ua)
+                    .then(pb.total_cmp(&pa))
+                    .then(a.entity.cmp(&b.entity))
+            });
+            let reason = match &entries[..] {
+                [first, second, ..] => {
+                    let (u1, p1) = rank(first.entity);
+                    let (u2, p2) = rank(second.entity);
+                    if u1 != u2 {
+                        Reason::Mentioned
+                    } else if p1 != p2 {
+                        Reason::Priority
+                    } else {
+                        Reason::Order
+                    }
+                }
+                _ => Reason::Only,
+            };
+            let first = entries.first()?;
+            k.chosen = Some(Chosen {
+                entity: first.entity,
+                short: first.short,
+                reason,
+                candidates: Candidates::from_iter(entries.iter().map(|e| e.entity as usize)),
+                pattern: first.pattern,
+            });
+        }
+        k.chosen.as_ref()
     }
 }
 
@@ -689,6 +978,11 @@ struct EntitySet(Vec<u64>);
 impl EntitySet {
     fn new(entities: usize) -> EntitySet {
         EntitySet(vec![0; entities.div_ceil(64)])
+    }
+
+    /// How many entities it can hold (a multiple of 64).
+    fn capacity(&self) -> usize {
+        self.0.len() * 64
     }
 
     fn insert(&mut self, e: u32) {
@@ -702,20 +996,6 @@ impl EntitySet {
             .get(e as usize / 64)
             .is_some_and(|w| w & 1 << (e % 64) != 0)
     }
-}
-
-/// Spans: runs of sorted candidates with the same start and end.
-fn spans_of(candidates: &[Candidate]) -> Vec<(usize, usize)> {
-    let mut spans: Vec<(usize, usize)> = Vec::new();
-    for (i, c) in candidates.iter().enumerate() {
-        match spans.last_mut() {
-            Some(s) if candidates[s.0].start == c.start && candidates[s.0].end == c.end => {
-                s.1 = i + 1
-            }
-            _ => spans.push((i, i + 1)),
-        }
-    }
-    spans
 }
 
 /// The size of the pieces a large text is scanned in.
@@ -929,6 +1209,113 @@ mod tests {
             want.sort();
             prop_assert_eq!(ours, want);
         }
+    }
+
+    /// Forms many entities share, in every case rule (folded, capitalised,
+    /// case-exact), with and without diacritics.
+    const SHARED: &[&str] = &[
+        "Kim",
+        "kim",
+        "KIM",
+        "Kim Jong",
+        "Jong Un",
+        "Kim Jong Un",
+        "UN",
+        "un",
+        "Un",
+        "São",
+        "Sao",
+        "São Paulo",
+        "Paulo",
+        "ß",
+        "SS",
+        "İ",
+        "北京",
+    ];
+
+    /// A gazetteer whose entities draw their name, aliases and short forms from
+    /// [`SHARED`], with a random case, diacritics rule and priority each.
+    fn shared_forms() -> impl Strategy<Value = String> {
+        let form = || prop::sample::select(SHARED);
+        let entity = (
+            form(),
+            prop::collection::vec(form(), 0..3),
+            prop::collection::vec(form(), 0..3),
+            0..3u8,
+            any::<bool>(),
+            0..3u8,
+        );
+        prop::collection::vec(entity, 1..14).prop_map(|list| {
+            let entities: Vec<String> = list
+                .iter()
+                .enumerate()
+                .map(|(i, (name, aliases, short, case, diacritics, priority))| {
+                    let case = ["", r#""case": "exact","#, r#""case": "fold","#][*case as usize];
+                    let diacritics = if *diacritics { "exact" } else { "fold" };
+                    format!(
+                        r#"{{"id": "e{i}", "name": {name:?}, "type": "T", {case}
+                            "aliases": {aliases:?}, "short": {short:?},
+                            "diacritics": "{diacritics}", "priority": {priority}}}"#
+                    )
+                })
+                .collect();
+            format!(r#"{{"entities": [{}]}}"#, entities.join(","))
+        })
+    }
+
+    fn shared_text() -> impl Strategy<Value = String> {
+        let piece = prop::sample::select(
+            [
+                SHARED,
+                &[" ", " ", "  ", ", ", "\n\n", "-", "Kim Kim", "x"][..],
+            ]
+            .concat(),
+        );
+        prop::collection::vec(piece, 0..30).prop_map(|v| v.join(" "))
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(
+            std::env::var("PROPTEST_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(400)
+        ))]
+
+        /// Candidates grouped by form resolve to exactly the matches of one
+        /// candidate per entity (the matcher before grouping, `reference.rs`),
+        /// found at once, in blocks, or searched a slice at a time.
+        #[test]
+        fn grouped_candidates_give_the_matches_of_one_per_entity(
+            gazetteer in shared_forms(),
+            text in shared_text(),
+            all in any::<bool>(),
+            size in 1usize..40,
+        ) {
+            let m = Matcher::new(Gazetteer::from_json(&gazetteer, "t").unwrap()).unwrap();
+            let options = FindOptions { overlap: if all { Overlap::All } else { Overlap::Longest } };
+            let found = m.find_with(&text, options);
+            prop_assert_eq!(&found, &m.find_reference(&text, options));
+            let blocks: Vec<&str> = text.split('\u{2029}').collect();
+            prop_assert_eq!(&m.find_blocks(&blocks, &mut BlockCache::new(), options), &found);
+            prop_assert_eq!(&search::tests::searched(&m, &text, size, options), &found);
+        }
+    }
+
+    #[test]
+    fn a_form_many_entities_share_is_resolved_once_and_its_list_shared() {
+        let entities: Vec<String> = (0..500)
+            .map(|i| format!(r#"{{"id": "j{i}", "name": "Jakarta", "type": "LOC"}}"#))
+            .collect();
+        let json = format!(r#"{{"entities": [{}]}}"#, entities.join(","));
+        let m = Matcher::new(Gazetteer::from_json(&json, "t").unwrap()).unwrap();
+        let text = "Jakarta, kota Jakarta. ".repeat(300);
+        let found = m.find(&text);
+        assert_eq!(found.len(), 600);
+        assert_eq!(found, m.find_reference(&text, FindOptions::default()));
+        assert!(found
+            .iter()
+            .all(|f| f.candidates.len() == 500 && f.reason == Reason::Order));
+        let lists: std::collections::HashSet<_> =
+            found.iter().map(|f| f.candidates.shared()).collect();
+        assert_eq!(lists.len(), 1, "one list for every match");
     }
 
     #[test]

@@ -77,4 +77,16 @@ fn a_truncated_answer_is_an_error_that_says_where() {
     );
     let err = flat::decode(&[4, 15, 0]).unwrap_err();
     assert_eq!(err.to_string(), "flat layout: truncated at word 0");
+    // A match that points back to the candidates of a match before the first.
+    let same_as = flat::SAME_AS_FLAG;
+    let err = flat::decode(&[4, 15, 0, 0, 1, 0, 20, 25, 0, same_as, 2]).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "flat layout: word 10 points 2 matches back, not to an earlier match"
+    );
+    let err = flat::decode(&[4, 15, 0, same_as, 0]).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "flat layout: word 4 points 0 matches back, not to an earlier match"
+    );
 }

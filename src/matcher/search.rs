@@ -31,7 +31,7 @@
 //! assert_eq!(found, m.find(text));
 //! ```
 
-use super::{spans_of, Candidate, EntitySet, FindOptions, Match, Matcher};
+use super::{Candidate, FindOptions, Match, Matcher, Resolver, Span};
 use crate::normalize::{is_combining_mark, is_ignorable, is_unspaced_script, normalises_to_mark};
 use crate::utf16::utf16_len;
 use std::cmp::Reverse;
@@ -41,18 +41,20 @@ pub struct Search {
     /// The candidates of each piece so far, sorted and deduplicated (one vector a
     /// piece: no large block to grow, and each freed once resolved).
     pieces: Vec<Vec<Candidate>>,
+    /// The spans of each piece (after [`Search::finish`]).
+    spans: Vec<Vec<Span>>,
     /// How many candidates are kept.
     kept: usize,
     /// Where the text given so far ends: bytes, UTF-16 units.
     offset: (usize, usize),
-    /// Entities mentioned in full (a short form counts only for them).
-    mentioned: EntitySet,
-    /// Entities with an unambiguous mention (after [`Search::finish`]).
-    unambiguous: Option<EntitySet>,
+    /// The document-wide facts: the entities of each form found, which are
+    /// mentioned in full (a short form counts only for them), and after
+    /// [`Search::finish`] which have an unambiguous mention.
+    resolver: Resolver,
+    /// Whether [`Search::finish`] was called.
+    finished: bool,
     /// The longest form's normalised length in bytes.
     longest: usize,
-    /// The number of entities.
-    entities: usize,
     /// The next piece [`Search::next`] resolves.
     next_piece: usize,
 }
@@ -80,12 +82,12 @@ impl Search {
     pub fn with_longest(matcher: &Matcher, longest: usize) -> Search {
         Search {
             pieces: Vec::new(),
+            spans: Vec::new(),
             kept: 0,
             offset: (0, 0),
-            mentioned: EntitySet::new(matcher.entity_count()),
-            unambiguous: None,
+            resolver: Resolver::new(matcher.entity_count()),
+            finished: false,
             longest,
-            entities: matcher.entity_count(),
             next_piece: 0,
         }
     }
@@ -99,7 +101,7 @@ impl Search {
         let (base, base16) = self.offset;
         let mut found = Vec::new();
         matcher.candidates_into(slice, (base, base16), &mut found);
-        found.sort_unstable_by_key(|c| (c.start, Reverse(c.end), c.entity, c.short));
+        found.sort_unstable_by_key(|c| (c.start, Reverse(c.end), c.set));
         let cut = if last {
             slice.len()
         } else {
@@ -109,9 +111,9 @@ impl Search {
             return 0;
         }
         found.retain(|c| c.start < base + cut);
-        found.dedup_by_key(|c| (c.start, c.end, c.entity));
-        for c in found.iter().filter(|c| !c.short) {
-            self.mentioned.insert(c.entity);
+        found.dedup();
+        for c in &found {
+            self.resolver.add(matcher, c.set);
         }
         found.shrink_to_fit();
         self.kept += found.len();
@@ -123,21 +125,19 @@ impl Search {
     /// Ends the text: after it, [`Search::next`] gives the matches. Linear in the
     /// number of candidates.
     pub fn finish(&mut self) {
-        if self.unambiguous.is_some() {
+        if self.finished {
             return;
         }
-        let mentioned = &self.mentioned;
-        let mut unambiguous = EntitySet::new(self.entities);
+        self.finished = true;
         // Short forms of entities not mentioned in full go.
+        self.resolver.settle();
         self.kept = 0;
         for piece in self.pieces.iter_mut() {
-            piece.retain(|c| !c.short || mentioned.contains(c.entity));
+            piece.retain(|c| self.resolver.passes(c.set));
             self.kept += piece.len();
-            for s in spans_of(piece).iter().filter(|s| s.1 - s.0 == 1) {
-                unambiguous.insert(piece[s.0].entity);
-            }
+            self.spans.push(self.resolver.spans(piece));
         }
-        self.unambiguous = Some(unambiguous);
+        self.resolver.finish();
     }
 
     /// The matches of the next pieces, resolving at least one piece and then until
@@ -153,15 +153,15 @@ impl Search {
         if self.next_piece >= self.pieces.len() {
             return None;
         }
-        let unambiguous = self.unambiguous.as_ref()?;
         let mut out = Vec::new();
         let mut used = 0;
         while self.next_piece < self.pieces.len() && (used == 0 || used < budget) {
             let piece = std::mem::take(&mut self.pieces[self.next_piece]);
+            let spans = std::mem::take(&mut self.spans[self.next_piece]);
             self.next_piece += 1;
             used += piece.len().max(1);
             self.kept -= piece.len();
-            out.append(&mut matcher.resolve_spans(&piece, spans_of(&piece), unambiguous, options));
+            out.append(&mut matcher.resolve_spans(&piece, &spans, &mut self.resolver, options));
         }
         Some(out)
     }
@@ -237,7 +237,7 @@ fn cuts_between(before: char, after: char) -> bool {
 const MARGIN: usize = 8;
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use super::*;
     use crate::{Gazetteer, Overlap};
     use proptest::prelude::*;
@@ -268,7 +268,12 @@ mod tests {
 
     /// The matches of `text` given in slices of `size` bytes (moved to a character
     /// boundary), each a longer one when no cut was found.
-    fn searched(m: &Matcher, text: &str, size: usize, options: FindOptions) -> Vec<Match> {
+    pub(crate) fn searched(
+        m: &Matcher,
+        text: &str,
+        size: usize,
+        options: FindOptions,
+    ) -> Vec<Match> {
         let mut search = Search::new(m);
         let mut at = 0;
         let mut len = size;

@@ -17,6 +17,61 @@ test('the flat layout fixture decodes to its matches in JavaScript (tests/flat.r
     /engine answer: candidates truncated at word 0/);
   assert.throws(() => decodeMatches([4, 15, 99, 0, 0], FIXTURE.text, FIXTURE.gazetteer.entities),
     /engine answer: entity 99 out of range/);
+  // Matches of one form share the list the answer sends once.
+  const [jakarta, again] = decodeMatches(FIXTURE.flat, FIXTURE.text, FIXTURE.gazetteer.entities).slice(-2);
+  assert.equal(again.candidates, jakarta.candidates);
+  assert.throws(() => decodeMatches([4, 15, 0, 0x200, 1], FIXTURE.text, FIXTURE.gazetteer.entities),
+    /engine answer: word 4 points 1 matches back, not to an earlier match/);
+});
+
+test('a form that 2,000 entities share: a page naming it 12,000 times (a large text, found in slices, decoded in parts) gets every match with its candidates, in the page and in a Worker', async () => {
+  const page = await blankPage(env.browser, env.url, '<article></article>');
+  const result = await page.evaluate(async () => {
+    const sorot = await import('/lib/sorot.js');
+    const { loadEngine } = await import('/lib/engine.js');
+    const gazetteer = {
+      entities: [{ id: 'ri', name: 'Indonesia', type: 'LOC' },
+        ...Array.from({ length: 2000 }, (_, i) => ({ id: `jakarta-${i}`, name: 'Jakarta', type: 'LOC', priority: i === 7 ? 1 : 0 }))],
+    };
+    const text = 'Indonesia: Jakarta, kota. '.repeat(12_000);
+    const article = document.querySelector('article');
+    article.textContent = 'Jakarta di Indonesia. '.repeat(500);
+    const out = { length: text.length, words: (await (await loadEngine({ gazetteer })).find(text)).length };
+    for (const worker of [false, true]) {
+      const hl = await sorot.createHighlighter({ gazetteer, worker });
+      const found = await hl.find(text);
+      const jakarta = found.filter((m) => m.text === 'Jakarta');
+      const h = await hl.highlight(article);
+      const entities = h.entities();
+      out[worker ? 'worker' : 'page'] = {
+        matches: found.length,
+        jakarta: jakarta.length,
+        chosen: [...new Set(jakarta.map((m) => `${m.id} ${m.reason}`))],
+        lists: jakarta.every((m) => m.candidates.length === 2000 && m.candidates[0] === 'jakarta-7'
+          && new Set(m.candidates).size === 2000),
+        drawn: h.matches.length,
+        summary: entities.map((e) => `${e.id} ${e.mentions} ${e.ambiguous} ${e.candidates.length}`),
+        card: hl.cardInfo(h.matches[0]).note,
+      };
+      h.remove();
+      hl.free();
+    }
+    return out;
+  });
+  assert.ok(result.length > 300_000, `a text of ${result.length} UTF-16 units (over the engine's 100,000 of one call)`);
+  // The list of 2,000 candidates is sent once per part of the answer (a few), not
+  // 12,000 times (24 million words): 6 words per "Indonesia", 5 per "Jakarta".
+  assert.ok(result.words <= 12_000 * (6 + 5) + 10 * 2000, `the answer is ${result.words} words`);
+  for (const got of [result.page, result.worker]) {
+    assert.equal(got.matches, 24_000);
+    assert.equal(got.jakarta, 12_000);
+    assert.deepEqual(got.chosen, ['jakarta-7 priority']);
+    assert.equal(got.lists, true);
+    assert.equal(got.drawn, 1000);
+    assert.deepEqual(got.summary, ['jakarta-7 500 true 1999', 'ri 500 false 0']);
+    assert.match(got.card, /(and|dan) 1[,.]?99\d (more|lainnya)/);
+  }
+  await page.close();
 });
 
 let env;

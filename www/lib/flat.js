@@ -9,6 +9,10 @@
 //                3 order); bit 8 set for a short form
 //   n            how many candidates follow
 //   n indexes    every entity the form could name, the chosen one first
+// When bit 9 of flags is set, no candidates follow: the match has the candidates
+// of the match n matches before it in the same answer (a form thousands of
+// entities share, named a thousand times, is sent once; answers joined end to end
+// stay valid). Matches decoded from it share one candidates array: read-only.
 //
 // This module has no dependencies: the DOM layer decodes what any engine sends.
 
@@ -20,6 +24,19 @@ export const REASONS = Object.freeze(['only', 'mentioned', 'priority', 'order'])
 
 /** Bit of `flags` set for a short form. */
 export const SHORT_FLAG = 0x100;
+
+/** Bit of `flags` set when `n` is the distance back to a match with the same candidates. */
+export const SAME_AS_FLAG = 0x200;
+
+/**
+ * Words of the match at word `i`: its header, and its candidates unless it points
+ * back to another's.
+ * @param {ArrayLike<number>} raw
+ * @param {number} i
+ */
+export function matchWords(raw, i) {
+  return HEADER_WORDS + ((raw[i + 3] & SAME_AS_FLAG) !== 0 ? 0 : raw[i + 4]);
+}
 
 /**
  * The display name of an entity in the JSON format (`name` is a string or a form
@@ -39,10 +56,10 @@ export function entityName(entity) {
 export function entityIndexes(raw) {
   const out = new Set();
   for (let i = 0; i + HEADER_WORDS <= raw.length;) {
-    const n = raw[i + 4];
+    const words = matchWords(raw, i);
     out.add(raw[i + 2]);
-    for (let k = 0; k < n && i + HEADER_WORDS + k < raw.length; k++) out.add(raw[i + HEADER_WORDS + k]);
-    i += HEADER_WORDS + n;
+    for (let k = HEADER_WORDS; k < words && i + k < raw.length; k++) out.add(raw[i + k]);
+    i += words;
   }
   return out;
 }
@@ -53,10 +70,12 @@ export function entityIndexes(raw) {
  * @param {string} text the document's text the offsets point into
  * @param {ReadonlyArray<{id: string, type: string, name: string|{text: string}}>} entities
  *   the gazetteer's entities, in its order
+ * @param {ReadonlyArray<{candidates: string[]}>} [before] the matches decoded from the
+ *   part of the same answer before `raw` (a later match may point back to them)
  * @returns {import('./highlighter.js').Match[]} sorted by position
  * @throws {Error} when the array does not follow the layout (a mismatched engine)
  */
-export function decodeMatches(raw, text, entities) {
+export function decodeMatches(raw, text, entities, before = []) {
   const matches = [];
   const bad = (what) => new Error(`engine answer: ${what} (the engine and the page use different gazetteers or versions)`);
   for (let i = 0; i < raw.length;) {
@@ -68,12 +87,20 @@ export function decodeMatches(raw, text, entities) {
     const n = raw[i + 4];
     if (!entity) throw bad(`entity ${raw[i + 2]} out of range`);
     if (end < start || end > text.length) throw bad(`span ${start}..${end} outside a text of ${text.length}`);
-    if (i + HEADER_WORDS + n > raw.length) throw bad(`candidates truncated at word ${i}`);
-    const candidates = [];
-    for (let k = 0; k < n; k++) {
-      const c = entities[raw[i + HEADER_WORDS + k]];
-      if (!c) throw bad(`candidate ${raw[i + HEADER_WORDS + k]} out of range`);
-      candidates.push(c.id);
+    let candidates;
+    if ((flags & SAME_AS_FLAG) !== 0) {
+      const at = before.length + matches.length - n;
+      const earlier = n > 0 && at >= 0 ? (at < before.length ? before[at] : matches[at - before.length]) : undefined;
+      if (!earlier) throw bad(`word ${i + 4} points ${n} matches back, not to an earlier match`);
+      candidates = earlier.candidates;
+    } else {
+      if (i + HEADER_WORDS + n > raw.length) throw bad(`candidates truncated at word ${i}`);
+      candidates = [];
+      for (let k = 0; k < n; k++) {
+        const c = entities[raw[i + HEADER_WORDS + k]];
+        if (!c) throw bad(`candidate ${raw[i + HEADER_WORDS + k]} out of range`);
+        candidates.push(c.id);
+      }
     }
     matches.push({
       start,
@@ -86,7 +113,7 @@ export function decodeMatches(raw, text, entities) {
       short: (flags & SHORT_FLAG) !== 0,
       candidates,
     });
-    i += HEADER_WORDS + n;
+    i += matchWords(raw, i);
   }
   return matches;
 }

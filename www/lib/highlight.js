@@ -215,6 +215,10 @@ export class Highlight {
     const { highlighter } = this.#context;
     /** @type {Map<string, EntitySummary>} */
     const byId = new Map();
+    // Per entity: its candidates so far, and the lists already merged (matches of
+    // one form share one list: a form thousands of entities share is merged once).
+    /** @type {Map<string, {known: Set<string>, lists: Set<string[]>}>} */
+    const merged = new Map();
     for (const m of this.matches) {
       let e = byId.get(m.id);
       if (!e) {
@@ -223,11 +227,20 @@ export class Highlight {
           typeLabel: highlighter.typeLabel(m.type, this.lang), mentions: 0, ambiguous: false, candidates: [], first: m,
         };
         byId.set(m.id, e);
+        merged.set(m.id, { known: new Set([m.id]), lists: new Set() });
       }
       e.mentions += 1;
       if (m.candidates.length > 1) {
         e.ambiguous = true;
-        for (const c of m.candidates) if (c !== m.id && !e.candidates.includes(c)) e.candidates.push(c);
+        const { known, lists } = /** @type {{known: Set<string>, lists: Set<string[]>}} */ (merged.get(m.id));
+        if (lists.has(m.candidates)) continue;
+        lists.add(m.candidates);
+        for (const c of m.candidates) {
+          if (!known.has(c)) {
+            known.add(c);
+            e.candidates.push(c);
+          }
+        }
       }
     }
     return [...byId.values()];

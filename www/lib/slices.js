@@ -2,7 +2,7 @@
 // between (the engine's scan of a large text, the DOM layer's walk and drawing):
 // no task of sorot's runs much longer than SLICE_MS.
 
-import { decodeMatches, HEADER_WORDS } from './flat.js';
+import { decodeMatches, matchWords } from './flat.js';
 
 /** The longest stretch of work (ms) before the page is let respond. */
 export const SLICE_MS = 8;
@@ -45,11 +45,12 @@ const DECODE_WORDS = 30_000;
 export async function decodeInSlices(raw, text, entitiesOf) {
   const matches = [];
   for (let i = 0, end = 0; i < raw.length; i = end) {
-    while (end < raw.length && end - i < DECODE_WORDS) end += HEADER_WORDS + raw[end + 4];
+    while (end < raw.length && end - i < DECODE_WORDS) end += matchWords(raw, end);
     // A malformed answer: decodeMatches says what is wrong with the rest.
     if (!(end <= raw.length)) end = raw.length;
     const part = raw.subarray(i, end);
-    matches.push(...decodeMatches(part, text, await entitiesOf(part)));
+    const decoded = decodeMatches(part, text, await entitiesOf(part), matches);
+    for (const m of decoded) matches.push(m);
     if (end < raw.length) await yieldToPage();
   }
   return matches;
