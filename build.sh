@@ -12,7 +12,7 @@
 #   ./build.sh eval [...] the quality benchmark on annotated news (docs/quality.md)
 #   ./build.sh bench [...] every benchmark (bench/README.md): the browser one against the
 #                         peers (its options), scan speed, scale and memory, the extension
-#   ./build.sh bench browser|scan|scale|extension|nodes [...]  one of them
+#   ./build.sh bench browser|scan|scale|extension|nodes|shared [...]  one of them
 #   ./build.sh spark      sorot as a map step on Spark in local mode (installs pyspark)
 #   ./build.sh fuzz [S] [TARGET...]  every cargo-fuzz target (fuzz/) for S seconds
 #                         (default 60), two at a time; a summary table at the end
@@ -416,8 +416,8 @@ run_eval() {
 }
 
 # ./build.sh bench [OPTIONS]: every benchmark of issues 11 and 12, one after the
-# other (the browser one takes OPTIONS); ./build.sh bench browser|scan|scale|extension
-# [OPTIONS]: one of them.
+# other (the browser one takes OPTIONS); ./build.sh bench
+# browser|scan|scale|extension|nodes|shared [OPTIONS]: one of them.
 run_bench() {
   build
   case "${1:-}" in
@@ -426,6 +426,7 @@ run_bench() {
     scale) shift; bench_native; step "scale and memory (python3 bench/scale.py $*)"; python3 bench/scale.py "$@" ;;
     extension) shift; bench_extension "$@" ;;
     nodes) shift; need_chromium; step "a page of 100,000 text nodes (node bench/nodes.mjs $*)"; node bench/nodes.mjs "$@" ;;
+    shared) shift; need_chromium; step "many entities sharing one form (node bench/shared.mjs $*)"; node bench/shared.mjs "$@" ;;
     *)
       bench_browser "$@"
       bench_native
@@ -437,6 +438,8 @@ run_bench() {
       need_chromium
       step "a page of 100,000 text nodes (node bench/nodes.mjs)"
       node bench/nodes.mjs
+      step "many entities sharing one form (node bench/shared.mjs)"
+      node bench/shared.mjs
       ;;
   esac
 }
