@@ -571,9 +571,9 @@ test('the options page saves a change of the gazetteer list only when the gazett
   await options.close();
 });
 
-test('turning off or removing a gazetteer whose entities replace those of another is refused too when the rest would pass a limit', async () => {
+test('turning off, removing or moving a gazetteer whose entities replace those of another is refused too when the rest would pass a limit; moving one that replaces nothing is saved', async () => {
   await reset();
-  const options = await open(env.page('options.html'));
+  let options = await open(env.page('options.html'));
   await options.waitForSelector('body[data-ready]');
   // b.tsv gives a.tsv's 600 entities (and so their 600 types) one type: with it, a.tsv and c.tsv load together.
   await addTsv(options, 'a.tsv', manyTypes('ta', 600), 2);
@@ -589,7 +589,85 @@ test('turning off or removing a gazetteer whose entities replace those of anothe
   await options.click(`${item} button[title^="Remove"]`);
   await until(() => options.evaluate((s) => document.querySelector(s)?.textContent.includes('Nothing was changed') === true, `#gazetteer-error-${b.id}`), 'the remove refused');
   assert.deepEqual(await getSettings(env), saved);
+  // Moving b.tsv (on) before a.tsv: a.tsv's entities would replace b.tsv's, with
+  // their 600 types: refused, the order kept.
+  // (A new options page: no error shown yet.)
   await options.close();
+  options = await open(env.page('options.html'));
+  await options.waitForSelector('body[data-ready]');
+  assert.equal(await options.isVisible(`#gazetteer-error-${b.id}`), false);
+  await options.click(`${item} button[title^="Earlier"]`);
+  assert.match(await shownError(options, `#gazetteer-error-${b.id}`, 'the error by b.tsv'), /more than 1,000 types together, the limit\. Nothing was changed\.$/);
+  assert.deepEqual(await getSettings(env), saved);
+  assert.deepEqual(await options.evaluate(() => [...document.querySelectorAll('#gazetteers li')].map((li) => li.dataset.id)),
+    saved.gazetteers.map((g) => g.id), 'the list shows the order saved');
+  // Moving c.tsv (on) before b.tsv changes no entity that wins: saved.
+  const c = saved.gazetteers[3];
+  await options.click(`#gazetteers li[data-id="${c.id}"] button[title^="Earlier"]`);
+  await until(async () => (await getSettings(env)).gazetteers[2].id === c.id, 'c.tsv moved');
+  assert.deepEqual((await getSettings(env)).gazetteers.map((g) => g.id), [saved.gazetteers[0], saved.gazetteers[1], c, b].map((g) => g.id));
+  await options.close();
+});
+
+test('a change of the settings is read and written in one step across the extension\'s pages: one made meanwhile (the popup) is kept', async () => {
+  await reset();
+  const options = await open(env.page('options.html'));
+  await options.waitForSelector('body[data-ready]');
+  const big = ['id\ttype\tname', ...Array.from({ length: 30_000 }, (_, i) => `kota${i}\tLOC\tKota Nomor ${i}`)].join('\n');
+  await addTsv(options, 'big.tsv', big, 2);
+  const [, g] = (await getSettings(env)).gazetteers;
+  const box = `#gazetteers li[data-id="${g.id}"] input[type="checkbox"]`;
+  await options.locator(box).uncheck();
+  await until(async () => (await getSettings(env)).gazetteers[1].enabled === false, 'big.tsv turned off');
+  await until(() => options.evaluate((b) => document.querySelector(b)?.checked === false, box), 'the list drawn');
+  const p = await open('https://www.kompas.com/plain');
+  const popup = await open(env.page(`popup.html?tab=${await tabId(env, p.url())}`));
+  await popup.waitForSelector('body[data-ready]');
+  assert.equal(await popup.isChecked('#site'), true);
+  await options.evaluate(() => {
+    window.__stored = [];
+    chrome.storage.onChanged.addListener((c) => {
+      const s = c.settings?.newValue;
+      if (s) window.__stored.push(`kompas ${s.sites.includes('*.kompas.com') ? 'on' : 'off'}, big.tsv ${s.gazetteers[1]?.enabled ? 'on' : 'off'}`);
+    });
+  });
+  // Another page (the control page, as the popup does) holds the settings' lock:
+  // the options page turns big.tsv on, checks it, and waits for the lock.
+  const control = await env.control();
+  await control.evaluate(() => new Promise((held) => {
+    navigator.locks.request('sorot-settings', () => { held(); return new Promise((release) => { window.__release = release; }); });
+  }));
+  const waiting = () => until(() => control.evaluate(async () => (await navigator.locks.query()).pending.length > 0), 'a change waiting for the lock');
+  await options.evaluate((b) => document.querySelector(b).click(), box);
+  await waiting();
+  // Meanwhile that page turns kompas.com off, then lets go.
+  await control.evaluate(async () => {
+    const { settings } = await chrome.storage.local.get('settings');
+    await chrome.storage.local.set({ settings: { ...settings, sites: settings.sites.filter((x) => x !== '*.kompas.com') } });
+    window.__release();
+  });
+  await until(() => options.evaluate(() => window.__stored.length === 2), 'both changes written');
+  assert.deepEqual(await options.evaluate(() => window.__stored), ['kompas off, big.tsv off', 'kompas off, big.tsv on']);
+  await until(() => options.evaluate(() => !document.getElementById('sites').value.includes('*.kompas.com')), 'the options page showing both');
+  assert.equal(await options.locator(box).isChecked(), true);
+  // The popup's switch waits alike: kompas.com on again while the lock is held,
+  // big.tsv off in the meantime, and both are kept.
+  await control.evaluate(() => new Promise((held) => {
+    navigator.locks.request('sorot-settings', () => { held(); return new Promise((release) => { window.__release = release; }); });
+  }));
+  await popup.reload();
+  await popup.waitForSelector('body[data-ready]');
+  assert.equal(await popup.isChecked('#site'), false);
+  await popup.evaluate(() => document.getElementById('site').click());
+  await waiting();
+  await control.evaluate(async () => {
+    const { settings } = await chrome.storage.local.get('settings');
+    await chrome.storage.local.set({ settings: { ...settings, gazetteers: settings.gazetteers.map((x, i) => (i === 1 ? { ...x, enabled: false } : x)) } });
+    window.__release();
+  });
+  await until(async () => (await getSettings(env)).sites.some((x) => x.includes('kompas.com')), 'kompas.com on again');
+  assert.equal((await getSettings(env)).gazetteers[1].enabled, false, 'the other change kept');
+  await Promise.all([options.close(), popup.close(), p.close()]);
 });
 
 test('stored settings this version cannot use are said at the top of the options page, and kept aside when something is saved over them', async () => {

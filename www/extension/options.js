@@ -10,7 +10,7 @@
 
 import { gazetteerText, loadEngine, DEFAULT_GAZETTEER_URL } from 'sorot/engine';
 import { api } from './api.js';
-import { exportSettings, forgetUnusableSettings, parseSettingsFile, readSettings, saveSettings, SETTINGS_KEY, UNUSABLE_KEY } from './settings.js';
+import { changeSettings, exportSettings, forgetUnusableSettings, parseSettingsFile, readSettings, SETTINGS_KEY, UNUSABLE_KEY } from './settings.js';
 import { getGazetteer, loadSource, putGazetteer } from './store.js';
 import { checkSite, DEFAULT_SITES, sitePattern } from './sites.js';
 
@@ -91,20 +91,28 @@ const inUse = (s) => JSON.stringify(s.gazetteers.filter((g) => g.enabled).map((g
  * @returns {Promise<boolean>} whether it was saved
  */
 const update = serially(async (change, report) => {
+  /** Whether `next` (made from `now`) changes the gazetteers in use to some that must be checked. */
+  const needsCheck = (now, next) => inUse(next) !== inUse(now) && next.gazetteers.some((g) => g.enabled);
   try {
     for (let tries = 0; tries < 3; tries++) {
       settings = (await readSettings()).settings;
-      let next = change(settings);
-      if (inUse(next) !== inUse(settings) && next.gazetteers.some((g) => g.enabled)) {
-        const checked = inUse(next);
-        const engine = await loadEngine({ gazetteer: await sources(next.gazetteers) });
+      const first = change(settings);
+      let checked = null;
+      if (needsCheck(settings, first)) {
+        checked = inUse(first);
+        const engine = await loadEngine({ gazetteer: await sources(first.gazetteers) });
         engine.free();
-        // Changed meanwhile (the popup): made again on what is stored now, and
-        // checked again if that changes the gazetteers in use.
-        next = change((await readSettings()).settings);
-        if (inUse(next) !== checked) continue;
       }
-      const saved = await saveSettings(next);
+      // Made again on the settings as stored now, and written in the same step (a
+      // change the popup made during the check is kept); checked again if that
+      // changes the gazetteers in use to others than those checked.
+      let stale = false;
+      const saved = await changeSettings((now) => {
+        const next = change(now);
+        stale = needsCheck(now, next) && inUse(next) !== checked;
+        return stale ? null : next;
+      });
+      if (stale || !saved) continue;
       settings = saved;
       for (const id of itemErrors.keys()) if (!saved.gazetteers.some((g) => g.id === id)) itemErrors.delete(id);
       await draw();

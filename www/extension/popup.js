@@ -5,7 +5,7 @@
 
 import { api } from './api.js';
 import { message, unwrap } from './messages.js';
-import { loadSettings, saveSettings } from './settings.js';
+import { changeSettings, loadSettings } from './settings.js';
 import { siteCovers, siteEnabled, sitePattern } from './sites.js';
 
 const $ = (id) => document.getElementById(id);
@@ -84,15 +84,12 @@ async function main() {
           showError(`sorot was not allowed to read ${host}.`);
           return;
         }
-        settings = await loadSettings();
-        settings.sites = [...settings.sites, host];
-        settings = await saveSettings(settings);
+        settings = await changeSettings((now) => ({ ...now, sites: [...now.sites, host] }));
         redraw();
       }).catch((err) => { site.checked = false; showError(err.message); });
     } else {
-      loadSettings().then(async (s) => {
-        s.sites = s.sites.filter((entry) => !siteCovers(entry, host));
-        settings = await saveSettings(s);
+      changeSettings((now) => ({ ...now, sites: now.sites.filter((entry) => !siteCovers(entry, host)) })).then((saved) => {
+        settings = saved;
         redraw();
       }).catch((err) => showError(err.message));
     }

@@ -192,6 +192,25 @@ export async function saveSettings(settings) {
   return checked;
 }
 
+/** The Web Lock every change of the stored settings holds while it reads and writes them. */
+const SETTINGS_LOCK = 'sorot-settings';
+
+/**
+ * Changes the stored settings in one step across the extension's pages (the
+ * options page, the popup): `change` is given the settings as stored and returns
+ * the new ones, or null to change nothing; no other change is written between the
+ * read and the write (a Web Lock the pages share), so none is lost.
+ * @param {(settings: object) => object|null} change
+ * @returns {Promise<object|null>} what was stored, or null
+ */
+export async function changeSettings(change) {
+  const run = async () => {
+    const next = change((await readSettings()).settings);
+    return next ? saveSettings(next) : null;
+  };
+  return globalThis.navigator?.locks ? navigator.locks.request(SETTINGS_LOCK, run) : run();
+}
+
 /** Forgets the unusable settings {@link saveSettings} kept. */
 export async function forgetUnusableSettings() {
   await api.storage.local.remove(UNUSABLE_KEY);
