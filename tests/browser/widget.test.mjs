@@ -536,3 +536,23 @@ test('the panel counts types named constructor and toString', async () => {
   assert.deepEqual(p.errors, []);
   await p.closeAll();
 });
+
+test('a name 43 places share: the panel names the first few others and how many more, and the card alike', async () => {
+  files.set('/w/cities.json', {
+    type: 'application/json',
+    body: JSON.stringify({
+      lang: 'en',
+      entities: Array.from({ length: 43 }, (_, i) => ({ id: `sj-${i}`, name: `San José ${i + 1}`, type: 'LOC', aliases: ['San José'] })),
+    }),
+  });
+  const url = page('cities.html', '<div id="r"><p>San José, lalu San José lagi.</p></div>', {
+    head: '<script type="module" src="/widget/sorot-widget.js" data-root="#r" data-gazetteer="cities.json" data-panel data-lang="en"></script>',
+  });
+  const p = await open(url);
+  await updated(p, 'r');
+  await waitIn(p, (lib) => lib.panelState()?.entities.length === 1);
+  const also = await p.evaluate(() => [...document.querySelector('[data-sorot-owner="widget-panel"]').shadowRoot.querySelectorAll('.amb')].map((e) => e.textContent));
+  assert.deepEqual(also, ['Could also be: San José 2, San José 3, San José 4, San José 5, San José 6, and 37 more']);
+  assert.deepEqual(p.errors, []);
+  await p.closeAll();
+});

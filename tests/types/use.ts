@@ -39,12 +39,15 @@ async function page(): Promise<void> {
   await h.idle();
   const stats = h.lastUpdate;
   if (stats) { const n: number = stats.blocks + stats.scanned; void n; }
-  const label: string = hl.typeLabel('PER', 'en') + h.types.PER.label + hl.title('x', h.lang);
+  const label: string = hl.typeLabel('PER', 'en') + h.types.PER.label + hl.title('x', h.lang)
+    + hl.titleList(first.candidates, 'id', 3) + hl.titleList(h.entities()[0].candidates);
   const entityId: string = hl.entity(found[0].id)?.id ?? String(hl.entityCount);
   h.remove();
   hl.free();
   void [offsets, reason, candidates, drawnWith, counts, ranges, label, entityId];
 
+  // @ts-expect-error ids are strings
+  hl.titleList([1, 2]);
   // @ts-expect-error a misspelt option
   await createHighlighter({ gazeteer: {} });
   // @ts-expect-error a renderer that does not exist

@@ -46,7 +46,8 @@ function main() {
   function report(error = null) {
     clearTimeout(reportTimer);
     reportTimer = 0;
-    const entities = h && !h.removed ? h.entities().map(({ first, ...e }) => e) : [];
+    // The other entities a form could name: the first few titles (thousands may share one).
+    const entities = h && !h.removed ? h.entities().map(({ first, ...e }) => ({ ...e, also: hl.titleList(e.candidates, h.lang) })) : [];
     const live = Boolean(h && !h.removed);
     const counts = live ? h.counts : {};
     const types = live ? h.types : {};

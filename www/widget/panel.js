@@ -187,7 +187,8 @@ export class Panel {
         byId.set(e.id, {
           id: e.id, name: e.label, type: e.type, typeLabel: e.typeLabel, mentions: e.mentions,
           url: info.url ?? null, description: info.description ?? null, ambiguous: e.ambiguous,
-          candidates: e.candidates.map((id) => hl.title(id, h.lang)), color: info.color,
+          candidates: e.candidates.map((id) => hl.title(id, h.lang)), also: hl.titleList(e.candidates, h.lang),
+          color: info.color,
           reveal: () => h.reveal(e),
         });
       }
@@ -285,7 +286,7 @@ export class Panel {
       // The entity as it is when clicked (its first mention may have moved since this draw).
       b.addEventListener('click', () => this.#entities().find((x) => x.id === e.id)?.reveal());
       li.append(b);
-      if (e.ambiguous && e.candidates.length > 0) li.append(el('div', 'amb', `${say.also}: ${e.candidates.join(', ')}`));
+      if (e.ambiguous && e.candidates.length > 0) li.append(el('div', 'amb', `${say.also}: ${e.also}`));
       li.dataset.id = e.id;
       return li;
     });
