@@ -254,7 +254,7 @@ struct Candidate {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 struct FormSet {
     /// The scanner's number.
-    scanner: u8,
+    scanner: u32,
     /// The automaton's pattern (the normalised form).
     pattern: u32,
     /// Whether the text there has a capital letter.
@@ -269,7 +269,7 @@ const NONE: u32 = u32::MAX;
 
 impl FormSet {
     /// The normalised form it matched (two sets of one pattern have the same).
-    fn pattern_id(&self) -> (u8, u32) {
+    fn pattern_id(&self) -> (u32, u32) {
         (self.scanner, self.pattern)
     }
 }
@@ -606,7 +606,7 @@ impl Matcher {
                         start16: start16 + offset.1,
                         end16: end16 + offset.1,
                         set: FormSet {
-                            scanner: number as u8,
+                            scanner: number as u32,
                             pattern,
                             capital,
                             exact,
@@ -621,7 +621,7 @@ impl Matcher {
     fn members(&self, set: FormSet) -> impl Iterator<Item = &Form> {
         let forms = self
             .scanners
-            .get(usize::from(set.scanner))
+            .get(set.scanner as usize)
             .map_or(&[][..], |s| s.forms_of(set.pattern));
         let exact = forms
             .get(set.exact as usize)
@@ -740,7 +740,7 @@ struct Span {
 struct Entry {
     entity: u32,
     short: bool,
-    pattern: (u8, u32),
+    pattern: (u32, u32),
 }
 
 /// What a kind of span resolves to.
@@ -750,7 +750,7 @@ struct Chosen {
     reason: Reason,
     candidates: Candidates,
     /// The form of the chosen entity.
-    pattern: (u8, u32),
+    pattern: (u32, u32),
 }
 
 /// A kind of span: the entities it may name, one entry each, sorted by entity.
@@ -920,7 +920,7 @@ impl Resolver {
     }
 
     /// The form by which a kind of span names `entity` in full, if it does.
-    fn full_form(&self, kind: u32, entity: u32) -> Option<(u8, u32)> {
+    fn full_form(&self, kind: u32, entity: u32) -> Option<(u32, u32)> {
         let entries = &self.kinds.get(kind as usize)?.entries;
         let i = entries.binary_search_by_key(&entity, |e| e.entity).ok()?;
         (!entries[i].short).then_some(entries[i].pattern)
