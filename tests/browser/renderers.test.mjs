@@ -435,6 +435,44 @@ test('[highlight-api] with thousands of matches, text scrolled into view inside 
   await page.close();
 });
 
+test('[highlight-api] with thousands of matches, text slotted into a closed shadow root\'s scrolled box is painted soon after the reader scrolls it (its scroll events are not seen)', async () => {
+  const para = '<p style="font-size:28px;margin:0">Kim Jong Un tiba di Moskow.</p>';
+  const page = await blankPage(env.browser, env.url, `<div id="host">${para.repeat(3000)}</div>`);
+  await page.evaluate(() => {
+    // Closed: the page keeps the root; sorot cannot see it, nor its box's scroll events.
+    window.__root = document.getElementById('host').attachShadow({ mode: 'closed' });
+    window.__root.innerHTML = '<div id="box" style="height:400px;overflow:auto"><slot></slot></div>';
+  });
+  await run(page, async (hl) => {
+    window.h = await hl.highlight(document.body, { renderer: 'highlight-api' });
+  });
+  const box = await page.evaluate(() => { const r = window.__root.getElementById('box').getBoundingClientRect(); return { x: r.x + r.width / 2, y: r.y + r.height / 2 }; });
+  await page.mouse.move(box.x, box.y);
+  // Three times: the wheel far down the box, then how long until the paragraph now
+  // in the box's middle is painted (the once-a-second check alone: 0 to 1,000 ms).
+  const waits = [];
+  for (let k = 0; k < 3; k++) {
+    await page.mouse.wheel(0, 20_000);
+    const got = await page.evaluate(async () => {
+      const b = window.__root.getElementById('box');
+      const frame = () => new Promise((r) => requestAnimationFrame(() => r()));
+      // Until the scroll has stopped moving.
+      let top = -1;
+      while (b.scrollTop !== top) { top = b.scrollTop; await frame(); await frame(); }
+      const t0 = performance.now();
+      const r = b.getBoundingClientRect();
+      const p = document.elementFromPoint(r.x + 20, r.y + r.height / 2)?.closest('p');
+      const { painted } = await import('/__test/inspect.mjs');
+      while (performance.now() - t0 < 2000 && !painted(hl.owner).some((x) => x.node.parentNode === p)) await frame();
+      return { top, index: [...document.querySelectorAll('p')].indexOf(p), ms: performance.now() - t0 };
+    });
+    assert.ok(got.index > 100 * (k + 1), `scrolled to paragraph ${got.index}`);
+    waits.push(got.ms);
+  }
+  assert.ok(waits.every((ms) => ms < 450), `painted ${waits.map((ms) => Math.round(ms)).join(', ')} ms after the scroll stopped`);
+  await page.close();
+});
+
 test('[highlight-api] with thousands of matches, a shadow root attached after highlighting (a custom element upgraded) is followed too', async () => {
   const para = '<p style="font-size:28px;margin:0">Kim Jong Un tiba di Moskow.</p>';
   const { page, result } = await inPage(`<div id="host">${para.repeat(3000)}</div>`, async (hl) => {

@@ -40,6 +40,12 @@ let renderers = 0;
 export const WINDOW_FROM = 2_000;
 /** Pieces judged together by #updateWindow. */
 const WINDOW_RUN = 256;
+/** The reader's input that may scroll (see HighlightApiRenderer's #follow). */
+const INPUT_EVENTS = ['wheel', 'touchmove', 'keydown'];
+/** The keys that scroll. */
+const SCROLL_KEYS = new Set(['ArrowUp', 'ArrowDown', 'ArrowLeft', 'ArrowRight', 'PageUp', 'PageDown', 'Home', 'End', ' ']);
+/** When after such input the painting is looked at again (ms): a smooth scroll takes a few frames. */
+const SETTLE_MS = [120, 400];
 
 /** A live Range over one piece of a Text node. */
 function liveRange(doc, seg) {
@@ -247,10 +253,25 @@ export class HighlightApiRenderer {
     const view = target.nodeType === Node.DOCUMENT_NODE ? /** @type {Document} */ (target).defaultView : null;
     view?.addEventListener('resize', schedule, { passive: true });
     const timer = view?.setInterval(schedule, 1000);
+    // The reader's own scrolling reaches the document as input (wheel, touch and key
+    // events leave shadow roots), also where the scroll event does not: in a closed
+    // shadow root. Looked at again at the next frame and once the scroll has moved
+    // (a wheel's scroll is applied after its event).
+    let settle = [];
+    const input = (event) => {
+      if (event.type === 'keydown' && !SCROLL_KEYS.has(event.key)) return;
+      schedule();
+      for (const t of settle) view?.clearTimeout(t);
+      settle = SETTLE_MS.map((ms) => view?.setTimeout(schedule, ms) ?? 0);
+    };
+    const inputs = view ? INPUT_EVENTS : [];
+    for (const type of inputs) target.addEventListener(type, input, { capture: true, passive: true });
     return () => {
       target.removeEventListener('scroll', schedule, { capture: true });
       view?.removeEventListener('resize', schedule);
       if (timer !== undefined) view?.clearInterval(timer);
+      for (const type of inputs) target.removeEventListener(type, input, { capture: true });
+      for (const t of settle) view?.clearTimeout(t);
     };
   }
 
@@ -258,7 +279,8 @@ export class HighlightApiRenderer {
    * Notes the shadow roots `node` is shown through, walking up the flat tree (a
    * slotted node to its slot, a shadow root to its host) to a node `walked` holds,
    * so that one call of render() walks each node once. (A closed shadow root's
-   * slots are not seen: text slotted into one is followed by the timer only.)
+   * slots are not seen: text slotted into one is followed by the reader's input
+   * and the timer, see #follow.)
    * @param {Node} node
    * @param {Set<Node>} walked
    */
