@@ -384,6 +384,34 @@ test('[highlight-api] a page with thousands of matches paints what is near the v
   await page.close();
 });
 
+test('[highlight-api] with thousands of matches, a jump the page makes (a link to an anchor, scrollIntoView) is painted in the first frame drawn after it', async () => {
+  const para = (i) => `<p id="p${i}" style="font-size:28px;margin:0">Kim Jong Un tiba di Moskow.</p>`;
+  const { page, result } = await inPage(Array.from({ length: 3000 }, (_, i) => para(i)).join(''), async (hl) => {
+    window.h = await hl.highlight(document.body, { renderer: 'highlight-api' });
+    const frame = () => new Promise((r) => requestAnimationFrame(() => r()));
+    await frame();
+    await frame();
+    const { painted } = await import('/__test/inspect.mjs');
+    const paintedIn = (p) => painted(hl.owner).filter((x) => x.node.parentNode === p).length;
+    // What is registered when that frame's animation callbacks are done (it is
+    // drawn right after them): a callback asked for from the scroll event, after
+    // sorot's own.
+    const atFirstFrame = (jump, p) => new Promise((resolve) => {
+      window.addEventListener('scroll', () => requestAnimationFrame(() => resolve(paintedIn(p))), { once: true });
+      jump();
+    });
+    const far = document.getElementById('p2500');
+    const farther = document.getElementById('p1200');
+    return {
+      before: [paintedIn(far), paintedIn(farther)],
+      anchor: await atFirstFrame(() => { location.hash = '#p2500'; }, far),
+      intoView: await atFirstFrame(() => farther.scrollIntoView({ block: 'center' }), farther),
+    };
+  });
+  assert.deepEqual(result, { before: [0, 0], anchor: 2, intoView: 2 });
+  await page.close();
+});
+
 test('[highlight-api] with thousands of matches, text scrolled into view inside a shadow root is painted at the next frames', async () => {
   // A scroll event does not leave its shadow root: two scrolled boxes inside one,
   // the first holding its own paragraphs, the second showing the page's through a slot.

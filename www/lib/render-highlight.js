@@ -33,8 +33,9 @@ let renderers = 0;
  * them changes, ~15 µs a range, so on a page of 100,000 text nodes adding one range
  * to 87,000 painted ones cost a 1.5 s frame, and highlighting it in slices 62 s
  * with frames up to 7 s. A few screens hold a few hundred pieces. Below it (a
- * change costs at most ~30 ms) everything is painted: nothing waits for a frame
- * after a jump, and text the page hides and shows is painted at once. The largest
+ * change costs at most ~30 ms) everything is painted: nothing waits for the page
+ * to see a scroll (the browser's own scrolling, far), and text the page hides and
+ * shows is painted at once. The largest
  * page of the shared corpus has 1,164 pieces.
  */
 export const WINDOW_FROM = 2_000;
