@@ -670,6 +670,24 @@ test('a change of the settings is read and written in one step across the extens
   await Promise.all([options.close(), popup.close(), p.close()]);
 });
 
+test('the popup names the first few other entities an ambiguous name could be, and how many more', async () => {
+  await reset();
+  const options = await open(env.page('options.html'));
+  await options.waitForSelector('body[data-ready]');
+  // Eight places named Jakarta besides the default gazetteer's: nine candidates.
+  const tsv = ['id\ttype\tname\taliases', ...Array.from({ length: 8 }, (_, i) => `jkt-${i}\tLOC\tJakarta ${i + 1}\tJakarta`)].join('\n');
+  await addTsv(options, 'jakartas.tsv', tsv, 2);
+  await options.close();
+  const p = await open('https://www.kompas.com/plain');
+  await until(async () => (await pageState(p)).pieces.some((x) => x.text === 'Jakarta'), 'Jakarta painted');
+  const popup = await open(env.page(`popup.html?tab=${await tabId(env, p.url())}`));
+  await popup.waitForSelector('body[data-ready]');
+  const title = await until(() => popup.evaluate(() => document.querySelector('#entities .entity .ambiguous')?.title ?? null), 'the ambiguous entity');
+  // In the popup's language (English), on an Indonesian page too.
+  assert.equal(title, 'Could also be: Jakarta 1, Jakarta 2, Jakarta 3, Jakarta 4, Jakarta 5, and 3 more');
+  await Promise.all([popup.close(), p.close()]);
+});
+
 test('stored settings this version cannot use are said at the top of the options page, and kept aside when something is saved over them', async () => {
   const newer = { version: 99, sites: ['*.kompas.com'], gazetteers: [], futureField: true };
   await setSettings(env, newer);

@@ -46,8 +46,9 @@ function main() {
   function report(error = null) {
     clearTimeout(reportTimer);
     reportTimer = 0;
-    // The other entities a form could name: the first few titles (thousands may share one).
-    const entities = h && !h.removed ? h.entities().map(({ first, ...e }) => ({ ...e, also: hl.titleList(e.candidates, h.lang) })) : [];
+    // The other entities a form could name, for the popup's tooltip (in English, as
+    // the popup is): the first few titles (thousands may share one).
+    const entities = h && !h.removed ? h.entities().map(({ first, ...e }) => ({ ...e, also: hl.titleList(e.candidates, 'en') })) : [];
     const live = Boolean(h && !h.removed);
     const counts = live ? h.counts : {};
     const types = live ? h.types : {};
