@@ -426,6 +426,13 @@ fn read_scanner(
                 "corrupt: a form of section SCAN names no entity",
             ));
         }
+        // One case rule a form: capitalised (bit 1) or case-exact (bit 2), not both.
+        if flags & 6 == 6 {
+            return Err(corrupt(
+                origin,
+                "corrupt: a form of section SCAN is both capitalised and case-exact",
+            ));
+        }
         exact_count += usize::from(flags & 4 != 0);
         forms.push((entity, flags));
     }
@@ -683,6 +690,25 @@ mod tests {
         let at = with_entities(crate::limits::MAX_ENTITIES as u32);
         let err = read(&at, None, "big.sorot").err().unwrap();
         assert!(err.to_string().contains("a section is missing"), "{err}");
+    }
+
+    #[test]
+    #[cfg(feature = "text")]
+    fn a_form_both_capitalised_and_case_exact_is_refused() {
+        let g = crate::Gazetteer::from_json(
+            r#"{"entities": [{"id": "un", "name": "kim", "type": "ORG", "case": "exact"}]}"#,
+            "t",
+        )
+        .unwrap();
+        let mut m = Matcher::new(g).unwrap();
+        assert!(read(&m.compile(), None, "ok.sorot").is_ok());
+        // Only a file made by hand can have both rules: the matcher checks one.
+        m.scanners[0].forms[0].capital = true;
+        let err = read(&m.compile(), None, "both.sorot").err().unwrap();
+        assert_eq!(
+            err.to_string(),
+            "both.sorot: compiled gazetteer: corrupt: a form of section SCAN is both capitalised and case-exact"
+        );
     }
 
     #[test]
