@@ -767,9 +767,11 @@ struct Kind {
 /// kind, in the entities sharing its form.
 struct Resolver {
     sets: HashMap<FormSet, u32>,
-    /// Each set's entities (after [`Resolver::settle`]: the short forms of entities
+    /// Each set's entities, as its forms give them.
+    added: Vec<Vec<Entry>>,
+    /// Each set's entities after [`Resolver::settle`]: the short forms of entities
     /// not mentioned in full left out, one entry per entity, a full form first,
-    /// sorted by entity).
+    /// sorted by entity.
     members: Vec<Vec<Entry>>,
     mentioned: EntitySet,
     settled: bool,
@@ -786,6 +788,7 @@ impl Resolver {
     fn new(entities: usize) -> Resolver {
         Resolver {
             sets: HashMap::new(),
+            added: Vec::new(),
             members: Vec::new(),
             mentioned: EntitySet::new(entities),
             settled: false,
@@ -796,7 +799,8 @@ impl Resolver {
         }
     }
 
-    /// Counts a candidate of `set` (before [`Resolver::settle`]).
+    /// Counts a candidate of `set` (a set new after [`Resolver::settle`], from a
+    /// search given more text after it was finished, reopens it).
     fn add(&mut self, matcher: &Matcher, set: FormSet) {
         if self.sets.contains_key(&set) {
             return;
@@ -812,8 +816,23 @@ impl Resolver {
         for e in list.iter().filter(|e| !e.short) {
             self.mentioned.insert(e.entity);
         }
-        self.sets.insert(set, self.members.len() as u32);
-        self.members.push(list);
+        self.sets.insert(set, self.added.len() as u32);
+        self.added.push(list);
+        self.reopen();
+    }
+
+    /// Undoes [`Resolver::settle`] and what followed (kinds, choices, the
+    /// unambiguous entities), for more candidates: the next settle, spans and
+    /// finish take them in.
+    fn reopen(&mut self) {
+        if self.settled {
+            self.settled = false;
+            self.members.clear();
+            self.single.clear();
+            self.several.clear();
+            self.kinds.clear();
+            self.unambiguous = None;
+        }
     }
 
     /// Ends the adding: each set keeps the short forms only of entities mentioned in
@@ -824,11 +843,20 @@ impl Resolver {
         }
         self.settled = true;
         let mentioned = &self.mentioned;
-        for list in &mut self.members {
-            list.retain(|e| !e.short || mentioned.contains(e.entity));
-            list.sort_unstable_by_key(|e| (e.entity, e.short));
-            list.dedup_by_key(|e| e.entity);
-        }
+        self.members = self
+            .added
+            .iter()
+            .map(|list| {
+                let mut list: Vec<Entry> = list
+                    .iter()
+                    .filter(|e| !e.short || mentioned.contains(e.entity))
+                    .copied()
+                    .collect();
+                list.sort_unstable_by_key(|e| (e.entity, e.short));
+                list.dedup_by_key(|e| e.entity);
+                list
+            })
+            .collect();
         self.single = vec![NONE; self.members.len()];
     }
 

@@ -8,8 +8,10 @@
 //! the cut and at least the longest form's length of letters and digits after it),
 //! so that each piece's candidates are those of the whole text there, and a piece
 //! resolves alone given the document-wide facts (which entities are mentioned in
-//! full, which unambiguously). Only the candidates are kept for the whole
-//! document (until their piece is resolved); the text, its normalised copies, the
+//! full, which unambiguously). Kept for the whole document: the candidates and
+//! their spans (until their piece is resolved), and the resolver's facts (an entity
+//! list per distinct form found, which for a form thousands of entities share holds
+//! thousands, and each kind of span's choice); the text, its normalised copies, the
 //! automaton's hits and the matches are one slice's or one piece's.
 //!
 //! ```
@@ -115,6 +117,13 @@ impl Search {
         for c in &found {
             self.resolver.add(matcher, c.set);
         }
+        // More text after the search was finished: the next finish() looks again
+        // at the pieces not resolved yet, with the facts of all the text.
+        if self.finished {
+            self.finished = false;
+            self.spans.clear();
+            self.resolver.reopen();
+        }
         found.shrink_to_fit();
         self.kept += found.len();
         self.pieces.push(found);
@@ -157,7 +166,11 @@ impl Search {
         let mut used = 0;
         while self.next_piece < self.pieces.len() && (used == 0 || used < budget) {
             let piece = std::mem::take(&mut self.pieces[self.next_piece]);
-            let spans = std::mem::take(&mut self.spans[self.next_piece]);
+            let spans = self
+                .spans
+                .get_mut(self.next_piece)
+                .map(std::mem::take)
+                .unwrap_or_default();
             self.next_piece += 1;
             used += piece.len().max(1);
             self.kept -= piece.len();
@@ -166,8 +179,9 @@ impl Search {
         Some(out)
     }
 
-    /// How many candidates are kept (the memory a search holds: a few dozen bytes
-    /// each, until their piece is resolved).
+    /// How many candidates are kept (most of the memory a search holds: a few dozen
+    /// bytes each, until their piece is resolved; the resolver's lists are one per
+    /// distinct form found, not per candidate).
     pub fn candidates(&self) -> usize {
         self.kept
     }
@@ -386,6 +400,29 @@ pub(super) mod tests {
                 assert_eq!(searched(&m, text, size, options), whole, "slices of {size}");
             }
         }
+    }
+
+    #[test]
+    fn text_given_after_the_search_was_finished_is_searched_too() {
+        let m = matcher();
+        let text = "Kim Jong Un pergi.";
+        let mut search = Search::new(&m);
+        search.finish();
+        assert_eq!(search.push(&m, text, true), text.len());
+        let found = search.next(&m, FindOptions::default(), 100).unwrap();
+        assert_eq!(found, m.find(text));
+        // And after some matches were taken: the rest with the facts of all the text
+        // ("Kim" counts once "Kim Jong Un" is given).
+        let mut search = Search::new(&m);
+        let first = "Paris Hilton tiba. ";
+        assert_eq!(search.push(&m, first, true), first.len());
+        let mut found = search.next(&m, FindOptions::default(), 1).unwrap();
+        search.push(&m, "Kim tiba. Kim Jong Un pergi.", true);
+        while let Some(mut part) = search.next(&m, FindOptions::default(), 1) {
+            found.append(&mut part);
+        }
+        let texts: Vec<usize> = found.iter().map(|f| f.entity).collect();
+        assert_eq!(texts, [4, 0, 0], "Paris Hilton, Kim, Kim Jong Un");
     }
 
     #[test]
