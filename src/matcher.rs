@@ -553,17 +553,19 @@ impl Matcher {
         out
     }
 
-    /// Appends the candidates of `text`, their offsets moved by `offset` (bytes,
-    /// UTF-16 code units), to `out`.
-    fn candidates_into(&self, text: &str, offset: (usize, usize), out: &mut Vec<Candidate>) {
+    /// Calls `found(number, scanner, pattern, (start, end), (start16, end16))` for
+    /// every place in `text` where a scanner's pattern matches as a whole word
+    /// (offsets into `text`: bytes, UTF-16 code units), each scanner's in the order
+    /// of their ends. The case rules are the caller's.
+    fn whole_words(
+        &self,
+        text: &str,
+        mut found: impl FnMut(usize, &Scanner, u32, (usize, usize), (usize, usize)),
+    ) {
         let bytes = text.as_bytes();
         let mut hits = Vec::new();
         for (number, scanner) in self.scanners.iter().enumerate() {
             let norm = Normalized::new(text, scanner.fold);
-            let cased = Fold {
-                case: false,
-                ..scanner.fold
-            };
             let ntext = norm.text.as_str();
             // Matches come in the order of their ends: their UTF-16 offsets are
             // counted once over the text.
@@ -576,44 +578,95 @@ impl Matcher {
                     continue;
                 }
                 for (m_start, pattern) in scanner.automaton.outputs(m_end, state) {
-                    let Some(&rules) = scanner.rules.get(pattern as usize) else {
-                        continue;
-                    };
                     if !word_starts_at(ntext, m_start, m_end) {
                         continue;
                     }
                     let Some((start, end)) = norm.original_span(m_start, m_end) else {
                         continue;
                     };
-                    let written = &text[start..end];
-                    let capital = rules & CAPITAL != 0 && written.chars().any(char::is_uppercase);
-                    let exact = if rules & EXACT != 0 {
-                        let as_written = normalize::normalize(written, cased);
-                        let forms = scanner.forms_of(pattern);
-                        let equal = |f: &Form| f.exact.as_deref() == Some(&*as_written);
-                        forms.iter().position(equal).map_or(NONE, |i| i as u32)
-                    } else {
-                        NONE
-                    };
-                    if rules & PLAIN == 0 && !capital && exact == NONE {
-                        continue;
-                    }
                     let end16 = units.units_at(bytes, end);
-                    let start16 = end16 - utf16_len(written.as_bytes());
-                    out.push(Candidate {
-                        start: start + offset.0,
-                        end: end + offset.0,
-                        start16: start16 + offset.1,
-                        end16: end16 + offset.1,
-                        set: FormSet {
-                            scanner: number as u32,
-                            pattern,
-                            capital,
-                            exact,
-                        },
-                    });
+                    let start16 = end16 - utf16_len(&bytes[start..end]);
+                    found(number, scanner, pattern, (start, end), (start16, end16));
                 }
             }
+        }
+    }
+
+    /// Appends the candidates of `text`, their offsets moved by `offset` (bytes,
+    /// UTF-16 code units), to `out`.
+    fn candidates_into(&self, text: &str, offset: (usize, usize), out: &mut Vec<Candidate>) {
+        self.whole_words(
+            text,
+            |number, scanner, pattern, (start, end), (start16, end16)| {
+                let Some(&rules) = scanner.rules.get(pattern as usize) else {
+                    return;
+                };
+                let written = &text[start..end];
+                let capital = rules & CAPITAL != 0 && written.chars().any(char::is_uppercase);
+                let exact = if rules & EXACT != 0 {
+                    let cased = Fold {
+                        case: false,
+                        ..scanner.fold
+                    };
+                    let as_written = normalize::normalize(written, cased);
+                    let equal = |f: &Form| f.exact.as_deref() == Some(&*as_written);
+                    let forms = scanner.forms_of(pattern);
+                    forms.iter().position(equal).map_or(NONE, |i| i as u32)
+                } else {
+                    NONE
+                };
+                if rules & PLAIN == 0 && !capital && exact == NONE {
+                    return;
+                }
+                out.push(Candidate {
+                    start: start + offset.0,
+                    end: end + offset.0,
+                    start16: start16 + offset.1,
+                    end16: end16 + offset.1,
+                    set: FormSet {
+                        scanner: number as u32,
+                        pattern,
+                        capital,
+                        exact,
+                    },
+                });
+            },
+        );
+    }
+
+    /// Sorts the entities that share a span (`entity` gives each one's number) as a
+    /// choice ranks them: one with an unambiguous mention in the document, then the
+    /// highest priority, then the first in gazetteer order; returns why the first
+    /// is chosen.
+    fn rank<T>(
+        &self,
+        list: &mut [T],
+        entity: impl Fn(&T) -> u32,
+        unambiguous: &EntitySet,
+    ) -> Reason {
+        let rank = |e: u32| {
+            let priority = self.priorities.get(e as usize).copied().unwrap_or(0.0);
+            (unambiguous.contains(e), priority)
+        };
+        list.sort_by(|a, b| {
+            let (a, b) = (entity(a), entity(b));
+            let (ua, pa) = rank(a);
+            let (ub, pb) = rank(b);
+            ub.cmp(&ua).then(pb.total_cmp(&pa)).then(a.cmp(&b))
+        });
+        match list {
+            [first, second, ..] => {
+                let (u1, p1) = rank(entity(first));
+                let (u2, p2) = rank(entity(second));
+                if u1 != u2 {
+                    Reason::Mentioned
+                } else if p1 != p2 {
+                    Reason::Priority
+                } else {
+                    Reason::Order
+                }
+            }
+            _ => Reason::Only,
         }
     }
 
@@ -947,6 +1000,11 @@ impl Resolver {
         self.unambiguous = Some(unambiguous);
     }
 
+    /// Whether [`Resolver::finish`] was called since the resolver was last reopened.
+    fn finished(&self) -> bool {
+        self.unambiguous.is_some()
+    }
+
     /// The form by which a kind of span names `entity` in full, if it does.
     fn full_form(&self, kind: u32, entity: u32) -> Option<(u32, u32)> {
         let entries = &self.kinds.get(kind as usize)?.entries;
@@ -961,32 +1019,8 @@ impl Resolver {
         let unambiguous = self.unambiguous.as_ref()?;
         let k = self.kinds.get_mut(kind as usize)?;
         if k.chosen.is_none() {
-            let rank = |e: u32| {
-                let priority = matcher.priorities.get(e as usize).copied().unwrap_or(0.0);
-                (unambiguous.contains(e), priority)
-            };
             let mut entries = k.entries.clone();
-            entries.sort_by(|a, b| {
-                let (ua, pa) = rank(a.entity);
-                let (ub, pb) = rank(b.entity);
-                ub.cmp(&ua)
-                    .then(pb.total_cmp(&pa))
-                    .then(a.entity.cmp(&b.entity))
-            });
-            let reason = match &entries[..] {
-                [first, second, ..] => {
-                    let (u1, p1) = rank(first.entity);
-                    let (u2, p2) = rank(second.entity);
-                    if u1 != u2 {
-                        Reason::Mentioned
-                    } else if p1 != p2 {
-                        Reason::Priority
-                    } else {
-                        Reason::Order
-                    }
-                }
-                _ => Reason::Only,
-            };
+            let reason = matcher.rank(&mut entries, |e| e.entity, unambiguous);
             let first = entries.first()?;
             k.chosen = Some(Chosen {
                 entity: first.entity,

@@ -1,15 +1,13 @@
 //! The matcher as it was before candidates were grouped by form (one candidate per
 //! entity a form could name, resolved one by one): slow where many entities share a
 //! form, but simple. The tests and the `find` fuzz target check that
-//! [`Matcher::find_with`] gives exactly its matches.
+//! [`Matcher::find_with`] gives exactly its matches. It shares with the matcher
+//! what the grouping left as it was: the whole-word scan and the ranking of the
+//! entities of a span.
 
 use std::cmp::Reverse;
 
-use super::{
-    normalize, word_ends_at, word_starts_at, Candidates, EntitySet, FindOptions, Fold, Match,
-    Matcher, Normalized, Overlap, Reason,
-};
-use crate::utf16::{utf16_len, Utf16Cursor};
+use super::{normalize, Candidates, EntitySet, FindOptions, Fold, Match, Matcher, Overlap};
 
 #[derive(Clone, Copy)]
 struct One {
@@ -75,28 +73,8 @@ impl Matcher {
                 }
                 last_end = first.end;
             }
-            let rank = |e: u32| (unambiguous.contains(e), self.priorities[e as usize]);
             let mut entities: Vec<&One> = span.iter().collect();
-            entities.sort_by(|a, b| {
-                let (ua, pa) = rank(a.entity);
-                let (ub, pb) = rank(b.entity);
-                ub.cmp(&ua)
-                    .then(pb.total_cmp(&pa))
-                    .then(a.entity.cmp(&b.entity))
-            });
-            let reason = match &entities[..] {
-                [first, second, ..] => {
-                    let ((u1, p1), (u2, p2)) = (rank(first.entity), rank(second.entity));
-                    if u1 != u2 {
-                        Reason::Mentioned
-                    } else if p1 != p2 {
-                        Reason::Priority
-                    } else {
-                        Reason::Order
-                    }
-                }
-                _ => Reason::Only,
-            };
+            let reason = self.rank(&mut entities, |e| e.entity, &unambiguous);
             let m = Match {
                 start_byte: first.start,
                 end_byte: first.end,
@@ -123,56 +101,37 @@ impl Matcher {
 
     /// A candidate per form that matches, each with its one entity.
     fn each_candidate(&self, text: &str) -> Vec<One> {
-        let bytes = text.as_bytes();
         let mut out = Vec::new();
-        let mut hits = Vec::new();
-        for (number, scanner) in self.scanners.iter().enumerate() {
-            let norm = Normalized::new(text, scanner.fold);
-            let cased = Fold {
-                case: false,
-                ..scanner.fold
-            };
-            let ntext = norm.text.as_str();
-            let mut units = Utf16Cursor::new();
-            hits.clear();
-            scanner.automaton.scan(ntext.as_bytes(), &mut hits);
-            for &(m_end, state) in &hits {
-                if !word_ends_at(ntext, m_end) {
-                    continue;
-                }
-                for (m_start, pattern) in scanner.automaton.outputs(m_end, state) {
-                    if !word_starts_at(ntext, m_start, m_end) {
+        self.whole_words(
+            text,
+            |number, scanner, pattern, (start, end), (start16, end16)| {
+                let cased = Fold {
+                    case: false,
+                    ..scanner.fold
+                };
+                let written = normalize::normalize(&text[start..end], cased);
+                let capital = text[start..end].chars().any(char::is_uppercase);
+                let p = pattern as usize;
+                let forms =
+                    &scanner.forms[scanner.starts[p] as usize..scanner.starts[p + 1] as usize];
+                for form in forms {
+                    if (form.capital && !capital)
+                        || form.exact.as_deref().is_some_and(|e| *e != *written)
+                    {
                         continue;
                     }
-                    let Some((start, end)) = norm.original_span(m_start, m_end) else {
-                        continue;
-                    };
-                    let written = normalize::normalize(&text[start..end], cased);
-                    let capital = text[start..end].chars().any(char::is_uppercase);
-                    let end16 = units.units_at(bytes, end);
-                    let start16 = end16 - utf16_len(&bytes[start..end]);
-                    let p = pattern as usize;
-                    let forms =
-                        &scanner.forms[scanner.starts[p] as usize..scanner.starts[p + 1] as usize];
-                    for form in forms {
-                        if (form.capital && !capital)
-                            || form.exact.as_deref().is_some_and(|e| *e != *written)
-                        {
-                            continue;
-                        }
-                        out.push(One {
-                            start,
-                            end,
-                            start16,
-                            end16,
-                            entity: form.entity,
-                            short: form.short,
-                            pattern: (number, pattern),
-                        });
-                    }
+                    out.push(One {
+                        start,
+                        end,
+                        start16,
+                        end16,
+                        entity: form.entity,
+                        short: form.short,
+                        pattern: (number, pattern),
+                    });
                 }
-            }
-        }
+            },
+        );
         out
     }
 }

@@ -53,8 +53,6 @@ pub struct Search {
     /// mentioned in full (a short form counts only for them), and after
     /// [`Search::finish`] which have an unambiguous mention.
     resolver: Resolver,
-    /// Whether [`Search::finish`] was called.
-    finished: bool,
     /// The longest form's normalised length in bytes.
     longest: usize,
     /// The next piece [`Search::next`] resolves.
@@ -88,7 +86,6 @@ impl Search {
             kept: 0,
             offset: (0, 0),
             resolver: Resolver::new(matcher.entity_count()),
-            finished: false,
             longest,
             next_piece: 0,
         }
@@ -114,15 +111,14 @@ impl Search {
         }
         found.retain(|c| c.start < base + cut);
         found.dedup();
-        for c in &found {
-            self.resolver.add(matcher, c.set);
-        }
         // More text after the search was finished: the next finish() looks again
         // at the pieces not resolved yet, with the facts of all the text.
-        if self.finished {
-            self.finished = false;
+        if self.resolver.finished() {
             self.spans.clear();
             self.resolver.reopen();
+        }
+        for c in &found {
+            self.resolver.add(matcher, c.set);
         }
         found.shrink_to_fit();
         self.kept += found.len();
@@ -134,10 +130,9 @@ impl Search {
     /// Ends the text: after it, [`Search::next`] gives the matches. Linear in the
     /// number of candidates.
     pub fn finish(&mut self) {
-        if self.finished {
+        if self.resolver.finished() {
             return;
         }
-        self.finished = true;
         // Short forms of entities not mentioned in full go.
         self.resolver.settle();
         self.kept = 0;
