@@ -158,7 +158,7 @@ async function main() {
         el('span', { class: 'type' }, e.typeLabel),
         el('span', { class: 'mentions' }, `×${e.mentions}`));
       if (e.ambiguous) {
-        button.append(el('span', { class: 'ambiguous', title: `Could also be: ${e.also ?? e.candidates.join(', ')}` }, '?'));
+        button.append(el('span', { class: 'ambiguous', title: `Could also be: ${e.also}` }, '?'));
       }
       button.dataset.id = e.id;
       button.addEventListener('click', () => {
