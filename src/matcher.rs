@@ -905,8 +905,7 @@ impl Resolver {
                     .filter(|e| !e.short || mentioned.contains(e.entity))
                     .copied()
                     .collect();
-                list.sort_unstable_by_key(|e| (e.entity, e.short));
-                list.dedup_by_key(|e| e.entity);
+                one_per_entity(&mut list);
                 list
             })
             .collect();
@@ -975,8 +974,7 @@ impl Resolver {
             entries.extend_from_slice(&self.members[id as usize]);
         }
         if ids.len() > 1 {
-            entries.sort_by_key(|e| (e.entity, e.short));
-            entries.dedup_by_key(|e| e.entity);
+            one_per_entity(&mut entries);
         }
         self.kinds.push(Kind {
             entries,
@@ -1032,6 +1030,12 @@ impl Resolver {
         }
         k.chosen.as_ref()
     }
+}
+
+/// Keeps one entry per entity (its full form where it has one), sorted by entity.
+fn one_per_entity(list: &mut Vec<Entry>) {
+    list.sort_unstable_by_key(|e| (e.entity, e.short));
+    list.dedup_by_key(|e| e.entity);
 }
 
 /// A set of entity numbers, one bit each.
