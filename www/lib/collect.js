@@ -55,6 +55,7 @@ const BREAK = null;
  * @typedef {object} Collected
  * @property {string} text the document's text, blocks separated by U+2029
  * @property {Text[]} nodes the Text nodes, in the order a reader meets them
+ * @property {string[]} data each node's data when collected (the text it gave)
  * @property {number[]} starts where each node's data starts in `text`
  * @property {Node[]} owners for each node, the innermost block element around it (or the root)
  * @property {Set<ShadowRoot|Document>} scopes the open shadow roots and frame documents
@@ -96,30 +97,37 @@ export class TextCollector {
     if (!this.#rootIsEditable() && !(await this.#walk(tokens, owners, scopes, pause))) return null;
     const parts = [];
     const nodes = [];
+    const data = [];
     const starts = [];
     const nodeOwners = [];
     let length = 0;
     let pendingBreak = false;
     for (let i = 0; i < tokens.length; i++) {
+      // Reading 100,000 nodes' data takes tens of ms: the page may respond meanwhile.
+      if (pause && (i & 4095) === 4095) {
+        const go = pause();
+        if (!(go === true || (await go))) return null;
+      }
       const token = tokens[i];
       if (token === BREAK) {
         if (length > 0) pendingBreak = true;
         continue;
       }
-      const data = token.data;
-      if (data.length === 0) continue;
+      const own = token.data;
+      if (own.length === 0) continue;
       if (pendingBreak) {
         parts.push(BLOCK_SEPARATOR);
         length += 1;
         pendingBreak = false;
       }
       nodes.push(token);
+      data.push(own);
       starts.push(length);
       nodeOwners.push(owners[i]);
-      parts.push(data);
-      length += data.length;
+      parts.push(own);
+      length += own.length;
     }
-    return { text: parts.join(''), nodes, starts, owners: nodeOwners, scopes };
+    return { text: parts.join(''), nodes, data, starts, owners: nodeOwners, scopes };
   }
 
   /**
@@ -298,31 +306,27 @@ function flatParent(node) {
  */
 
 /**
- * The pieces of Text nodes of every match, in one pass (matches sorted by start,
- * as the engine gives them).
+ * Where matches are in the Text nodes: a function that gives the pieces of one
+ * match at a time. Given the matches in order of start (as the engine gives them),
+ * it goes over the nodes once for all of them.
  * @param {Collected} collected
- * @param {{start: number, end: number}[]} matches
- * @param {string[]} [data] each node's data as collected (read from the nodes when
- *   not given: reading a Text node's data from the DOM costs far more than an array)
- * @returns {Segment[][]}
+ * @returns {(match: {start: number, end: number}) => Segment[]}
  */
-export function locateAll(collected, matches, data) {
-  const { nodes, starts } = collected;
-  const lengths = data ? data.map((d) => d.length) : nodes.map((n) => n.data.length);
-  const out = new Array(matches.length);
+export function locator(collected) {
+  const { nodes, starts, data } = collected;
   let j = 0;
-  for (let m = 0; m < matches.length; m++) {
-    const { start, end } = matches[m];
-    // The last node that starts at or before `start` (matches come in order).
-    if (m > 0 && start < matches[m - 1].start) j = 0;
+  let last = -1;
+  return ({ start, end }) => {
+    // The last node that starts at or before `start`.
+    if (start < last) j = 0;
+    last = start;
     while (j + 1 < nodes.length && starts[j + 1] <= start) j++;
     const segments = [];
     for (let i = j; i < nodes.length && starts[i] < end; i++) {
       const from = Math.max(start, starts[i]) - starts[i];
-      const to = Math.min(end, starts[i] + lengths[i]) - starts[i];
+      const to = Math.min(end, starts[i] + data[i].length) - starts[i];
       if (to > from) segments.push({ node: nodes[i], start: from, end: to, index: i });
     }
-    out[m] = segments;
-  }
-  return out;
+    return segments;
+  };
 }

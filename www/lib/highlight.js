@@ -6,7 +6,7 @@
 // answer that arrives after the page changed again is dropped, never drawn: its
 // offsets may point into text that is gone, and a newer update is on its way.
 
-import { TextCollector, locateAll, OWNER_ATTRIBUTE } from './collect.js';
+import { TextCollector, locator, OWNER_ATTRIBUTE } from './collect.js';
 import { Interaction } from './interact.js';
 import { Watcher } from './observe.js';
 import { RENDERERS } from './renderer.js';
@@ -366,7 +366,7 @@ export class Highlight {
     };
     const collected = await this.#collector.collect(pause);
     if (!collected) return;
-    const data = collected.nodes.map((n) => n.data);
+    const data = collected.data;
     this.#judgeFights(collected, data);
     let found;
     try {
@@ -392,16 +392,15 @@ export class Highlight {
     // Only `overlap: 'all'` nests matches.
     const depths = this.#settings.overlap === 'all' ? nestingDepths(matches) : null;
     if (!(await pause())) return false;
-    const located = locateAll(collected, matches, data);
-    if (!(await pause())) return false;
+    const locate = locator(collected);
     const old = new Map();
     for (const item of this.#items) old.set(item.key, item);
     const next = [];
     const added = [];
     for (let i = 0; i < matches.length; i++) {
-      if ((i & 511) === 511 && !(await pause())) return false;
+      if ((i & 63) === 63 && !(await pause())) return false;
       const match = matches[i];
-      const segments = located[i];
+      const segments = locate(match);
       if (segments.length === 0) continue;
       // Without `observe` nothing tells of a change made while the engine answered:
       // text that changed is not drawn. (A node the mark renderer replaced is out

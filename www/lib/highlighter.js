@@ -2,7 +2,7 @@
 // and highlights entities by asking an engine (engine.js in the page, remote.js
 // for a Worker or a port), and never imports the WebAssembly module itself.
 
-import { decodeMatches, entityIndexes, entityName } from './flat.js';
+import { entityIndexes, entityName } from './flat.js';
 import { entityTitle, messages, resolveText } from './lang.js';
 import { checkLang, checkOptions, checkPrefix, definedOnly, DEFAULTS } from './options.js';
 import { chooseRenderer } from './renderer.js';
@@ -234,9 +234,8 @@ export class Highlighter {
         raw = await current.find(text, { overlap });
       }
       if (pause && !(await pause())) return null;
-      const entities = await this.#entitiesOf(raw);
-      if (pause && !(await pause())) return null;
-      return { matches: decodeMatches(raw, text, entities), stats };
+      const matches = await decodeInSlices(raw, text, (part) => this.#entitiesOf(part), pause);
+      return matches && { matches, stats };
     };
     const handle = new Highlight(root, settings, {
       highlighter: this,

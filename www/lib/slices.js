@@ -30,7 +30,7 @@ export function yieldToPage() {
 }
 
 /** About this many words of an engine's flat answer are decoded per step. */
-const DECODE_WORDS = 30_000;
+const DECODE_WORDS = 10_000;
 
 /**
  * The matches of an engine's flat answer (flat.js), decoded a part at a time with
@@ -40,9 +40,11 @@ const DECODE_WORDS = 30_000;
  * @param {string} text the document's text
  * @param {(part: ArrayLike<number>) => Promise<ReadonlyArray<any>>} entitiesOf the
  *   entities (by index) that a part of the answer names
- * @returns {Promise<import('./highlighter.js').Match[]>}
+ * @param {() => (boolean|Promise<boolean>)} [pause] called between the parts: it may
+ *   let the page respond and says whether to go on (default: always yields, goes on)
+ * @returns {Promise<import('./highlighter.js').Match[]|null>} null when `pause` said to stop
  */
-export async function decodeInSlices(raw, text, entitiesOf) {
+export async function decodeInSlices(raw, text, entitiesOf, pause = () => yieldToPage().then(() => true)) {
   const matches = [];
   for (let i = 0, end = 0; i < raw.length; i = end) {
     while (end < raw.length && end - i < DECODE_WORDS) end += matchWords(raw, end);
@@ -51,7 +53,7 @@ export async function decodeInSlices(raw, text, entitiesOf) {
     const part = raw.subarray(i, end);
     const decoded = decodeMatches(part, text, await entitiesOf(part), matches);
     for (const m of decoded) matches.push(m);
-    if (end < raw.length) await yieldToPage();
+    if (end < raw.length && !(await pause())) return null;
   }
   return matches;
 }
