@@ -152,9 +152,12 @@ for (const renderer of RENDERERS) {
         highlights: CSS.highlights.size,
       };
     });
-    assert.deepEqual(after, { html: result.before, sameNodes: true, styles: 0, highlights: 0 });
+    // The Highlight API's style sheet stays adopted, inert, for the highlighter's
+    // next highlight() (adopting or dropping it restyles the whole page), until free().
+    assert.deepEqual(after, { html: result.before, sameNodes: true, styles: renderer === 'mark' ? 0 : 1, highlights: 0 });
     await page.click('#link b');
     assert.equal(await page.evaluate(() => window.clicks), 2);
+    assert.equal(await page.evaluate(() => { window.hl.free(); return document.querySelectorAll('style').length + document.adoptedStyleSheets.length; }), 0);
     assert.deepEqual(page.errors, []);
     await page.close();
   });
@@ -343,6 +346,52 @@ test('[highlight-api] changes nothing in the DOM and moves nothing, even with th
   await page.mouse.move(r.x + 5, r.y + r.height / 2);
   await page.locator('[data-sorot-owner] >> .card').waitFor({ state: 'visible' });
   assert.equal(await page.evaluate(() => document.body.innerHTML), bodyBefore);
+  await page.close();
+});
+
+test("[highlight-api] a highlight() after remove() takes over the highlighter's style sheet (none adopted or dropped: each restyles the whole page) and paints in it; free() takes it away", async () => {
+  const html = '<p id="main">Kim Jong Un di Moskow</p><div id="side"><p>Lavrov di Moscow</p></div>';
+  const { page, result } = await inPage(html, async (hl, sorot, inspect) => {
+    const sheets = () => [...document.adoptedStyleSheets];
+    const h1 = await hl.highlight(document.body, { renderer: 'highlight-api' });
+    const first = sheets();
+    h1.remove();
+    const removed = sheets();
+    const registered = CSS.highlights.size;
+    window.main = await hl.highlight(document.getElementById('main'), { renderer: 'highlight-api' });
+    const again = sheets();
+    // Two highlights at once, each with its own names: a second sheet.
+    window.side = await hl.highlight(document.getElementById('side'), { renderer: 'highlight-api' });
+    const both = sheets();
+    return {
+      first: first.length,
+      keptOnRemove: removed.length === 1 && removed[0] === first[0],
+      registered,
+      sameAgain: again.length === 1 && again[0] === first[0],
+      both: both.length,
+      painted: inspect.painted(hl.owner).map((p) => `${p.type}:${p.text}`),
+    };
+  });
+  assert.deepEqual(result, {
+    first: 1, keptOnRemove: true, registered: 0, sameAgain: true, both: 2,
+    painted: ['PER:Kim Jong Un', 'LOC:Moskow', 'LOC:Moscow'],
+  });
+  // Painted in the type's colour by the sheet taken over, and by the second one.
+  assert.equal(await dominantColor(page, inside(await rectOf(page, 'Kim Jong Un'))), COLORS.PER);
+  assert.equal(await dominantColor(page, inside(await rectOf(page, 'Moscow'))), COLORS.LOC);
+  // free() takes away the sheets no highlight uses; the others go with their highlights.
+  const left = await page.evaluate(() => {
+    const out = [];
+    window.side.remove();
+    out.push(document.adoptedStyleSheets.length);
+    window.hl.free();
+    out.push(document.adoptedStyleSheets.length, CSS.highlights.size > 0);
+    window.main.remove();
+    out.push(document.adoptedStyleSheets.length, CSS.highlights.size);
+    return out;
+  });
+  assert.deepEqual(left, [2, 1, true, 0, 0]);
+  assert.deepEqual(page.errors, []);
   await page.close();
 });
 

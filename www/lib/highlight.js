@@ -305,7 +305,11 @@ export class Highlight {
     return this.#removed;
   }
 
-  /** Removes the highlights, stops observing, and puts the page back exactly as it was. */
+  /**
+   * Removes the highlights, stops observing, and puts the page back exactly as it
+   * was (the Highlight API's style sheet stays adopted, inert, for the
+   * highlighter's next highlight(), until `free()`).
+   */
   remove() {
     if (this.#removed) return;
     this.#removed = true;

@@ -5,7 +5,7 @@
 import { entityIndexes, entityName } from './flat.js';
 import { entityTitle, messages, resolveText } from './lang.js';
 import { checkLang, checkOptions, checkPrefix, definedOnly, DEFAULTS } from './options.js';
-import { chooseRenderer } from './renderer.js';
+import { chooseRenderer, releaseRenderers } from './renderer.js';
 import { Highlight } from './highlight.js';
 import { newDocumentId } from './remote.js';
 import { BLOCK_SEPARATOR } from './collect.js';
@@ -286,12 +286,14 @@ export class Highlighter {
 
   /**
    * Releases the engine (in the page: its WebAssembly memory; in a Worker: the
-   * Worker ends; over a port: the port closes). Highlights already made stay
-   * until removed, and stop following changes.
+   * Worker ends; over a port: the port closes), and takes away the style sheets its
+   * removed highlights left adopted for the next highlight() (the Highlight API's).
+   * Highlights already made stay until removed, and stop following changes.
    */
   free() {
     this.#engine?.free();
     this.#engine = null;
+    releaseRenderers(this.owner);
   }
 }
 

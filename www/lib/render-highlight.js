@@ -15,17 +15,99 @@ import { checkedTypes, isTypeKey, scopeOf, SharedSheet } from './styles.js';
 let renderers = 0;
 
 /**
- * One painted piece of a Text node.
- * @typedef {object} Piece
- * @property {import('./renderer.js').RenderItem} item
- * @property {Text} node
- * @property {AbstractRange} range what is painted (a StaticRange, replaced when the text is edited)
- * @property {Highlight} highlight the Highlight it is in
- * @property {Node|null} parent the element around its text (for hit tests)
- * @property {Node|null} slot the slot its text is assigned to
- * @property {boolean} [gone] an edit of its text took it out of the painting
+ * A renderer's highlight names and their `::highlight()` style sheet, kept for the
+ * highlighter's next renderer (see {@link keptSheets}).
+ * @typedef {object} SheetSlot
+ * @property {string} name the prefix of the highlight names
+ * @property {string} types the types the rules were written for (JSON of checkedTypes)
+ * @property {SharedSheet} sheet
+ * @property {boolean} busy whether a renderer uses it
  */
 
+/**
+ * The names and style sheets of each highlighter's renderers, by owner token, kept
+ * from one highlight() to the next. Chromium restyles every element of the page
+ * when a sheet with `::highlight()` rules is adopted or dropped, whatever the rules
+ * name: 200 to 400 ms on a page of 100,000 text nodes (a sheet of ordinary rules, 20
+ * to 40 ms). So remove() leaves its sheet adopted, inert (no Highlight of its names
+ * stays registered), and the highlighter's next renderer of the same types takes
+ * over its names and sheet; {@link releaseSheets} (the highlighter's free()) takes
+ * away the sheets no renderer uses, and those in use when their renderer is removed.
+ * @type {Map<string, {slots: SheetSlot[], freed: boolean}>}
+ */
+const keptSheets = new Map();
+
+/**
+ * The highlighter is freed: takes away its kept style sheets (those still in use
+ * go when their renderer is removed).
+ * @param {string} owner the highlighter's owner token
+ */
+export function releaseSheets(owner) {
+  const kept = keptSheets.get(owner);
+  if (!kept) return;
+  kept.freed = true;
+  for (const slot of kept.slots.filter((s) => !s.busy)) dropSlot(owner, slot);
+}
+
+/** Takes a kept sheet away from the page and forgets it. */
+function dropSlot(owner, slot) {
+  const kept = keptSheets.get(owner);
+  slot.sheet.detach();
+  if (!kept) return;
+  kept.slots = kept.slots.filter((s) => s !== slot);
+  if (kept.slots.length === 0) keptSheets.delete(owner);
+}
+
+/** The rules that paint the highlights named `name-…`. */
+function highlightCss(name, checked) {
+  const rules = [];
+  for (const { key, color, text } of checked) {
+    // The page may set the colours with custom properties, on the root or the document.
+    const paint = `background-color: var(--sorot-color-${key}, ${color}); color: var(--sorot-text-${key}, ${text});`;
+    rules.push(`::highlight(${name}-t-${key}) { ${paint} }`);
+    rules.push(`::highlight(${name}-n-${key}) { ${paint}
+      text-decoration: underline 0.12em rgba(0, 0, 0, 0.55); }`);
+  }
+  rules.push(`::highlight(${name}-focus) { background-color: #1a73e8; color: #fff;
+    text-decoration: underline 0.12em #0b3d91; }`);
+  return rules.join('\n');
+}
+
+/**
+ * One painted piece of a Text node. Its range is made when first needed (when it
+ * is painted, measured or hit-tested): with more than WINDOW_FROM pieces only those
+ * near the viewport are painted, and 87,000 StaticRanges made at once for a page of
+ * 100,000 text nodes cost garbage collections of 30 to 40 ms in the drawing slices.
+ */
+class Piece {
+  /**
+   * @param {import('./renderer.js').RenderItem} item
+   * @param {Text} node
+   * @param {number} start UTF-16 offset in the node's data
+   * @param {number} end
+   * @param {Highlight} highlight the Highlight it is in
+   */
+  constructor(item, node, start, end, highlight) {
+    this.item = item;
+    this.node = node;
+    this.start = start;
+    this.end = end;
+    this.highlight = highlight;
+    /** @type {Node|null} the element around its text (for hit tests) */
+    this.parent = node.parentNode;
+    /** @type {Node|null} the slot its text is assigned to */
+    this.slot = node.assignedSlot;
+    /** @type {AbstractRange|null} its range, once made */
+    this.made = null;
+    /** an edit of its text took it out of the painting */
+    this.gone = false;
+  }
+
+  /** @type {AbstractRange} what is painted (a StaticRange, replaced when the text is edited) */
+  get range() {
+    return (this.made ??= paintedRange(this.node, this.start, this.end));
+  }
+}
 /**
  * Past this many painted pieces, only those within a screen of the viewport are in
  * the registered Highlights (see {@link HighlightApiRenderer#render}): Chromium
@@ -113,7 +195,8 @@ export class HighlightApiRenderer {
   #highlights = new Map();
   #hidden = new Set();
   #current = null;
-  #sheet;
+  /** @type {SheetSlot} its names and style sheet */
+  #slot;
   /** Pieces painted (not gone): past WINDOW_FROM, painting follows the viewport. */
   #count = 0;
   /**
@@ -147,18 +230,19 @@ export class HighlightApiRenderer {
      * Prefix of this renderer's highlight names: `NAME-t-TYPE` for a type,
      * `NAME-n-TYPE` for matches inside other matches, `NAME-focus` for the current one.
      */
-    this.name = `${owner}-${++renderers}`;
-    const rules = [];
-    for (const { key, color, text } of checkedTypes(types)) {
-      // The page may set the colours with custom properties, on the root or the document.
-      const paint = `background-color: var(--sorot-color-${key}, ${color}); color: var(--sorot-text-${key}, ${text});`;
-      rules.push(`::highlight(${this.name}-t-${key}) { ${paint} }`);
-      rules.push(`::highlight(${this.name}-n-${key}) { ${paint}
-        text-decoration: underline 0.12em rgba(0, 0, 0, 0.55); }`);
+    const checked = checkedTypes(types);
+    const key = JSON.stringify(checked);
+    let kept = keptSheets.get(owner);
+    if (!kept) keptSheets.set(owner, (kept = { slots: [], freed: false }));
+    let slot = kept.slots.find((s) => !s.busy && s.types === key);
+    if (!slot) {
+      const name = `${owner}-${++renderers}`;
+      slot = { name, types: key, sheet: new SharedSheet(highlightCss(name, checked)), busy: false };
+      kept.slots.push(slot);
     }
-    rules.push(`::highlight(${this.name}-focus) { background-color: #1a73e8; color: #fff;
-      text-decoration: underline 0.12em #0b3d91; }`);
-    this.#sheet = new SharedSheet(rules.join('\n'));
+    slot.busy = true;
+    this.#slot = slot;
+    this.name = slot.name;
   }
 
   /**
@@ -184,14 +268,12 @@ export class HighlightApiRenderer {
       const pieces = [];
       for (const seg of item.segments) {
         const doc = seg.node.ownerDocument;
-        const range = paintedRange(seg.node, seg.start, seg.end);
         const highlight = this.#highlight(doc, name, item.depth > 0 ? 1 : 0);
         // One entry per piece: in the sets of the elements around it (for hit tests).
-        /** @type {Piece} */
-        const piece = { item, node: seg.node, range, highlight, parent: seg.node.parentNode, slot: seg.node.assignedSlot };
+        const piece = new Piece(item, seg.node, seg.start, seg.end, highlight);
         this.#count += 1;
         this.#window?.order.push(piece);
-        if (this.#shown(piece)) highlight.add(range);
+        if (this.#shown(piece)) highlight.add(piece.range);
         let onNode = this.#byNode.get(seg.node);
         if (!onNode) this.#byNode.set(seg.node, (onNode = new Set()));
         onNode.add(piece);
@@ -207,7 +289,7 @@ export class HighlightApiRenderer {
         if (!scopes.has(parent)) {
           const scope = scopeOf(seg.node);
           scopes.set(parent, scope);
-          if (scope) this.#sheet.attach(scope);
+          if (scope) this.#slot.sheet.attach(scope);
           this.#noteRoots(seg.node, walked);
         }
       }
@@ -401,9 +483,12 @@ export class HighlightApiRenderer {
 
   /** Takes one piece out of the painting and of the hit tests. */
   #unpaint(piece) {
-    const { range, highlight } = piece;
-    highlight.delete(range);
-    this.#focusHighlight(range)?.delete(range);
+    const { made: range, highlight } = piece;
+    if (range) {
+      highlight.delete(range);
+      this.#focusHighlight(range)?.delete(range);
+      this.#retire(range);
+    }
     for (const key of [piece.parent, piece.slot]) {
       const set = key && this.#byElement.get(key);
       if (!set) continue;
@@ -411,7 +496,6 @@ export class HighlightApiRenderer {
       if (set.size === 0) this.#byElement.delete(key);
     }
     this.#window?.near.delete(piece);
-    this.#retire(range);
     piece.gone = true;
     this.#count -= 1;
   }
@@ -449,20 +533,23 @@ export class HighlightApiRenderer {
       const { offset, removed, added } = editOf(oldValue, afterEdit[i]);
       if (removed === 0 && added === 0) continue;
       for (const piece of [...pieces]) {
-        const { startOffset: start, endOffset: end } = piece.range;
+        const { start, end, made } = piece;
         if (end <= offset) continue; // before the edit
         if (start >= offset + removed) {
-          // After it: moves with its text.
-          const moved = paintedRange(piece.node, start + added - removed, end + added - removed);
-          piece.highlight.delete(piece.range);
+          // After it: moves with its text (a range not made yet is made where it moved to).
+          piece.start = start + added - removed;
+          piece.end = end + added - removed;
+          piece.made = null;
+          if (!made) continue;
+          const moved = piece.range;
+          piece.highlight.delete(made);
           if (this.#shown(piece)) piece.highlight.add(moved);
-          const focus = this.#focusHighlight(piece.range);
-          if (focus?.has(piece.range)) {
-            focus.delete(piece.range);
+          const focus = this.#focusHighlight(made);
+          if (focus?.has(made)) {
+            focus.delete(made);
             focus.add(moved);
           }
-          this.#retire(piece.range);
-          piece.range = moved;
+          this.#retire(made);
           continue;
         }
         this.#unpaint(piece);
@@ -633,7 +720,10 @@ export class HighlightApiRenderer {
     }
   }
 
-  /** Removes every highlight and the style sheet. */
+  /**
+   * Removes every highlight. The style sheet stays adopted for the highlighter's
+   * next renderer (see {@link keptSheets}), unless the highlighter was freed.
+   */
   remove() {
     for (const [doc, named] of this.#highlights) {
       for (const key of named.keys()) doc.defaultView?.CSS.highlights.delete(`${this.name}-${key}`);
@@ -645,7 +735,7 @@ export class HighlightApiRenderer {
     this.#count = 0;
     for (const stop of this.#roots.values()) stop?.();
     this.#roots.clear();
-    for (const pieces of this.#ranges.values()) for (const p of pieces) this.#retire(p.range);
+    for (const pieces of this.#ranges.values()) for (const p of pieces) if (p.made) this.#retire(p.made);
     for (const ranges of this.#live.values()) for (const range of ranges) this.#retire(range);
     for (const scratch of this.#scratch.values()) this.#retire(scratch);
     this.#highlights.clear();
@@ -655,7 +745,10 @@ export class HighlightApiRenderer {
     this.#byElement.clear();
     this.#scratch.clear();
     this.#current = null;
-    this.#sheet.detach();
+    if (this.#slot.busy) {
+      this.#slot.busy = false;
+      if (keptSheets.get(this.owner)?.freed !== false) dropSlot(this.owner, this.#slot);
+    }
   }
 
   /** The Highlight for `key` (`t-TYPE`, `n-TYPE` for nested matches, or `focus`) in `doc`. */

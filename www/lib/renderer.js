@@ -8,7 +8,7 @@
 // unrender([items]) when the match goes (or before its block is read again);
 // remove() ends everything. Items are only ever drawn once at a time.
 
-import { HighlightApiRenderer } from './render-highlight.js';
+import { HighlightApiRenderer, releaseSheets } from './render-highlight.js';
 import { MarkRenderer } from './render-mark.js';
 
 /**
@@ -72,4 +72,13 @@ export function chooseRenderer(name, doc) {
     throw new Error('renderer "highlight-api": this browser has no CSS Custom Highlight API (use "auto" or "mark")');
   }
   return name;
+}
+
+/**
+ * A highlighter is freed: what its renderers keep for the next one goes (the
+ * Highlight API's style sheets; those in use go when their highlights are removed).
+ * @param {string} owner the highlighter's owner token
+ */
+export function releaseRenderers(owner) {
+  releaseSheets(owner);
 }

@@ -74,10 +74,13 @@ export class SharedSheet {
    * @param {Document|ShadowRoot} scope
    */
   attach(scope) {
-    if (this.#adopted.has(scope)) return;
+    const had = this.#adopted.get(scope);
+    // Still there, unless the page took it away (a framework that sets the list).
+    if (had && (had.nodeType === Node.ELEMENT_NODE ? had.isConnected : scope.adoptedStyleSheets.includes(had))) return;
     const doc = scope.ownerDocument ?? scope;
     const view = doc.defaultView;
     if (!view) return;
+    if (!had) this.#prune();
     if ('adoptedStyleSheets' in scope && typeof view.CSSStyleSheet === 'function') {
       let sheet = this.#sheets.get(doc);
       if (!sheet) {
@@ -85,7 +88,7 @@ export class SharedSheet {
         sheet.replaceSync(this.#css);
         this.#sheets.set(doc, sheet);
       }
-      scope.adoptedStyleSheets = [...scope.adoptedStyleSheets, sheet];
+      if (!scope.adoptedStyleSheets.includes(sheet)) scope.adoptedStyleSheets = [...scope.adoptedStyleSheets, sheet];
       this.#adopted.set(scope, sheet);
     } else {
       // Browsers without constructed style sheets: a <style> element.
@@ -94,6 +97,19 @@ export class SharedSheet {
       (scope.head ?? scope.documentElement ?? scope).append(style);
       this.#adopted.set(scope, style);
     }
+  }
+
+  /**
+   * Forgets the shadow roots whose host left the page and the documents whose
+   * window is gone (a sheet kept from one highlight() to the next meets many).
+   * A host put back later gets the sheet again from attach(), not twice.
+   */
+  #prune() {
+    for (const scope of this.#adopted.keys()) {
+      const host = /** @type {ShadowRoot} */ (scope).host;
+      if ((host && !host.isConnected) || !(scope.ownerDocument ?? scope).defaultView) this.#adopted.delete(scope);
+    }
+    for (const doc of this.#sheets.keys()) if (!doc.defaultView) this.#sheets.delete(doc);
   }
 
   /** Takes the sheet away from every scope it was attached to. */
