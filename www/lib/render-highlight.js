@@ -260,6 +260,7 @@ export class HighlightApiRenderer {
    */
   render(items) {
     const scopes = new Map(); // parent node → its style scope, for this call
+    const attached = new Set(); // the scopes given the sheet in this call
     const walked = new Set(); // nodes #noteRoots went up from, in this call
     for (const item of items) {
       const type = item.match.type;
@@ -289,7 +290,10 @@ export class HighlightApiRenderer {
         if (!scopes.has(parent)) {
           const scope = scopeOf(seg.node);
           scopes.set(parent, scope);
-          if (scope) this.#slot.sheet.attach(scope);
+          if (scope && !attached.has(scope)) {
+            attached.add(scope);
+            this.#slot.sheet.attach(scope);
+          }
           this.#noteRoots(seg.node, walked);
         }
       }
