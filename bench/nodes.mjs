@@ -1,7 +1,7 @@
 // The main thread on a page of many text nodes (issue 15: "a page with 100,000 text
 // nodes completes, with the main thread never blocked more than 50 ms at a time"):
-// highlight() then remove() with each renderer, and the peers of bench/highlight.mjs
-// on the same page, in headless Chromium, the page's frames watched with
+// highlight(), remove() and highlight() again with each renderer, and the peers of
+// bench/highlight.mjs on the same page, in headless Chromium, the page's frames watched with
 // PerformanceObserver ('long-animation-frame': a frame that took over 50 ms, its
 // style and layout included; 'longtask': a task over 50 ms).
 // Usage (after ./build.sh): node bench/nodes.mjs [options] (--help lists them), or
@@ -14,7 +14,7 @@ import { setup, ROOT } from '../tests/browser/helpers.mjs';
 const { values: opt } = parseArgs({
   options: {
     nodes: { type: 'string', default: '100000' },
-    systems: { type: 'string', default: 'highlight-api,mark,mark.js,advanced-mark.js,regexp' },
+    systems: { type: 'string', default: 'highlight-api,mark,mark.js,advanced-mark.js,regexp,sheets' },
     runs: { type: 'string', default: '1' },
     profile: { type: 'boolean' },
     timeout: { type: 'string', default: '300' },
@@ -25,9 +25,11 @@ if (opt.help) {
   console.log(`usage: node bench/nodes.mjs [--nodes N] [--systems LIST] [--runs N] [--profile]
 A page of N text nodes (default 100,000) made from the demo's sample article, its
 sentences split across <a>, <b> and <i> as news pages do; highlight() then remove()
-with each of sorot's renderers (highlight-api, mark), and the peers of
+with each of sorot's renderers (highlight-api, mark), then highlight() again
+with the same highlighter ('again'), and the peers of
 bench/highlight.mjs (mark.js, advanced-mark.js, regexp: the default gazetteer's
-forms, bench/page.mjs) highlighting the same page; each in a fresh tab; prints the
+forms, bench/page.mjs) highlighting the same page, and 'sheets' (the browser's
+own cost of adopting style sheets on the page); each in a fresh tab; prints the
 frames and tasks over 50 ms. --profile adds a CPU profile and the longest frames;
 --timeout S stops a system after S seconds (default 300) and says so.`);
   process.exit(0);
@@ -64,11 +66,38 @@ async function inPage({ text, nodes, system }) {
   }
   document.body.replaceChildren(article);
   document.documentElement.getBoundingClientRect();
+  const frame = () => new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)));
+  if (system === 'sheets') {
+    // The browser's own cost, for reference: the frame after adopting a style sheet
+    // on this page (nothing highlighted), and after taking it away.
+    const sheets = {
+      'one ::highlight() rule': '::highlight(x) { background-color: yellow; }',
+      '9 ::highlight() rules': Array.from({ length: 9 }, (_, i) => `::highlight(x${i}) { background-color: yellow; }`).join('\n'),
+      ':root::highlight()': ':root::highlight(x) { background-color: yellow; }',
+      'one ::selection rule': '::selection { background-color: yellow; }',
+      'one ordinary rule': '.none { background-color: yellow; }',
+    };
+    const out = [];
+    for (const [label, css] of Object.entries(sheets)) {
+      const sheet = new CSSStyleSheet();
+      sheet.replaceSync(css);
+      await frame();
+      let t = performance.now();
+      document.adoptedStyleSheets = [sheet];
+      await frame();
+      const adopt = performance.now() - t;
+      await frame();
+      t = performance.now();
+      document.adoptedStyleSheets = [];
+      await frame();
+      out.push({ label, adopt, drop: performance.now() - t });
+    }
+    return { sheets: out };
+  }
   const peer = !['highlight-api', 'mark'].includes(system);
   const bench = peer ? await import('/__bench/page.mjs') : null;
   const hl = peer ? null : await (await import('/__sorot/sorot.js')).createHighlighter();
   if (peer) await bench.prepare({ system });
-  const frame = () => new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)));
   await frame();
   await frame();
   const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
@@ -126,9 +155,15 @@ async function inPage({ text, nodes, system }) {
     return { matches: h.matches.length };
   });
   const remove = peer ? null : await phase(async () => { h.remove(); return {}; });
+  const restored = peer ? null : document.body.innerHTML === before;
+  // The same highlighter again (the Highlight API takes over the sheet remove() left).
+  const again = peer ? null : await phase(async () => {
+    h = await hl.highlight(document.body, { renderer: system });
+    return { matches: h.matches.length };
+  });
   ticking = false;
   observer.disconnect();
-  return { textNodes, types, highlight, remove, restored: peer ? null : document.body.innerHTML === before };
+  return { textNodes, types, highlight, remove, again, restored };
 }
 
 /** The functions that took the most time of a CDP CPU profile (self time), top 15. */
@@ -182,9 +217,14 @@ try {
       }
       if (cdp) printProfile((await cdp.send('Profiler.stop')).profile);
       await page.close();
+      if (r.sheets) {
+        if (run === 0) console.log(`\nthe browser alone (sheets): the time to the next frame after a style sheet is adopted on this page, nothing highlighted, then taken away`);
+        for (const x of r.sheets) console.log(`  ${x.label.padEnd(24)} adopted ${fmt(x.adopt).padStart(5)} ms, taken away ${fmt(x.drop).padStart(5)} ms`);
+        continue;
+      }
       const label = ['highlight-api', 'mark'].includes(system) ? `sorot (${system})` : system;
       if (run === 0) console.log(`\n${label}: ${fmt(r.textNodes)} text nodes, ${fmt(r.highlight.matches)} matches (observed: ${r.types.join(', ') || 'nothing'})${r.restored === null ? '' : `; HTML restored after remove(): ${r.restored ? 'yes' : 'NO'}`}`);
-      for (const name of ['highlight', 'remove']) {
+      for (const name of ['highlight', 'remove', 'again']) {
         const p = r[name];
         if (!p) continue;
         if (opt.profile) for (const d of p.detail.sort((a, b) => b.ms - a.ms).slice(0, 8)) console.log(`      frame ${d.ms} ms: scripts ${d.scripts} ms, style and layout ${d.style} ms; ${d.top}`);
