@@ -395,6 +395,21 @@ test("[highlight-api] a highlight() after remove() takes over the highlighter's 
   await page.close();
 });
 
+test('[highlight-api] a page that resets its adopted style sheets between two highlight() calls (a framework setting the list) is painted again', async () => {
+  const { page, result } = await inPage('<p>Kim Jong Un di Moskow</p>', async (hl) => {
+    (await hl.highlight(document.body, { renderer: 'highlight-api' })).remove();
+    const own = new CSSStyleSheet();
+    own.replaceSync('p { margin: 4px; }');
+    document.adoptedStyleSheets = [own];
+    window.h = await hl.highlight(document.body, { renderer: 'highlight-api' });
+    return { sheets: document.adoptedStyleSheets.length, pageSheetFirst: document.adoptedStyleSheets[0] === own };
+  });
+  assert.deepEqual(result, { sheets: 2, pageSheetFirst: true });
+  assert.equal(await dominantColor(page, inside(await rectOf(page, 'Kim Jong Un'))), COLORS.PER);
+  assert.deepEqual(page.errors, []);
+  await page.close();
+});
+
 test('[highlight-api] a page with thousands of matches paints what is near the viewport, and the rest as it is scrolled to', async () => {
   // 3,000 paragraphs, 6,000 matches: past WINDOW_FROM (2,000) painted pieces,
   // Chromium's cost of a change to the registered highlights (~15 µs a range, per
