@@ -919,7 +919,9 @@ impl Resolver {
             .is_some_and(|&i| !self.members[i as usize].is_empty())
     }
 
-    /// The spans of candidates sorted by place (all passing), each with its kind.
+    /// The spans of candidates sorted by place, each with its kind (after
+    /// [`Resolver::settle`]; a candidate that does not pass is left out, a place
+    /// with none that passes has no span).
     fn spans(&mut self, candidates: &[Candidate]) -> Vec<Span> {
         let mut spans = Vec::new();
         let mut i = 0;
@@ -930,7 +932,9 @@ impl Resolver {
             ids.clear();
             while j < candidates.len() && candidates[j].start == start && candidates[j].end == end {
                 if let Some(&id) = self.sets.get(&candidates[j].set) {
-                    ids.push(id);
+                    if !self.members[id as usize].is_empty() {
+                        ids.push(id);
+                    }
                 }
                 j += 1;
             }

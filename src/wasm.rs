@@ -219,6 +219,14 @@ impl Engine {
         utf16_len(&slice.as_bytes()[..cut]) as u32
     }
 
+    /// Finishes a search whose text is all given a part at a time (about `budget`
+    /// candidates a call; see [`crate::Search::finish_some`]): true when done.
+    /// `searchNext` finishes what is left itself.
+    #[wasm_bindgen(js_name = searchFinish)]
+    pub fn search_finish(&self, search: &mut Search, budget: u32) -> bool {
+        search.search.finish_some(budget as usize)
+    }
+
     /// The next matches of a search whose text is all given, in the flat layout,
     /// about `budget` candidates' worth; `undefined` when it is done.
     #[wasm_bindgen(js_name = searchNext)]

@@ -130,6 +130,10 @@ test('a search in slices gives what find gives, and a 5 MB text of dense names t
     if (used === 0) size *= 2;
     else [at, size] = [at + used, 16_000];
   }
+  // Finished a part at a time (as the page does between its turns): many steps.
+  let steps = 1;
+  while (!engine.searchFinish(search, 20_000)) steps++;
+  assert.ok(steps > 10, `finished in ${steps} steps`);
   const flat = [];
   for (let part; (part = engine.searchNext(search, false, 5_000));) for (const w of part) flat.push(w);
   search.free();

@@ -29,6 +29,8 @@ const LARGE_TEXT = 100_000;
 const SLICE_TEXT = 16_000;
 /** About this many candidates resolved per step of a search. */
 const RESOLVE_STEP = 5_000;
+/** Candidates looked at per step of finishing a search (a few ms). */
+const FINISH_STEP = 20_000;
 
 // The library's assets, next to it. Written out in full (`new URL('./pkg/…',
 // import.meta.url)`) so that bundlers find and emit them.
@@ -359,6 +361,8 @@ export class LocalEngine {
         }
         await pause();
       }
+      // The document-wide facts and each piece's spans, a part at a time.
+      while (!this.#call((wasm) => wasm.searchFinish(search, FINISH_STEP))) await pause();
       const parts = [];
       let length = 0;
       for (;;) {
