@@ -397,6 +397,7 @@ export class Highlight {
     const depths = this.#settings.overlap === 'all' ? nestingDepths(matches) : null;
     if (!(await pause())) return false;
     const locate = locator(collected);
+    const observing = this.#settings.observe;
     const old = new Map();
     for (const item of this.#items) old.set(item.key, item);
     const next = [];
@@ -412,7 +413,8 @@ export class Highlight {
       if (segments.some((seg) => seg.node.data !== data[seg.index])) continue;
       const owner = collected.owners[segments[0].index];
       const depth = depths ? depths[i] : 0;
-      const key = `${segments.map((seg) => `${nodeId(seg.node)}:${seg.start}:${seg.end}`).join(',')}|${match.id}|${depth}`;
+      // What finds this drawing again at the next update (only `observe` updates).
+      const key = observing ? `${segments.map((seg) => `${nodeId(seg.node)}:${seg.start}:${seg.end}`).join(',')}|${match.id}|${depth}` : null;
       let item = old.get(key);
       if (item) {
         old.delete(key);

@@ -20,7 +20,8 @@ import { MarkRenderer } from './render-mark.js';
  * @property {number} depth how many other matches contain this one (0 with `overlap: 'longest'`)
  * @property {import('./collect.js').Segment[]} segments the pieces, in text order
  * @property {Node} owner the block element the match is in
- * @property {string} key what identifies the drawing (nodes, offsets, entity, depth)
+ * @property {string|null} key what identifies the drawing (nodes, offsets, entity,
+ *   depth) for the next update; null without `observe` (there is none)
  */
 
 /**
