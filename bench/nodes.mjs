@@ -17,6 +17,7 @@ const { values: opt } = parseArgs({
     systems: { type: 'string', default: 'highlight-api,mark,mark.js,advanced-mark.js,regexp,sheets' },
     runs: { type: 'string', default: '1' },
     profile: { type: 'boolean' },
+    gc: { type: 'boolean' },
     timeout: { type: 'string', default: '300' },
     help: { type: 'boolean', short: 'h' },
   },
@@ -31,7 +32,9 @@ bench/highlight.mjs (mark.js, advanced-mark.js, regexp: the default gazetteer's
 forms, bench/page.mjs) highlighting the same page, and 'sheets' (the browser's
 own cost of adopting style sheets on the page); each in a fresh tab; prints the
 frames and tasks over 50 ms. --profile adds a CPU profile and the longest frames;
---timeout S stops a system after S seconds (default 300) and says so.`);
+--timeout S stops a system after S seconds (default 300) and says so; --gc records
+a trace and prints the page's garbage collections in each phase, and how much of
+each long frame or task they took.`);
   process.exit(0);
 }
 const NODES = Number(opt.nodes);
@@ -124,7 +127,7 @@ async function inPage({ text, nodes, system }) {
     await frame();
     await new Promise((resolve) => setTimeout(resolve, 300));
   };
-  const phase = async (work) => {
+  const phase = async (name, work) => {
     // The bench's own work (the count of text nodes, the observers: 40 to 60 ms on
     // this page) ends in a task before the call: a long task or frame that ended
     // before it is not counted.
@@ -134,6 +137,7 @@ async function inPage({ text, nodes, system }) {
     worstGap = 0;
     lastTick = performance.now();
     const t0 = performance.now();
+    performance.mark(`sorot-bench:${name}`); // for --gc: the trace's clock against the page's
     const result = await work();
     const ms = performance.now() - t0;
     await settle();
@@ -145,25 +149,39 @@ async function inPage({ text, nodes, system }) {
       top: [...(e.scripts ?? [])].sort((a, b) => b.duration - a.duration).slice(0, 2).map((x) => `${x.invoker || x.invokerType} ${Math.round(x.duration)} ms (${String(x.sourceFunctionName || '')}@${String(x.sourceURL || '').split('/').pop()})`).join('; '),
     }));
     const pick = (type) => entries.filter((e) => e.entryType === type && e.startTime + e.duration >= t0).map((e) => Math.round(e.duration));
-    return { ms, detail, frames: pick('long-animation-frame'), tasks: pick('longtask'), worstGap, ...result };
+    const longs = entries.filter((e) => e.startTime + e.duration >= t0 && e.duration > 50).map((e) => ({ type: e.entryType, start: e.startTime, ms: e.duration }));
+    return { t0, end: performance.now(), ms, detail, longs, frames: pick('long-animation-frame'), tasks: pick('longtask'), worstGap, ...result };
   };
   let h;
   const before = document.body.innerHTML;
-  const highlight = await phase(async () => {
+  const highlight = await phase('highlight', async () => {
     if (peer) return { matches: (await bench.execute()).highlights };
     h = await hl.highlight(document.body, { renderer: system });
     return { matches: h.matches.length };
   });
-  const remove = peer ? null : await phase(async () => { h.remove(); return {}; });
+  const remove = peer ? null : await phase('remove', async () => { h.remove(); return {}; });
   const restored = peer ? null : document.body.innerHTML === before;
   // The same highlighter again (the Highlight API takes over the sheet remove() left).
-  const again = peer ? null : await phase(async () => {
+  const again = peer ? null : await phase('again', async () => {
     h = await hl.highlight(document.body, { renderer: system });
     return { matches: h.matches.length };
   });
   ticking = false;
   observer.disconnect();
   return { textNodes, types, highlight, remove, again, restored };
+}
+
+/**
+ * The page's garbage collections (V8's MinorGC and MajorGC on its main thread) in
+ * a trace, on the page's clock (performance.now()), from the bench's marks.
+ */
+function collections(trace) {
+  const events = trace.traceEvents ?? trace;
+  const mark = events.find((e) => e.name?.startsWith('sorot-bench:') && e.args?.data?.startTime !== undefined);
+  if (!mark) return [];
+  const offset = mark.ts / 1000 - mark.args.data.startTime;
+  return events.filter((e) => e.ph === 'X' && e.pid === mark.pid && e.tid === mark.tid && (e.name === 'MinorGC' || e.name === 'MajorGC'))
+    .map((e) => ({ name: e.name, start: e.ts / 1000 - offset, ms: e.dur / 1000 }));
 }
 
 /** The functions that took the most time of a CDP CPU profile (self time), top 15. */
@@ -198,6 +216,7 @@ try {
       const page = await env.browser.newPage();
       await page.goto(`${env.url}__blank.html`);
       const cdp = opt.profile ? await page.context().newCDPSession(page) : null;
+      if (opt.gc) await env.browser.startTracing(page, { categories: ['v8', 'disabled-by-default-v8.gc', 'blink.user_timing'] });
       if (cdp) {
         await cdp.send('Profiler.enable');
         await cdp.send('Profiler.setSamplingInterval', { interval: 1000 });
@@ -216,6 +235,7 @@ try {
         break;
       }
       if (cdp) printProfile((await cdp.send('Profiler.stop')).profile);
+      const gcs = opt.gc ? collections(JSON.parse((await env.browser.stopTracing()).toString())) : null;
       await page.close();
       if (r.sheets) {
         if (run === 0) console.log(`\nthe browser alone (sheets): the time to the next frame after a style sheet is adopted on this page, nothing highlighted, then taken away`);
@@ -229,6 +249,19 @@ try {
         if (!p) continue;
         if (opt.profile) for (const d of p.detail.sort((a, b) => b.ms - a.ms).slice(0, 8)) console.log(`      frame ${d.ms} ms: scripts ${d.scripts} ms, style and layout ${d.style} ms; ${d.top}`);
         console.log(`  ${name.padEnd(9)} ${fmt(p.ms).padStart(7)} ms; frames over 50 ms: ${list(p.frames)}; tasks over 50 ms: ${list(p.tasks)}; longest wait of a 10 ms timer ${fmt(p.worstGap)} ms`);
+        if (gcs) {
+          const inside = (from, to) => gcs.filter((g) => g.start < to && g.start + g.ms > from);
+          const all = inside(p.t0, p.end);
+          const sum = (xs) => xs.reduce((n, g) => n + g.ms, 0);
+          const minor = all.filter((g) => g.name === 'MinorGC');
+          const major = all.filter((g) => g.name === 'MajorGC');
+          const longest = (xs) => (xs.length ? `, longest ${fmt(Math.max(...xs.map((g) => g.ms)))} ms` : '');
+          console.log(`            garbage collections: ${minor.length} minor, ${fmt(sum(minor))} ms${longest(minor)}; ${major.length} major, ${fmt(sum(major))} ms${longest(major)}`);
+          for (const l of p.longs) {
+            const own = inside(l.start, l.start + l.ms);
+            if (own.length > 0) console.log(`            the ${fmt(l.ms)} ms ${l.type === 'longtask' ? 'task' : 'frame'}: ${own.map((g) => `${g.name} ${fmt(g.ms)} ms`).join(', ')}`);
+          }
+        }
       }
     }
   }
