@@ -142,14 +142,16 @@ async function inPage({ text, nodes, system }) {
     const ms = performance.now() - t0;
     await settle();
     entries.push(...observer.takeRecords());
-    const detail = entries.filter((e) => e.entryType === 'long-animation-frame' && e.startTime + e.duration >= t0).map((e) => ({
+    // What ended after the call began (both observers report only entries over 50 ms).
+    const seen = entries.filter((e) => e.startTime + e.duration >= t0);
+    const detail = seen.filter((e) => e.entryType === 'long-animation-frame').map((e) => ({
       ms: Math.round(e.duration),
       scripts: Math.round((e.scripts ?? []).reduce((n, x) => n + x.duration, 0)),
       style: Math.round(e.styleAndLayoutStart ? e.startTime + e.duration - e.styleAndLayoutStart : 0),
       top: [...(e.scripts ?? [])].sort((a, b) => b.duration - a.duration).slice(0, 2).map((x) => `${x.invoker || x.invokerType} ${Math.round(x.duration)} ms (${String(x.sourceFunctionName || '')}@${String(x.sourceURL || '').split('/').pop()})`).join('; '),
     }));
-    const pick = (type) => entries.filter((e) => e.entryType === type && e.startTime + e.duration >= t0).map((e) => Math.round(e.duration));
-    const longs = entries.filter((e) => e.startTime + e.duration >= t0 && e.duration > 50).map((e) => ({ type: e.entryType, start: e.startTime, ms: e.duration }));
+    const pick = (type) => seen.filter((e) => e.entryType === type).map((e) => Math.round(e.duration));
+    const longs = seen.map((e) => ({ type: e.entryType, start: e.startTime, ms: e.duration }));
     return { t0, end: performance.now(), ms, detail, longs, frames: pick('long-animation-frame'), tasks: pick('longtask'), worstGap, ...result };
   };
   let h;

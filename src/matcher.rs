@@ -914,9 +914,12 @@ impl Resolver {
 
     /// Whether a candidate of `set` names anything (after [`Resolver::settle`]).
     fn passes(&self, set: FormSet) -> bool {
-        self.sets
-            .get(&set)
-            .is_some_and(|&i| !self.members[i as usize].is_empty())
+        self.sets.get(&set).is_some_and(|&i| self.names_any(i))
+    }
+
+    /// Whether the set numbered `id` names anything (after [`Resolver::settle`]).
+    fn names_any(&self, id: u32) -> bool {
+        !self.members[id as usize].is_empty()
     }
 
     /// The spans of candidates sorted by place, each with its kind (after
@@ -932,7 +935,7 @@ impl Resolver {
             ids.clear();
             while j < candidates.len() && candidates[j].start == start && candidates[j].end == end {
                 if let Some(&id) = self.sets.get(&candidates[j].set) {
-                    if !self.members[id as usize].is_empty() {
+                    if self.names_any(id) {
                         ids.push(id);
                     }
                 }

@@ -61,9 +61,9 @@ const MAX_FIGHTS = 3;
 const FIGHT_WINDOW_MS = 500;
 
 /** The text of one block (its own Text nodes, not those of blocks inside it) in a collected read. */
-function blockText(collected, data, block) {
+function blockText(collected, block) {
   let text = '';
-  for (let i = 0; i < collected.owners.length; i++) if (collected.owners[i] === block) text += data[i];
+  for (let i = 0; i < collected.owners.length; i++) if (collected.owners[i] === block) text += collected.data[i];
   return text;
 }
 
@@ -105,7 +105,7 @@ export class Highlight {
   #fights = new WeakMap(); // block → {count, at}
   /** @type {Map<Node, string>} blocks whose drawn nodes the page changed → their text when drawn */
   #suspects = new Map();
-  #drawn = null; // {collected, data} of the last draw
+  #drawn = null; // what the last draw collected
   #removed = false;
   #generation = 0;
   #running = null; // the update in flight
@@ -370,8 +370,7 @@ export class Highlight {
     };
     const collected = await this.#collector.collect(pause);
     if (!collected) return;
-    const data = collected.data;
-    this.#judgeFights(collected, data);
+    this.#judgeFights(collected);
     let found;
     try {
       found = await this.#context.find(collected.text, pause);
@@ -381,7 +380,7 @@ export class Highlight {
       return;
     }
     if (!found || !current() || this.#watcher?.takePending()) return; // a newer update redraws
-    if (!(await this.#draw(collected, data, found, pause))) return;
+    if (!(await this.#draw(collected, found, pause))) return;
     this.#follow(collected.scopes);
     if (changed) this.#settings.onUpdate?.(this);
   }
@@ -391,7 +390,7 @@ export class Highlight {
    * drawn so far is kept track of, and the next update draws the rest).
    * @returns {Promise<boolean>} whether it drew everything
    */
-  async #draw(collected, data, { matches, stats }, pause) {
+  async #draw(collected, { matches, stats }, pause) {
     const renderer = this.#renderer;
     // Only `overlap: 'all'` nests matches.
     const depths = this.#settings.overlap === 'all' ? nestingDepths(matches) : null;
@@ -410,7 +409,7 @@ export class Highlight {
       // Without `observe` nothing tells of a change made while the engine answered:
       // text that changed is not drawn. (A node the mark renderer replaced is out
       // of the page but unchanged: its marks stand for it.)
-      if (segments.some((seg) => seg.node.data !== data[seg.index])) continue;
+      if (segments.some((seg) => seg.node.data !== collected.data[seg.index])) continue;
       const owner = collected.owners[segments[0].index];
       const depth = depths ? depths[i] : 0;
       // What finds this drawing again at the next update (only `observe` updates).
@@ -450,7 +449,7 @@ export class Highlight {
     const toDraw = added.filter((item) => (this.#fights.get(item.owner)?.count ?? 0) < MAX_FIGHTS);
     if (!(await slices(toDraw, (part) => { renderer.render(part); for (const item of part) drawn.add(item); }))) return stopped();
     this.#items = next;
-    this.#drawn = { collected, data };
+    this.#drawn = collected;
     // Each match's `ranges` and `elements` are read from the renderer when asked for.
     this.matches = next.map((item) => item.match);
     if (stats) this.lastUpdate = stats;
@@ -462,11 +461,11 @@ export class Highlight {
    * text stayed the same (its marks were taken out); a block whose text changed
    * was edited, and its count starts again.
    */
-  #judgeFights(collected, data) {
+  #judgeFights(collected) {
     if (this.#suspects.size === 0) return;
     const now = performance.now();
     for (const [block, before] of this.#suspects) {
-      if (blockText(collected, data, block) !== before) {
+      if (blockText(collected, block) !== before) {
         this.#fights.delete(block);
         continue;
       }
@@ -517,7 +516,7 @@ export class Highlight {
     }
     // Whether it was a fight or an edit is known once the block is read again.
     for (const block of fought) {
-      if (!this.#suspects.has(block)) this.#suspects.set(block, this.#drawn ? blockText(this.#drawn.collected, this.#drawn.data, block) : '');
+      if (!this.#suspects.has(block)) this.#suspects.set(block, this.#drawn ? blockText(this.#drawn, block) : '');
     }
     this.#pageChanged = true;
     this.#next();

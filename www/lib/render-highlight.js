@@ -189,7 +189,7 @@ export class HighlightApiRenderer {
   #scratch = new Map();
   /** @type {Document|null} where live Ranges taken away go (out of the page's document) */
   #graveyard = null;
-  /** @type {Map<Node, Set<{item: import('./renderer.js').RenderItem, range: Range}>>} ranges by the element around their text */
+  /** @type {Map<Node, Set<Piece>>} the pieces by the element around their text (and the slot it is assigned to) */
   #byElement = new Map();
   /** @type {Map<Document, Map<string, Highlight>>} */
   #highlights = new Map();
@@ -751,7 +751,8 @@ export class HighlightApiRenderer {
     this.#current = null;
     if (this.#slot.busy) {
       this.#slot.busy = false;
-      if (keptSheets.get(this.owner)?.freed !== false) dropSlot(this.owner, this.#slot);
+      // Kept for the next renderer, unless the highlighter was freed.
+      if (keptSheets.get(this.owner)?.freed ?? true) dropSlot(this.owner, this.#slot);
     }
   }
 
