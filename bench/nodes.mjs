@@ -18,6 +18,7 @@ const { values: opt } = parseArgs({
     runs: { type: 'string', default: '1' },
     profile: { type: 'boolean' },
     gc: { type: 'boolean' },
+    heap: { type: 'boolean' },
     timeout: { type: 'string', default: '300' },
     help: { type: 'boolean', short: 'h' },
   },
@@ -34,7 +35,9 @@ own cost of adopting style sheets on the page); each in a fresh tab; prints the
 frames and tasks over 50 ms. --profile adds a CPU profile and the longest frames;
 --timeout S stops a system after S seconds (default 300) and says so; --gc records
 a trace and prints the page's garbage collections in each phase, and how much of
-each long frame or task they took.`);
+each long frame or task they took; --heap samples the page's allocations (CDP's
+HeapProfiler, those collected since included) and prints where the most bytes were
+allocated, for the whole run.`);
   process.exit(0);
 }
 const NODES = Number(opt.nodes);
@@ -199,6 +202,23 @@ function printProfile(profile) {
   for (const [key, us] of [...self].sort((a, b) => b[1] - a[1]).slice(0, 15)) console.log(`    ${(us / 1000).toFixed(0).padStart(7)} ms  ${key}`);
 }
 
+/** Where a CDP sampling heap profile allocated the most bytes (self size), top 20. */
+function printHeap(profile) {
+  const self = new Map();
+  let total = 0;
+  const visit = (node, caller) => {
+    const { functionName, url, lineNumber } = node.callFrame;
+    const name = `${functionName || '(anonymous)'} ${url.split('/').pop()}:${lineNumber + 1}`;
+    const key = url ? name : `${name} (in ${caller})`;
+    self.set(key, (self.get(key) ?? 0) + node.selfSize);
+    total += node.selfSize;
+    for (const child of node.children) visit(child, url ? name : caller);
+  };
+  visit(profile.head, '');
+  console.log(`    allocated (sampled) ${(total / 1e6).toFixed(1)} MB in all; by function:`);
+  for (const [key, bytes] of [...self].sort((a, b) => b[1] - a[1]).slice(0, 20)) console.log(`    ${(bytes / 1e6).toFixed(1).padStart(7)} MB  ${key}`);
+}
+
 const env = await setup({
   mounts: [
     { prefix: '/__sorot/pkg/', root: path.join(ROOT, 'dist/pkg') },
@@ -217,9 +237,13 @@ try {
     for (let run = 0; run < Number(opt.runs); run++) {
       const page = await env.browser.newPage();
       await page.goto(`${env.url}__blank.html`);
-      const cdp = opt.profile ? await page.context().newCDPSession(page) : null;
+      const cdp = opt.profile || opt.heap ? await page.context().newCDPSession(page) : null;
       if (opt.gc) await env.browser.startTracing(page, { categories: ['v8', 'disabled-by-default-v8.gc', 'blink.user_timing'] });
-      if (cdp) {
+      if (opt.heap) {
+        await cdp.send('HeapProfiler.enable');
+        await cdp.send('HeapProfiler.startSampling', { samplingInterval: 4096, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: true });
+      }
+      if (opt.profile) {
         await cdp.send('Profiler.enable');
         await cdp.send('Profiler.setSamplingInterval', { interval: 1000 });
         await cdp.send('Profiler.start');
@@ -236,7 +260,8 @@ try {
         await page.close().catch(() => {});
         break;
       }
-      if (cdp) printProfile((await cdp.send('Profiler.stop')).profile);
+      if (opt.profile) printProfile((await cdp.send('Profiler.stop')).profile);
+      if (opt.heap) printHeap((await cdp.send('HeapProfiler.stopSampling')).profile);
       const gcs = opt.gc ? collections(JSON.parse((await env.browser.stopTracing()).toString())) : null;
       await page.close();
       if (r.sheets) {
