@@ -74,6 +74,44 @@ function highlightCss(name, checked) {
 }
 
 /**
+ * The pieces under one key (a Text node, an element) of a map that holds one piece
+ * or, for two and more, a Set of them: most keys have a single piece, and a Set
+ * for each of 87,000 text nodes and their elements (on a page of 100,000 text
+ * nodes) was 18 MB of the young generation, all of it kept, and so copied by each
+ * minor garbage collection.
+ * @typedef {Map<Node, Piece|Set<Piece>>} PieceMap
+ */
+
+/** @param {PieceMap} map @param {Node} key @param {Piece} piece */
+function addPiece(map, key, piece) {
+  const had = map.get(key);
+  if (had === undefined) map.set(key, piece);
+  else if (had instanceof Set) had.add(piece);
+  else if (had !== piece) map.set(key, new Set([had, piece]));
+}
+
+/** @param {PieceMap} map @param {Node} key @param {Piece} piece */
+function deletePiece(map, key, piece) {
+  const had = map.get(key);
+  if (had === piece) {
+    map.delete(key);
+  } else if (had instanceof Set) {
+    had.delete(piece);
+    if (had.size === 0) map.delete(key);
+  }
+}
+
+/**
+ * The pieces under a key (a copy: safe to change the map while going over it).
+ * @param {PieceMap} map @param {Node} key
+ * @returns {Piece[]}
+ */
+function piecesAt(map, key) {
+  const had = map.get(key);
+  return had === undefined ? [] : had instanceof Set ? [...had] : [had];
+}
+
+/**
  * One painted piece of a Text node. Its range is made when first needed (when it
  * is painted, measured or hit-tested): with more than WINDOW_FROM pieces only those
  * near the viewport are painted, and 87,000 StaticRanges made at once for a page of
@@ -179,7 +217,7 @@ export class HighlightApiRenderer {
 
   /** @type {Map<import('./renderer.js').RenderItem, Piece[]>} what is painted per item */
   #ranges = new Map();
-  /** @type {Map<Text, Set<Piece>>} what is painted per Text node (to follow edits of its text) */
+  /** @type {PieceMap} what is painted per Text node (to follow edits of its text) */
   #byNode = new Map();
   /** @type {Map<Node, MutationObserver>} without `observe`: the roots watched for edits of painted text */
   #editWatchers = new Map();
@@ -189,7 +227,7 @@ export class HighlightApiRenderer {
   #scratch = new Map();
   /** @type {Document|null} where live Ranges taken away go (out of the page's document) */
   #graveyard = null;
-  /** @type {Map<Node, Set<Piece>>} the pieces by the element around their text (and the slot it is assigned to) */
+  /** @type {PieceMap} the pieces by the element around their text (and the slot it is assigned to) */
   #byElement = new Map();
   /** @type {Map<Document, Map<string, Highlight>>} */
   #highlights = new Map();
@@ -275,16 +313,10 @@ export class HighlightApiRenderer {
         this.#count += 1;
         this.#window?.order.push(piece);
         if (this.#shown(piece)) highlight.add(piece.range);
-        let onNode = this.#byNode.get(seg.node);
-        if (!onNode) this.#byNode.set(seg.node, (onNode = new Set()));
-        onNode.add(piece);
+        addPiece(this.#byNode, seg.node, piece);
         if (!this.staticRanges) this.#watchEdits(seg.node);
-        for (const key of [piece.parent, piece.slot]) {
-          if (!key) continue;
-          let set = this.#byElement.get(key);
-          if (!set) this.#byElement.set(key, (set = new Set()));
-          set.add(piece);
-        }
+        if (piece.parent) addPiece(this.#byElement, piece.parent, piece);
+        if (piece.slot) addPiece(this.#byElement, piece.slot, piece);
         pieces.push(piece);
         const parent = piece.parent;
         if (!scopes.has(parent)) {
@@ -476,9 +508,7 @@ export class HighlightApiRenderer {
       this.#live.delete(item);
       for (const piece of pieces) {
         if (!piece.gone) this.#unpaint(piece);
-        const onNode = this.#byNode.get(piece.node);
-        onNode?.delete(piece);
-        if (onNode?.size === 0) this.#byNode.delete(piece.node);
+        deletePiece(this.#byNode, piece.node, piece);
       }
       if (this.#current === item) this.blur();
     }
@@ -493,12 +523,8 @@ export class HighlightApiRenderer {
       this.#focusHighlight(range)?.delete(range);
       this.#retire(range);
     }
-    for (const key of [piece.parent, piece.slot]) {
-      const set = key && this.#byElement.get(key);
-      if (!set) continue;
-      set.delete(piece);
-      if (set.size === 0) this.#byElement.delete(key);
-    }
+    if (piece.parent) deletePiece(this.#byElement, piece.parent, piece);
+    if (piece.slot) deletePiece(this.#byElement, piece.slot, piece);
     this.#window?.near.delete(piece);
     piece.gone = true;
     this.#count -= 1;
@@ -532,11 +558,10 @@ export class HighlightApiRenderer {
     }
     for (let i = 0; i < records.length; i++) {
       const { target, oldValue } = records[i];
-      const pieces = this.#byNode.get(/** @type {Text} */ (target));
-      if (!pieces || oldValue === null || afterEdit[i] === null) continue;
+      if (!this.#byNode.has(target) || oldValue === null || afterEdit[i] === null) continue;
       const { offset, removed, added } = editOf(oldValue, afterEdit[i]);
       if (removed === 0 && added === 0) continue;
-      for (const piece of [...pieces]) {
+      for (const piece of piecesAt(this.#byNode, target)) {
         const { start, end, made } = piece;
         if (end <= offset) continue; // before the edit
         if (start >= offset + removed) {
@@ -557,9 +582,8 @@ export class HighlightApiRenderer {
           continue;
         }
         this.#unpaint(piece);
-        pieces.delete(piece);
+        deletePiece(this.#byNode, target, piece);
       }
-      if (pieces.size === 0) this.#byNode.delete(/** @type {Text} */ (target));
     }
   }
 
@@ -604,8 +628,8 @@ export class HighlightApiRenderer {
    */
   hitTest(event) {
     const target = event.composedPath?.()[0] ?? event.target;
-    const entries = target && this.#byElement.get(target);
-    if (!entries) return null;
+    const entries = target ? piecesAt(this.#byElement, target) : [];
+    if (entries.length === 0) return null;
     const { clientX: x, clientY: y } = event;
     let best = null;
     for (const { item, range } of entries) {
