@@ -240,6 +240,43 @@ test('after free(), observed highlights stay as they are and stop following the 
 });
 
 for (const renderer of ['highlight-api', 'mark']) {
+  test(`[${renderer}] an update the page interrupts while it draws (a change in every task) keeps track of what it drew and undrew: it ends with what a fresh highlight gives`, async () => {
+    const page = await observedPage(`<article id="art">${'<p>Menlu Sergey Lavrov tiba di Moskow.</p>'.repeat(600)}</article>`, { renderer });
+    page.setDefaultTimeout(120_000);
+    const result = await page.evaluate(async () => {
+      const art = document.getElementById('art');
+      const ownHighlights = () => [...CSS.highlights].filter(([name]) => name.startsWith(`${window.hl.owner}-`) && !name.endsWith('-focus'))
+        .reduce((n, [, h]) => n + h.size, 0);
+      const state = () => ({
+        matches: window.h.matches.map((m) => `${m.id}:${m.text}`).join(','),
+        painted: window.painted().length,
+        marks: document.querySelectorAll('mark').length,
+        ranges: ownHighlights(),
+      });
+      const before = window.h.matches.length;
+      // 1,200 matches to take away and 1,800 to draw: slices of 256, each followed by
+      // a page task that changes the article again.
+      const updates = window.updates;
+      art.replaceChildren(...Array.from({ length: 600 }, () => Object.assign(document.createElement('p'), { textContent: 'Kim Jong Un tiba di Jakarta dan Moskow.' })));
+      for (let i = 0; i < 40; i++) {
+        await new Promise((resolve) => setTimeout(resolve, 0));
+        art.lastElementChild.append(' x');
+      }
+      await window.h.idle();
+      const observed = state();
+      const interrupted = window.updates - updates;
+      window.h.remove();
+      window.h = await window.hl.highlight(art, { renderer: window.h.renderer });
+      return { before, observed, expected: state(), interrupted };
+    });
+    assert.equal(result.before, 1200);
+    assert.ok(result.interrupted >= 1, `${result.interrupted} updates`);
+    assert.equal(result.expected.painted, 1800);
+    assert.deepEqual(result.observed, result.expected);
+    assert.deepEqual(page.errors, []);
+    await page.close();
+  });
+
   test(`[${renderer}] observe keeps up with 1,000 changes (paragraphs added, removed, text edited, in bursts and one by one), ends with what a fresh highlight gives, leaks nothing and never loops`, async () => {
     const page = await observedPage(`<article id="art">${'<p>Menlu Sergey Lavrov tiba di Moskow.</p>'.repeat(10)}</article>`, { renderer });
     page.setDefaultTimeout(180_000);
