@@ -12,7 +12,9 @@
 // When bit 9 of flags is set, no candidates follow: the match has the candidates
 // of the match n matches before it in the same answer (a form thousands of
 // entities share, named a thousand times, is sent once; answers joined end to end
-// stay valid). Matches decoded from it share one candidates array: read-only.
+// stay valid). Matches decoded from it share one candidates array: read-only. (The
+// decoder also gives the matches of one part that have a single candidate, the same
+// entity, one array.)
 //
 // This module has no dependencies: the DOM layer decodes what any engine sends.
 
@@ -77,6 +79,10 @@ export function entityIndexes(raw) {
  */
 export function decodeMatches(raw, text, entities, before = []) {
   const matches = [];
+  // A single candidate's array by entity index: 87,626 matches of a page of 100,000
+  // text nodes had an array each (184 bytes: an array pushed to grows to 17 slots),
+  // 16 MB kept while the page is highlighted.
+  const single = new Map();
   const bad = (what) => new Error(`engine answer: ${what} (the engine and the page use different gazetteers or versions)`);
   for (let i = 0; i < raw.length;) {
     if (i + HEADER_WORDS > raw.length) throw bad(`truncated at word ${i}`);
@@ -95,11 +101,16 @@ export function decodeMatches(raw, text, entities, before = []) {
       candidates = earlier.candidates;
     } else {
       if (i + HEADER_WORDS + n > raw.length) throw bad(`candidates truncated at word ${i}`);
-      candidates = [];
-      for (let k = 0; k < n; k++) {
-        const c = entities[raw[i + HEADER_WORDS + k]];
-        if (!c) throw bad(`candidate ${raw[i + HEADER_WORDS + k]} out of range`);
-        candidates.push(c.id);
+      const first = raw[i + HEADER_WORDS];
+      candidates = n === 1 ? single.get(first) : undefined;
+      if (!candidates) {
+        candidates = new Array(n);
+        for (let k = 0; k < n; k++) {
+          const c = entities[raw[i + HEADER_WORDS + k]];
+          if (!c) throw bad(`candidate ${raw[i + HEADER_WORDS + k]} out of range`);
+          candidates[k] = c.id;
+        }
+        if (n === 1) single.set(first, candidates);
       }
     }
     matches.push({

@@ -23,7 +23,7 @@ import { decodeInSlices } from './slices.js';
  * @property {'only'|'mentioned'|'priority'|'order'} reason why this entity was chosen
  * @property {boolean} short whether the mention is a short form ("Lavrov")
  * @property {string[]} candidates ids of every entity this form could name, the chosen first
- *   (matches of one form in one answer may share this array: read it, do not change it)
+ *   (matches in one answer may share this array: read it, do not change it)
  * @property {string} [label] with `find(text, {lang})`: the entity's title in that language
  * @property {Range[]} [ranges] with `highlight()`: live Ranges over its text, one per Text node
  * @property {HTMLElement[]} [elements] with `highlight()` and the `mark` renderer: its marks
