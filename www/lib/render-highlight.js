@@ -304,8 +304,9 @@ export class HighlightApiRenderer {
       const type = item.match.type;
       if (!isTypeKey(type)) continue;
       const name = item.depth > 0 ? `n-${type}` : `t-${type}`;
-      const pieces = [];
-      for (const seg of item.segments) {
+      const pieces = new Array(item.segments.length); // not pushed to: 17 slots each
+      for (let k = 0; k < item.segments.length; k++) {
+        const seg = item.segments[k];
         const doc = seg.node.ownerDocument;
         const highlight = this.#highlight(doc, name, item.depth > 0 ? 1 : 0);
         // One entry per piece: in the sets of the elements around it (for hit tests).
@@ -317,7 +318,7 @@ export class HighlightApiRenderer {
         if (!this.staticRanges) this.#watchEdits(seg.node);
         if (piece.parent) addPiece(this.#byElement, piece.parent, piece);
         if (piece.slot) addPiece(this.#byElement, piece.slot, piece);
-        pieces.push(piece);
+        pieces[k] = piece;
         const parent = piece.parent;
         if (!scopes.has(parent)) {
           const scope = scopeOf(seg.node);
