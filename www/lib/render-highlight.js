@@ -102,13 +102,14 @@ function deletePiece(map, key, piece) {
 }
 
 /**
- * The pieces under a key (a copy: safe to change the map while going over it).
+ * The pieces under a key, to read (the map's own Set when there are several: a
+ * hit test on every pointer move does not copy the thousands of one long `<pre>`).
  * @param {PieceMap} map @param {Node} key
- * @returns {Piece[]}
+ * @returns {Iterable<Piece>}
  */
 function piecesAt(map, key) {
   const had = map.get(key);
-  return had === undefined ? [] : had instanceof Set ? [...had] : [had];
+  return had === undefined ? [] : had instanceof Set ? had : [had];
 }
 
 /**
@@ -562,7 +563,7 @@ export class HighlightApiRenderer {
       if (!this.#byNode.has(target) || oldValue === null || afterEdit[i] === null) continue;
       const { offset, removed, added } = editOf(oldValue, afterEdit[i]);
       if (removed === 0 && added === 0) continue;
-      for (const piece of piecesAt(this.#byNode, target)) {
+      for (const piece of [...piecesAt(this.#byNode, target)]) { // a copy: pieces are taken out
         const { start, end, made } = piece;
         if (end <= offset) continue; // before the edit
         if (start >= offset + removed) {
@@ -629,8 +630,8 @@ export class HighlightApiRenderer {
    */
   hitTest(event) {
     const target = event.composedPath?.()[0] ?? event.target;
-    const entries = target ? piecesAt(this.#byElement, target) : [];
-    if (entries.length === 0) return null;
+    if (!target || !this.#byElement.has(target)) return null;
+    const entries = piecesAt(this.#byElement, target);
     const { clientX: x, clientY: y } = event;
     let best = null;
     for (const { item, range } of entries) {
