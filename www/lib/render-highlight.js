@@ -298,7 +298,7 @@ export class HighlightApiRenderer {
    * @param {import('./renderer.js').RenderItem[]} items
    */
   render(items) {
-    const scopes = new Map(); // parent node → its style scope, for this call
+    const parents = new Set(); // the nodes around the pieces of this call
     const attached = new Set(); // the scopes given the sheet in this call
     const walked = new Set(); // nodes #noteRoots went up from, in this call
     for (const item of items) {
@@ -321,9 +321,9 @@ export class HighlightApiRenderer {
         if (piece.slot) addPiece(this.#byElement, piece.slot, piece);
         pieces[k] = piece;
         const parent = piece.parent;
-        if (!scopes.has(parent)) {
+        if (!parents.has(parent)) {
+          parents.add(parent);
           const scope = scopeOf(seg.node);
-          scopes.set(parent, scope);
           if (scope && !attached.has(scope)) {
             attached.add(scope);
             this.#slot.sheet.attach(scope);
@@ -630,8 +630,7 @@ export class HighlightApiRenderer {
    */
   hitTest(event) {
     const target = event.composedPath?.()[0] ?? event.target;
-    if (!target || !this.#byElement.has(target)) return null;
-    const entries = piecesAt(this.#byElement, target);
+    const entries = target ? piecesAt(this.#byElement, target) : [];
     const { clientX: x, clientY: y } = event;
     let best = null;
     for (const { item, range } of entries) {
