@@ -54,7 +54,7 @@ async function wasmBytes(page) {
  * cycle 1,000. What leaks is counted by all three.
  */
 async function heapAndNodes(cdp, page) {
-  let least = null;
+  const least = { heap: Infinity, nodes: Infinity };
   for (let read = 0; read < 3; read++) {
     await page.evaluate(() => new Promise((resolve) => setTimeout(resolve, 20)));
     // Twice: what the first collection frees may hold more.
@@ -62,7 +62,8 @@ async function heapAndNodes(cdp, page) {
     await cdp.send('HeapProfiler.collectGarbage');
     const { usedSize } = await cdp.send('Runtime.getHeapUsage');
     const { nodes } = await cdp.send('Memory.getDOMCounters');
-    least = least ? { heap: Math.min(least.heap, usedSize), nodes: Math.min(least.nodes, nodes) } : { heap: usedSize, nodes };
+    least.heap = Math.min(least.heap, usedSize);
+    least.nodes = Math.min(least.nodes, nodes);
   }
   return least;
 }
